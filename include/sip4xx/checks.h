@@ -1,0 +1,26 @@
+/* sip4xx — the checks: a parsed message in, findings out. */
+#ifndef SIP4XX_CHECKS_H
+#define SIP4XX_CHECKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sip4xx/model.h"
+#include "sip4xx/spec.h"
+
+/* Upper bound on findings one message can produce: every rule at most once. */
+#define SIP4XX_MAX_FINDINGS 64u
+
+typedef struct {
+    uint16_t rule;                 /* index into sip4xx_rules[] that is not met */
+} sip4xx_finding_t;
+
+/* Does rule r apply to message m (scope and condition), whatever the headers? */
+bool sip4xx_rule_applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m);
+
+/* Evaluate every rule against m; write the unmet ones, in table order, to
+ * out[0..max). Returns how many rules are unmet (may exceed max; only max
+ * are written). */
+size_t sip4xx_check_msg(const sip4xx_msg_t *m, sip4xx_finding_t *out, size_t max);
+
+#endif

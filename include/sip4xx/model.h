@@ -1,0 +1,82 @@
+/* sip4xx — a plain C model of ONE SIP message.
+ *
+ * The model holds only what the checks and the correlation need. Text is
+ * kept as spans into the caller's buffer (never copied, never
+ * NUL-terminated), so the model lives exactly as long as that buffer.
+ * Nothing here knows about Wireshark.
+ */
+#ifndef SIP4XX_MODEL_H
+#define SIP4XX_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sip4xx/headers.h"
+
+typedef struct {
+    const char *ptr;
+    uint32_t len;
+} sip4xx_span_t;
+
+typedef enum {
+    SIP4XX_MSG_UNPARSED = 0, /* no start line could be read */
+    SIP4XX_MSG_REQUEST,
+    SIP4XX_MSG_RESPONSE,
+} sip4xx_msg_kind_t;
+
+/* What made the parser unhappy. Several may be set at once. */
+typedef enum {
+    SIP4XX_MAL_START_LINE     = 1u << 0, /* neither a Request-Line nor a Status-Line (RFC 3261 §7.1, §7.2) */
+    SIP4XX_MAL_HEADER_LINE    = 1u << 1, /* a header line without a colon (RFC 3261 §7.3) */
+    SIP4XX_MAL_NO_END         = 1u << 2, /* no empty line ends the header section (RFC 3261 §7) */
+    SIP4XX_MAL_CONTENT_LENGTH = 1u << 3, /* Content-Length is not a number (RFC 3261 §20.14) */
+    SIP4XX_MAL_BODY_SHORT     = 1u << 4, /* fewer body bytes than Content-Length (RFC 3261 §18.3) */
+    SIP4XX_MAL_CSEQ           = 1u << 5, /* CSeq is not "number method" (RFC 3261 §20.16) */
+    SIP4XX_MAL_TOO_MANY_LINES = 1u << 6, /* more header lines than SIP4XX_MAX_HEADER_LINES */
+    SIP4XX_MAL_EMPTY_VALUE    = 1u << 7, /* a mandatory header with an empty value (RFC 3261 §25.1 grammar) */
+} sip4xx_malformed_t;
+
+/* A hard bound on the header lines one message may have; beyond it the
+ * parser stops and says so, instead of walking an attacker's megabyte. */
+#define SIP4XX_MAX_HEADER_LINES 512u
+
+typedef struct {
+    sip4xx_msg_kind_t kind;
+    unsigned malformed;          /* sip4xx_malformed_t bits */
+
+    /* Start line. */
+    sip4xx_span_t method;        /* requests: the method; responses: empty */
+    sip4xx_span_t request_uri;   /* requests only */
+    unsigned code;               /* responses only: 100..699 */
+    sip4xx_span_t reason;        /* responses only: the Reason-Phrase as sent */
+
+    /* Header section. */
+    sip4xx_hset_t present;                 /* headers seen at least once */
+    sip4xx_span_t value[SIP4XX_H__COUNT];  /* first occurrence, trimmed, folding kept */
+    uint16_t count[SIP4XX_H__COUNT];       /* occurrences (saturating) */
+    bool to_tag;                           /* the To header carries a tag parameter */
+    uint32_t cseq_number;
+    sip4xx_span_t cseq_method;
+
+    /* Framing. */
+    bool stream_transport;       /* set by the caller: TCP, TLS, SCTP, WebSocket */
+    uint32_t header_len;         /* start line + headers + the empty line */
+    bool has_content_length;
+    uint32_t content_length;     /* as declared */
+    uint32_t msg_len;            /* header_len + the body bytes available */
+} sip4xx_msg_t;
+
+/* Parse one SIP message from buf[0..len). Never reads outside it, never
+ * allocates, runs in O(len). Returns the number of bytes the message spans
+ * (header_len + body as far as Content-Length and len allow; len when the
+ * message has no Content-Length and is not on a stream transport).
+ * stream_transport must be set in *out by the caller before the call if
+ * known; every other field is overwritten. */
+uint32_t sip4xx_parse(const uint8_t *buf, size_t len, sip4xx_msg_t *out);
+
+/* Helpers over spans. */
+bool sip4xx_span_eq_ci(sip4xx_span_t s, const char *lit);
+bool sip4xx_msg_has(const sip4xx_msg_t *m, sip4xx_header_id_t id);
+
+#endif

@@ -1,0 +1,105 @@
+/* sip4xx — what the specifications say, as data.
+ *
+ * Two tables: one row per IANA-registered 4xx response code
+ * (plugin/spec/codes.c) and one row per header obligation
+ * (plugin/spec/rules.c). The checks loop over rows; nothing in the code
+ * switches on a status code.
+ */
+#ifndef SIP4XX_SPEC_H
+#define SIP4XX_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sip4xx/headers.h"
+
+/* What the client should do next, as a class users can filter on
+ * (sip4xx.action). Values are stable: they are shown to users and used in
+ * display filters, so new classes go at the end. */
+#define SIP4XX_ACTION_LIST(X)                                                         \
+    X(FIX_REQUEST,   1, "Fix the request, then retry")                                \
+    X(AUTHENTICATE,  2, "Retry with credentials")                                     \
+    X(RETRY_LATER,   3, "Retry later, unchanged")                                     \
+    X(TRY_ELSEWHERE, 4, "Try another target or server")                               \
+    X(DO_NOT_RETRY,  5, "Do not retry")                                               \
+    X(BACK_OFF,      6, "Wait a random interval, then retry")                         \
+    X(NONE,          7, "Nothing to do: the request ended as asked")                  \
+    X(EXTEND,        8, "Add or drop an extension, then retry")
+
+typedef enum {
+#define SIP4XX_X_ACTION(id, val, text) SIP4XX_ACTION_##id = val,
+    SIP4XX_ACTION_LIST(SIP4XX_X_ACTION)
+#undef SIP4XX_X_ACTION
+} sip4xx_action_t;
+
+/* Short label of an advice class; "Unknown" for values out of range. */
+const char *sip4xx_action_label(sip4xx_action_t action);
+
+/* One IANA-registered 4xx response code. */
+typedef struct {
+    uint16_t code;
+    const char *reason;        /* the registered Reason-Phrase */
+    uint16_t rfc;              /* the RFC that defines it (the IANA reference) */
+    const char *section;       /* section of that RFC defining the code, e.g. "21.4.6" */
+    const char *meaning;       /* one sentence, our own words */
+    sip4xx_action_t action;    /* advice class */
+    const char *advice;        /* one sentence: what the client should do next */
+} sip4xx_code_t;
+
+extern const sip4xx_code_t sip4xx_codes[];
+extern const size_t sip4xx_codes_count;
+
+/* Row of a registered 4xx code, or NULL when the code is not registered. */
+const sip4xx_code_t *sip4xx_code_lookup(unsigned code);
+
+/* Row to explain an unregistered code with: RFC 3261 §8.1.3.2 makes a UAC
+ * treat an unrecognised final response as the x00 of its class. */
+const sip4xx_code_t *sip4xx_code_fallback(unsigned code);
+
+/* Which messages a rule applies to. */
+typedef enum {
+    SIP4XX_SCOPE_REQUEST = 1,       /* every request */
+    SIP4XX_SCOPE_REQUEST_METHOD,    /* requests whose method is rule.method */
+    SIP4XX_SCOPE_RESPONSE,          /* every response */
+    SIP4XX_SCOPE_RESPONSE_NOT_100,  /* every response except 100 Trying */
+    SIP4XX_SCOPE_RESPONSE_CODE,     /* responses with status rule.code */
+    SIP4XX_SCOPE_MESSAGE,           /* every request and response */
+} sip4xx_scope_t;
+
+/* What the rule requires. */
+typedef enum {
+    SIP4XX_NEED_ANY_HEADER = 1,   /* at least one header of rule.headers */
+    SIP4XX_NEED_TO_TAG,           /* a tag parameter on the To header */
+} sip4xx_need_t;
+
+/* Extra condition under which the rule applies. */
+typedef enum {
+    SIP4XX_WHEN_ALWAYS = 0,
+    SIP4XX_WHEN_STREAM,           /* only over stream transports (TCP, TLS, SCTP) */
+} sip4xx_when_t;
+
+/* Strength, from the RFC's own keyword (RFC 2119). */
+typedef enum {
+    SIP4XX_LEVEL_MUST = 1,        /* shown as an expert warning */
+    SIP4XX_LEVEL_SHOULD,          /* shown as an expert note */
+} sip4xx_level_t;
+
+typedef struct {
+    sip4xx_scope_t scope;
+    uint16_t code;                /* SCOPE_RESPONSE_CODE */
+    const char *method;           /* SCOPE_REQUEST_METHOD */
+    sip4xx_need_t need;
+    sip4xx_hset_t headers;        /* NEED_ANY_HEADER */
+    sip4xx_when_t when;
+    sip4xx_level_t level;
+    const char *label;            /* what is missing, as users filter it: "Allow",
+                                     "Accept|Accept-Encoding|Accept-Language", "To;tag" */
+    const char *ref;              /* "RFC 3261 §21.4.6" */
+    const char *note;             /* NULL, or the condition/caveat the RFC attaches */
+} sip4xx_rule_t;
+
+extern const sip4xx_rule_t sip4xx_rules[];
+extern const size_t sip4xx_rules_count;
+
+#endif

@@ -1,0 +1,73 @@
+/* sip4xx — evaluates the header obligations of plugin/spec/rules.c against
+ * one parsed message. The rules are data; this file only knows what a
+ * scope, a need and a condition mean. */
+#include "sip4xx/checks.h"
+
+#include <string.h>
+
+static bool method_is(const sip4xx_msg_t *m, const char *method)
+{
+    /* RFC 3261 §7.1: method names are case-sensitive. */
+    size_t n = method ? strlen(method) : 0;
+    return n && m->method.len == n && memcmp(m->method.ptr, method, n) == 0;
+}
+
+bool sip4xx_rule_applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
+{
+    bool in_scope = false;
+    switch (r->scope) {
+    case SIP4XX_SCOPE_REQUEST:
+        in_scope = m->kind == SIP4XX_MSG_REQUEST;
+        break;
+    case SIP4XX_SCOPE_REQUEST_METHOD:
+        in_scope = m->kind == SIP4XX_MSG_REQUEST && method_is(m, r->method);
+        break;
+    case SIP4XX_SCOPE_RESPONSE:
+        in_scope = m->kind == SIP4XX_MSG_RESPONSE;
+        break;
+    case SIP4XX_SCOPE_RESPONSE_NOT_100:
+        in_scope = m->kind == SIP4XX_MSG_RESPONSE && m->code != 100;
+        break;
+    case SIP4XX_SCOPE_RESPONSE_CODE:
+        in_scope = m->kind == SIP4XX_MSG_RESPONSE && m->code == r->code;
+        break;
+    case SIP4XX_SCOPE_MESSAGE:
+        in_scope = m->kind != SIP4XX_MSG_UNPARSED;
+        break;
+    }
+    if (!in_scope)
+        return false;
+    switch (r->when) {
+    case SIP4XX_WHEN_ALWAYS:
+        return true;
+    case SIP4XX_WHEN_STREAM:
+        return m->stream_transport;
+    }
+    return false;
+}
+
+static bool rule_met(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
+{
+    switch (r->need) {
+    case SIP4XX_NEED_ANY_HEADER:
+        return (m->present & r->headers) != 0;
+    case SIP4XX_NEED_TO_TAG:
+        /* A missing To is its own finding; don't report its tag twice. */
+        return !sip4xx_msg_has(m, SIP4XX_H_TO) || m->to_tag;
+    }
+    return true;
+}
+
+size_t sip4xx_check_msg(const sip4xx_msg_t *m, sip4xx_finding_t *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sip4xx_rules_count; i++) {
+        const sip4xx_rule_t *r = &sip4xx_rules[i];
+        if (!sip4xx_rule_applies(r, m) || rule_met(r, m))
+            continue;
+        if (n < max)
+            out[n].rule = (uint16_t)i;
+        n++;
+    }
+    return n;
+}

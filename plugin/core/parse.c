@@ -1,0 +1,325 @@
+/* sip4xx — reads one SIP message's start line and header section into the
+ * model. Pure C, no allocation, bounded: every loop advances through buf,
+ * and the header walk stops after SIP4XX_MAX_HEADER_LINES lines.
+ *
+ * It reads the bytes itself rather than trusting what the Wireshark SIP
+ * dissector recognised, because RFC 3261 §7.3.1 allows forms (whitespace
+ * before the colon, folding, compact names, any case) that a "missing
+ * header" warning must not trip over.
+ */
+#include "sip4xx/model.h"
+
+#include <string.h>
+
+typedef struct {
+    const char *p;     /* start of the line */
+    uint32_t len;      /* without CR LF */
+    uint32_t next;     /* offset just past the line terminator */
+    bool terminated;   /* ended in LF (not by the end of the buffer) */
+} line_t;
+
+static bool is_ws(char c) { return c == ' ' || c == '\t'; }
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+
+/* RFC 3261 §25.1 token characters. */
+static bool is_token(char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c))
+        return true;
+    return c != '\0' && strchr("-.!%*_+`'~", c) != NULL;
+}
+
+static line_t next_line(const char *buf, uint32_t len, uint32_t pos)
+{
+    line_t l = { buf + pos, 0, len, false };
+    const char *lf = memchr(buf + pos, '\n', len - pos);
+    uint32_t end = len;
+    if (lf) {
+        end = (uint32_t)(lf - buf);
+        l.next = end + 1;
+        l.terminated = true;
+    }
+    /* RFC 3261 §7.5 recommends tolerating bare LF: strip one CR if there. */
+    if (end > pos && buf[end - 1] == '\r')
+        end--;
+    l.len = end - pos;
+    return l;
+}
+
+static sip4xx_span_t trim(const char *p, uint32_t len)
+{
+    while (len && (is_ws(*p) || *p == '\r' || *p == '\n')) {
+        p++;
+        len--;
+    }
+    while (len && (is_ws(p[len - 1]) || p[len - 1] == '\r' || p[len - 1] == '\n'))
+        len--;
+    return (sip4xx_span_t){ p, len };
+}
+
+bool sip4xx_span_eq_ci(sip4xx_span_t s, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (s.len != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (lower(s.ptr[i]) != lower(lit[i]))
+            return false;
+    return true;
+}
+
+bool sip4xx_msg_has(const sip4xx_msg_t *m, sip4xx_header_id_t id)
+{
+    return (unsigned)id < SIP4XX_H__COUNT && (m->present >> id) & 1u;
+}
+
+/* "SIP/" 1*DIGIT "." 1*DIGIT, case-insensitive (RFC 3261 §7.1). */
+static bool is_sip_version(const char *p, uint32_t len)
+{
+    if (len < 7 || lower(p[0]) != 's' || lower(p[1]) != 'i' || lower(p[2]) != 'p' || p[3] != '/')
+        return false;
+    uint32_t i = 4, major = 0, minor = 0;
+    while (i < len && is_digit(p[i])) { i++; major++; }
+    if (i >= len || p[i] != '.')
+        return false;
+    i++;
+    while (i < len && is_digit(p[i])) { i++; minor++; }
+    return major && minor && i == len;
+}
+
+static void parse_status_line(const line_t *l, sip4xx_msg_t *m)
+{
+    /* Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§7.2) */
+    const char *sp = memchr(l->p, ' ', l->len);
+    uint32_t vlen = sp ? (uint32_t)(sp - l->p) : l->len;
+    uint32_t rest = l->len - vlen;
+    if (!sp || !is_sip_version(l->p, vlen) || rest < 4 ||
+        !is_digit(sp[1]) || !is_digit(sp[2]) || !is_digit(sp[3]) ||
+        (rest > 4 && sp[4] != ' ') || sp[1] == '0') {
+        m->malformed |= SIP4XX_MAL_START_LINE;
+        return;
+    }
+    m->kind = SIP4XX_MSG_RESPONSE;
+    m->code = (unsigned)(sp[1] - '0') * 100 + (unsigned)(sp[2] - '0') * 10 + (unsigned)(sp[3] - '0');
+    if (rest > 5)
+        m->reason = (sip4xx_span_t){ sp + 5, rest - 5 };
+}
+
+static void parse_request_line(const line_t *l, sip4xx_msg_t *m)
+{
+    /* Request-Line = Method SP Request-URI SP SIP-Version (§7.1) */
+    uint32_t i = 0;
+    while (i < l->len && is_token(l->p[i]))
+        i++;
+    uint32_t method_len = i;
+    if (method_len == 0 || i >= l->len || l->p[i] != ' ') {
+        m->malformed |= SIP4XX_MAL_START_LINE;
+        return;
+    }
+    uint32_t uri_start = ++i;
+    while (i < l->len && l->p[i] != ' ')
+        i++;
+    uint32_t uri_len = i - uri_start;
+    if (uri_len == 0 || i >= l->len || !is_sip_version(l->p + i + 1, l->len - i - 1)) {
+        m->malformed |= SIP4XX_MAL_START_LINE;
+        return;
+    }
+    m->kind = SIP4XX_MSG_REQUEST;
+    m->method = (sip4xx_span_t){ l->p, method_len };
+    m->request_uri = (sip4xx_span_t){ l->p + uri_start, uri_len };
+}
+
+/* Does a To/From value carry a tag parameter? Header parameters follow the
+ * closing '>' of a name-addr, or the addr-spec itself when there are no
+ * angle brackets (RFC 3261 §20: then parameters belong to the header). */
+static bool value_has_tag(sip4xx_span_t v)
+{
+    uint32_t i = 0, params_from = 0;
+    bool quoted = false, angle = false, saw_angle = false;
+    for (i = 0; i < v.len; i++) {
+        char c = v.ptr[i];
+        if (quoted) {
+            if (c == '\\')
+                i++;              /* quoted-pair: skip the escaped char */
+            else if (c == '"')
+                quoted = false;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == '<') {
+            angle = saw_angle = true;
+        } else if (c == '>' && angle) {
+            angle = false;
+            params_from = i + 1;
+        }
+    }
+    if (saw_angle && params_from == 0)
+        return false;             /* unclosed '<': no header parameters */
+    quoted = false;
+    for (i = params_from; i < v.len; i++) {
+        char c = v.ptr[i];
+        if (c == '"')
+            quoted = !quoted;
+        if (quoted || c != ';')
+            continue;
+        uint32_t k = i + 1;
+        while (k < v.len && (is_ws(v.ptr[k]) || v.ptr[k] == '\r' || v.ptr[k] == '\n'))
+            k++;
+        if (k + 3 <= v.len && lower(v.ptr[k]) == 't' && lower(v.ptr[k + 1]) == 'a' &&
+            lower(v.ptr[k + 2]) == 'g') {
+            k += 3;
+            while (k < v.len && is_ws(v.ptr[k]))
+                k++;
+            if (k < v.len && v.ptr[k] == '=')
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Decimal with saturation; false if not 1*DIGIT or over UINT32_MAX. */
+static bool parse_u32(sip4xx_span_t s, uint32_t *out, uint32_t *used)
+{
+    uint64_t v = 0;
+    uint32_t i = 0;
+    while (i < s.len && is_digit(s.ptr[i])) {
+        v = v * 10 + (uint64_t)(s.ptr[i] - '0');
+        if (v > UINT32_MAX)
+            return false;
+        i++;
+    }
+    if (i == 0)
+        return false;
+    *out = (uint32_t)v;
+    *used = i;
+    return true;
+}
+
+static void parse_cseq(sip4xx_msg_t *m)
+{
+    /* CSeq = "CSeq" HCOLON 1*DIGIT LWS Method (§20.16) */
+    sip4xx_span_t v = m->value[SIP4XX_H_CSEQ];
+    uint32_t used = 0, i;
+    if (!parse_u32(v, &m->cseq_number, &used)) {
+        m->malformed |= SIP4XX_MAL_CSEQ;
+        return;
+    }
+    i = used;
+    while (i < v.len && (is_ws(v.ptr[i]) || v.ptr[i] == '\r' || v.ptr[i] == '\n'))
+        i++;
+    uint32_t start = i;
+    while (i < v.len && is_token(v.ptr[i]))
+        i++;
+    if (i == start || i == used || i != v.len) {
+        m->malformed |= SIP4XX_MAL_CSEQ;
+        return;
+    }
+    m->cseq_method = (sip4xx_span_t){ v.ptr + start, i - start };
+}
+
+/* Headers whose grammar has no empty form; an empty one is malformed. */
+static const sip4xx_hset_t value_required =
+    SIP4XX_HBIT(VIA) | SIP4XX_HBIT(FROM) | SIP4XX_HBIT(TO) | SIP4XX_HBIT(CALL_ID) |
+    SIP4XX_HBIT(CSEQ) | SIP4XX_HBIT(MAX_FORWARDS) | SIP4XX_HBIT(CONTENT_LENGTH);
+
+uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
+{
+    bool stream = m->stream_transport;
+    memset(m, 0, sizeof *m);
+    m->stream_transport = stream;
+
+    const char *buf = (const char *)bytes;
+    uint32_t len = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
+    if (len == 0) {
+        m->malformed |= SIP4XX_MAL_START_LINE | SIP4XX_MAL_NO_END;
+        return 0;
+    }
+
+    line_t l = next_line(buf, len, 0);
+    if (l.len >= 4 && lower(l.p[0]) == 's' && lower(l.p[1]) == 'i' && lower(l.p[2]) == 'p' && l.p[3] == '/')
+        parse_status_line(&l, m);
+    else
+        parse_request_line(&l, m);
+
+    uint32_t pos = l.next;
+    bool ended = false;
+    sip4xx_header_id_t last = SIP4XX_H__COUNT;   /* header a folded line continues */
+    bool last_is_first = false;
+    for (unsigned n = 0; l.terminated && pos < len; n++) {
+        if (n >= SIP4XX_MAX_HEADER_LINES) {
+            m->malformed |= SIP4XX_MAL_TOO_MANY_LINES;
+            break;
+        }
+        l = next_line(buf, len, pos);
+        pos = l.next;
+        if (l.len == 0 && l.terminated) {
+            ended = true;
+            break;
+        }
+        if (l.len == 0)
+            break;
+        if (is_ws(l.p[0])) {
+            /* RFC 3261 §7.3.1 line folding: the value goes on. */
+            if (last != SIP4XX_H__COUNT && last_is_first) {
+                sip4xx_span_t *v = &m->value[last];
+                const char *start = v->len ? v->ptr : l.p;
+                *v = trim(start, (uint32_t)(l.p + l.len - start));
+            }
+            continue;
+        }
+        uint32_t i = 0;
+        while (i < l.len && is_token(l.p[i]))
+            i++;
+        uint32_t name_len = i;
+        while (i < l.len && is_ws(l.p[i]))
+            i++;
+        if (name_len == 0 || i >= l.len || l.p[i] != ':') {
+            m->malformed |= SIP4XX_MAL_HEADER_LINE;
+            last = SIP4XX_H__COUNT;
+            continue;
+        }
+        last = sip4xx_header_lookup(l.p, name_len);
+        last_is_first = false;
+        if (last == SIP4XX_H__COUNT)
+            continue;
+        if (m->count[last] < UINT16_MAX)
+            m->count[last]++;
+        if (!sip4xx_msg_has(m, last)) {
+            m->present |= (sip4xx_hset_t)1 << last;
+            m->value[last] = trim(l.p + i + 1, l.len - i - 1);
+            last_is_first = true;
+        }
+    }
+    if (!ended) {
+        m->malformed |= SIP4XX_MAL_NO_END;
+        pos = len;
+    }
+    m->header_len = pos;
+
+    /* Values that need the whole (possibly folded) header first. */
+    for (unsigned id = 0; id < SIP4XX_H__COUNT; id++)
+        if (((value_required >> id) & 1u) && sip4xx_msg_has(m, id) && m->value[id].len == 0)
+            m->malformed |= SIP4XX_MAL_EMPTY_VALUE;
+    if (sip4xx_msg_has(m, SIP4XX_H_TO))
+        m->to_tag = value_has_tag(m->value[SIP4XX_H_TO]);
+    if (sip4xx_msg_has(m, SIP4XX_H_CSEQ) && m->value[SIP4XX_H_CSEQ].len)
+        parse_cseq(m);
+
+    uint32_t avail = len - m->header_len;
+    if (sip4xx_msg_has(m, SIP4XX_H_CONTENT_LENGTH) && m->value[SIP4XX_H_CONTENT_LENGTH].len) {
+        uint32_t used = 0;
+        sip4xx_span_t v = m->value[SIP4XX_H_CONTENT_LENGTH];
+        if (!parse_u32(v, &m->content_length, &used) || used != v.len) {
+            m->malformed |= SIP4XX_MAL_CONTENT_LENGTH;
+        } else {
+            m->has_content_length = true;
+            if (m->content_length > avail && ended)
+                m->malformed |= SIP4XX_MAL_BODY_SHORT;
+        }
+    }
+    if (m->has_content_length)
+        m->msg_len = m->header_len + (m->content_length < avail ? m->content_length : avail);
+    else
+        m->msg_len = m->stream_transport ? m->header_len : len;
+    return m->msg_len;
+}

@@ -1,0 +1,137 @@
+/* sip4xx — one row per header obligation, with the strength the RFC gives
+ * it (RFC 2119 keyword) and the section holding the sentence.
+ *
+ * A row is MUST only where the cited sentence says MUST for that header in
+ * that message. Rows whose strength could not be read in the RFC text are
+ * SHOULD with the note "strength not confirmed" (see SOURCES.md). MAY
+ * headers (e.g. Retry-After in 480/486, RFC 3261 §21.4.18/§21.4.24) get no
+ * row. plugin/core/checks.c loops over these rows; nothing switches on a
+ * code or a method.
+ */
+#include "sip4xx/spec.h"
+
+#define H(id) SIP4XX_HBIT(id)
+
+#define NOTE_UNCONFIRMED "strength not confirmed"
+
+const sip4xx_rule_t sip4xx_rules[] = {
+    /* Every request: "A valid SIP request formulated by a UAC MUST, at a
+     * minimum, contain ... To, From, CSeq, Call-ID, Max-Forwards, and Via". */
+    { .scope = SIP4XX_SCOPE_REQUEST, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(VIA),
+      .level = SIP4XX_LEVEL_MUST, .label = "Via", .ref = "RFC 3261 §8.1.1" },
+    { .scope = SIP4XX_SCOPE_REQUEST, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(FROM),
+      .level = SIP4XX_LEVEL_MUST, .label = "From", .ref = "RFC 3261 §8.1.1" },
+    { .scope = SIP4XX_SCOPE_REQUEST, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(TO),
+      .level = SIP4XX_LEVEL_MUST, .label = "To", .ref = "RFC 3261 §8.1.1" },
+    { .scope = SIP4XX_SCOPE_REQUEST, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(CALL_ID),
+      .level = SIP4XX_LEVEL_MUST, .label = "Call-ID", .ref = "RFC 3261 §8.1.1" },
+    { .scope = SIP4XX_SCOPE_REQUEST, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(CSEQ),
+      .level = SIP4XX_LEVEL_MUST, .label = "CSeq", .ref = "RFC 3261 §8.1.1" },
+    { .scope = SIP4XX_SCOPE_REQUEST, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(MAX_FORWARDS),
+      .level = SIP4XX_LEVEL_MUST, .label = "Max-Forwards", .ref = "RFC 3261 §8.1.1" },
+
+    /* Requests that can establish a dialog carry Contact. RFC 3261 names
+     * only INVITE among its own methods; SUBSCRIBE, NOTIFY and REFER are
+     * dialog-creating through RFC 6665 / RFC 3515, whose own Contact
+     * wording we could not read, hence SHOULD for those three. */
+    { .scope = SIP4XX_SCOPE_REQUEST_METHOD, .method = "INVITE", .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(CONTACT), .level = SIP4XX_LEVEL_MUST, .label = "Contact",
+      .ref = "RFC 3261 §8.1.1.8" },
+    { .scope = SIP4XX_SCOPE_REQUEST_METHOD, .method = "SUBSCRIBE", .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(CONTACT), .level = SIP4XX_LEVEL_SHOULD, .label = "Contact",
+      .ref = "RFC 3261 §8.1.1.8",
+      .note = NOTE_UNCONFIRMED ": MUST if SUBSCRIBE counts as dialog-creating (RFC 6665)" },
+    { .scope = SIP4XX_SCOPE_REQUEST_METHOD, .method = "NOTIFY", .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(CONTACT), .level = SIP4XX_LEVEL_SHOULD, .label = "Contact",
+      .ref = "RFC 3261 §8.1.1.8",
+      .note = NOTE_UNCONFIRMED ": MUST if NOTIFY counts as dialog-creating (RFC 6665)" },
+    { .scope = SIP4XX_SCOPE_REQUEST_METHOD, .method = "REFER", .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(CONTACT), .level = SIP4XX_LEVEL_SHOULD, .label = "Contact",
+      .ref = "RFC 3261 §8.1.1.8",
+      .note = NOTE_UNCONFIRMED ": MUST if REFER counts as dialog-creating (RFC 3515)" },
+
+    /* Every response: the UAS copies these from the request. The MUST is
+     * worded as "the ... of the response MUST equal the ... of the request",
+     * which a response without the header cannot satisfy. */
+    { .scope = SIP4XX_SCOPE_RESPONSE, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(VIA),
+      .level = SIP4XX_LEVEL_MUST, .label = "Via", .ref = "RFC 3261 §8.2.6.2",
+      .note = "worded as: must equal the request's Via values, in order" },
+    { .scope = SIP4XX_SCOPE_RESPONSE, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(FROM),
+      .level = SIP4XX_LEVEL_MUST, .label = "From", .ref = "RFC 3261 §8.2.6.2",
+      .note = "worded as: must equal the request's From" },
+    { .scope = SIP4XX_SCOPE_RESPONSE, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(TO),
+      .level = SIP4XX_LEVEL_MUST, .label = "To", .ref = "RFC 3261 §8.2.6.2",
+      .note = "worded as: must equal the request's To (its URI when the request had no tag)" },
+    { .scope = SIP4XX_SCOPE_RESPONSE, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(CALL_ID),
+      .level = SIP4XX_LEVEL_MUST, .label = "Call-ID", .ref = "RFC 3261 §8.2.6.2",
+      .note = "worded as: must equal the request's Call-ID" },
+    { .scope = SIP4XX_SCOPE_RESPONSE, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(CSEQ),
+      .level = SIP4XX_LEVEL_MUST, .label = "CSeq", .ref = "RFC 3261 §8.2.6.2",
+      .note = "worded as: must equal the request's CSeq" },
+
+    /* The UAS adds a To tag to every response but 100 (Trying). */
+    { .scope = SIP4XX_SCOPE_RESPONSE_NOT_100, .need = SIP4XX_NEED_TO_TAG,
+      .level = SIP4XX_LEVEL_MUST, .label = "To;tag", .ref = "RFC 3261 §8.2.6.2" },
+
+    /* Stream transports frame messages by Content-Length (also §20.14). */
+    { .scope = SIP4XX_SCOPE_MESSAGE, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(CONTENT_LENGTH),
+      .when = SIP4XX_WHEN_STREAM, .level = SIP4XX_LEVEL_MUST, .label = "Content-Length",
+      .ref = "RFC 3261 §18.3" },
+
+    /* Per response code, sorted by code. */
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 401, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(WWW_AUTHENTICATE), .level = SIP4XX_LEVEL_MUST, .label = "WWW-Authenticate",
+      .ref = "RFC 3261 §22.2" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 405, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(ALLOW), .level = SIP4XX_LEVEL_MUST, .label = "Allow",
+      .ref = "RFC 3261 §21.4.6" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 407, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(PROXY_AUTHENTICATE), .level = SIP4XX_LEVEL_MUST, .label = "Proxy-Authenticate",
+      .ref = "RFC 3261 §22.3" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 413, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(RETRY_AFTER), .level = SIP4XX_LEVEL_SHOULD, .label = "Retry-After",
+      .ref = "RFC 3261 §21.4.11", .note = "when the condition is temporary" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 415, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(ACCEPT) | H(ACCEPT_ENCODING) | H(ACCEPT_LANGUAGE), .level = SIP4XX_LEVEL_MUST,
+      .label = "Accept|Accept-Encoding|Accept-Language", .ref = "RFC 3261 §21.4.13",
+      .note = "which one depends on what was not understood (RFC 3261 §8.2.3)" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 417, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(ACCEPT_RESOURCE_PRIORITY), .level = SIP4XX_LEVEL_SHOULD,
+      .label = "Accept-Resource-Priority", .ref = "RFC 4412", .note = NOTE_UNCONFIRMED },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 420, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(UNSUPPORTED), .level = SIP4XX_LEVEL_MUST, .label = "Unsupported",
+      .ref = "RFC 3261 §21.4.15" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 421, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(REQUIRE), .level = SIP4XX_LEVEL_MUST, .label = "Require",
+      .ref = "RFC 3261 §21.4.16" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 422, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(MIN_SE), .level = SIP4XX_LEVEL_MUST, .label = "Min-SE",
+      .ref = "RFC 4028 §6" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 423, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(MIN_EXPIRES), .level = SIP4XX_LEVEL_MUST, .label = "Min-Expires",
+      .ref = "RFC 3261 §10.3",
+      .note = "stated for a registrar rejecting a REGISTER" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 424, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(GEOLOCATION_ERROR), .level = SIP4XX_LEVEL_SHOULD, .label = "Geolocation-Error",
+      .ref = "RFC 6442", .note = NOTE_UNCONFIRMED },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 425, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(ALERTMSG_ERROR), .level = SIP4XX_LEVEL_SHOULD, .label = "AlertMsg-Error",
+      .ref = "RFC 8876", .note = NOTE_UNCONFIRMED },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 469, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(RECV_INFO), .level = SIP4XX_LEVEL_MUST, .label = "Recv-Info",
+      .ref = "RFC 6086 §4.2.2" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 470, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(PERMISSION_MISSING), .level = SIP4XX_LEVEL_SHOULD, .label = "Permission-Missing",
+      .ref = "RFC 5360" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 488, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(WARNING), .level = SIP4XX_LEVEL_SHOULD, .label = "Warning",
+      .ref = "RFC 3261 §13.3.1.3", .note = "when a UAS rejects the offer in an INVITE" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 489, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(ALLOW_EVENTS), .level = SIP4XX_LEVEL_SHOULD, .label = "Allow-Events",
+      .ref = "RFC 6665", .note = NOTE_UNCONFIRMED },
+    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 494, .need = SIP4XX_NEED_ANY_HEADER,
+      .headers = H(SECURITY_SERVER), .level = SIP4XX_LEVEL_SHOULD, .label = "Security-Server",
+      .ref = "RFC 3329 §2.3.1", .note = NOTE_UNCONFIRMED },
+};
+
+const size_t sip4xx_rules_count = sizeof(sip4xx_rules) / sizeof(sip4xx_rules[0]);

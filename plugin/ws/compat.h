@@ -1,0 +1,24 @@
+/* sip4xx — every difference between the Wireshark versions we build
+ * against (4.0 to 4.6) lives here, and only here. */
+#ifndef SIP4XX_COMPAT_H
+#define SIP4XX_COMPAT_H
+
+#include <ws_version.h>
+
+#define SIP4XX_WS_VERSION (WIRESHARK_VERSION_MAJOR * 100 + WIRESHARK_VERSION_MINOR)
+
+#if SIP4XX_WS_VERSION < 400
+#error "sip4xx needs Wireshark 4.0 or later"
+#endif
+
+/* 4.4 added plugin_describe(): the loader asks what kind of plugin this is. */
+#if SIP4XX_WS_VERSION >= 404
+#include <wsutil/plugins.h>
+#define SIP4XX_DECLARE_PLUGIN_DESCRIBE()                  \
+    WS_DLL_PUBLIC uint32_t plugin_describe(void);         \
+    uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR; }
+#else
+#define SIP4XX_DECLARE_PLUGIN_DESCRIBE()
+#endif
+
+#endif

@@ -1,0 +1,102 @@
+/* sip4xx — finds the SIP messages of a frame through the `sip` items the
+ * SIP dissector added, reads each one's bytes into the core model, runs
+ * the checks and keeps the result as the frame's record.
+ *
+ * Only the start of each `sip` item is trusted (STYLE.md pitfall 4: its
+ * length is not reliable in invisible trees); the message's extent comes
+ * from our own parse, bounded by the next message in the same data source.
+ */
+#include "sip4xx_ws.h"
+
+#include <string.h>
+
+static gboolean is_stream(const packet_info *pinfo)
+{
+    /* RFC 3261 §18.3: framing by Content-Length on stream transports
+     * (TCP, and TLS/WebSocket over it; SCTP). */
+    return pinfo->ptype == PT_TCP || pinfo->ptype == PT_SCTP;
+}
+
+/* Is the message worth a subtree: a 4xx, an unmet rule, or broken framing. */
+static gboolean worth_keeping(const sip4xx_msg_t *m, size_t n_findings)
+{
+    return n_findings > 0 || m->malformed != 0 ||
+           (m->kind == SIP4XX_MSG_RESPONSE && m->code >= 400 && m->code <= 499);
+}
+
+static const char *reason_if_different(const sip4xx_msg_t *m)
+{
+    const sip4xx_code_t *row = sip4xx_code_lookup(m->code);
+    if (!row || !m->reason.len || sip4xx_span_eq_ci(m->reason, row->reason))
+        return NULL;
+    /* Keep at most a line's worth: the record lives as long as the file. */
+    guint len = MIN(m->reason.len, 128u);
+    return wmem_strndup(wmem_file_scope(), m->reason.ptr, len);
+}
+
+sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pinfo,
+                                            proto_tree *tree, int proto_sip)
+{
+    GPtrArray *items = proto_get_finfo_ptr_array(tree, proto_sip);
+    if (!items || items->len == 0)
+        return NULL;
+
+    sip4xx_msg_record_t *msgs = wmem_alloc0_array(pinfo->pool, sip4xx_msg_record_t, items->len);
+    guint n_msgs = 0;
+    tvbuff_t *last_ds = NULL;
+    gint last_end = 0;
+
+    for (guint i = 0; i < items->len; i++) {
+        const field_info *fi = (const field_info *)items->pdata[i];
+        tvbuff_t *ds = fi->ds_tvb;
+        gint start = fi->start;
+        if (!ds || start < 0)
+            continue;
+        /* A `sip` item inside the previous message (a message/sipfrag body)
+         * belongs to that message. */
+        if (ds == last_ds && start < last_end)
+            continue;
+        gint avail = tvb_captured_length_remaining(ds, start);
+        if (avail <= 0)
+            continue;
+        for (guint j = i + 1; j < items->len; j++) {
+            const field_info *next = (const field_info *)items->pdata[j];
+            if (next->ds_tvb == ds && next->start > start && next->start - start < avail)
+                avail = next->start - start;
+        }
+
+        sip4xx_msg_t m;
+        sip4xx_finding_t found[SIP4XX_MAX_FINDINGS];
+        m.stream_transport = is_stream(pinfo);
+        guint32 used = sip4xx_parse(tvb_get_ptr(ds, start, avail), (size_t)avail, &m);
+        size_t n_found = sip4xx_check_msg(&m, found, G_N_ELEMENTS(found));
+        n_found = MIN(n_found, G_N_ELEMENTS(found));
+        last_ds = ds;
+        last_end = start + (gint)MAX(used, 1u);
+        if (!worth_keeping(&m, n_found))
+            continue;
+
+        sip4xx_msg_record_t *r = &msgs[n_msgs++];
+        if (ds == frame_tvb) {
+            r->start = (guint32)start;
+            r->len = used;
+        }
+        r->kind = (guint8)m.kind;
+        r->code = (guint16)(m.kind == SIP4XX_MSG_RESPONSE ? m.code : 0);
+        r->malformed = (guint16)m.malformed;
+        r->n_findings = (guint8)n_found;
+        if (n_found) {
+            r->findings = wmem_alloc_array(wmem_file_scope(), guint16, n_found);
+            for (size_t k = 0; k < n_found; k++)
+                r->findings[k] = found[k].rule;
+        }
+        r->reason_sent = reason_if_different(&m);
+    }
+    if (n_msgs == 0)
+        return NULL;
+
+    sip4xx_frame_record_t *rec = wmem_new(wmem_file_scope(), sip4xx_frame_record_t);
+    rec->n_msgs = n_msgs;
+    rec->msgs = (sip4xx_msg_record_t *)wmem_memdup(wmem_file_scope(), msgs, n_msgs * sizeof *msgs);
+    return rec;
+}

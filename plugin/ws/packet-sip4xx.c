@@ -1,0 +1,146 @@
+/* sip4xx — registration and the post-dissector entry point.
+ *
+ * A post-dissector over Wireshark's SIP dissector (the transum plugin's
+ * shape): the `sip` protocol items are the wanted field, asked for only
+ * while sip4xx is enabled; the first pass computes a per-frame record in
+ * file scope and every pass renders from it, because wanted fields are
+ * primed on the first pass only (STYLE.md pitfall 2).
+ */
+#define WS_BUILD_DLL
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/proto_data.h>
+
+#include "compat.h"
+#include "sip4xx_ws.h"
+
+#ifndef SIP4XX_VERSION
+#define SIP4XX_VERSION "0.0.0"
+#endif
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = SIP4XX_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+WS_DLL_PUBLIC void plugin_register(void);
+SIP4XX_DECLARE_PLUGIN_DESCRIBE()
+
+sip4xx_ids_t sip4xx_ids = {
+    .proto = -1, .hf_code = -1, .hf_reason = -1, .hf_reason_sent = -1, .hf_registered = -1,
+    .hf_rfc = -1, .hf_section = -1, .hf_meaning = -1, .hf_advice = -1, .hf_action = -1,
+    .hf_missing = -1, .hf_missing_ref = -1, .ett = -1, .ett_missing = -1,
+    .ei_must = EI_INIT, .ei_should = EI_INIT, .ei_explained = EI_INIT, .ei_challenge = EI_INIT,
+    .ei_unregistered = EI_INIT, .ei_malformed = EI_INIT,
+};
+
+static dissector_handle_t sip4xx_handle;
+static int proto_sip = -1;
+
+static const value_string action_vals[] = {
+#define SIP4XX_X_VAL(id, val, text) { val, text },
+    SIP4XX_ACTION_LIST(SIP4XX_X_VAL)
+#undef SIP4XX_X_VAL
+    { 0, NULL }
+};
+
+static int dissect_sip4xx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    sip4xx_frame_record_t *rec;
+    if (!PINFO_FD_VISITED(pinfo)) {
+        if (!tree)
+            return 0;
+        rec = sip4xx_extract_frame(tvb, pinfo, tree, proto_sip);
+        if (rec)
+            p_add_proto_data(wmem_file_scope(), pinfo, sip4xx_ids.proto, 0, rec);
+    } else {
+        rec = (sip4xx_frame_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, sip4xx_ids.proto, 0);
+    }
+    if (!rec)
+        return 0;
+    sip4xx_render_frame(rec, tvb, pinfo, tree);
+    return tvb_captured_length(tvb);
+}
+
+/* Ask for the `sip` items only while sip4xx is enabled: asking makes
+ * tshark build a tree for every frame (STYLE.md pitfall 1). */
+static void sip4xx_init(void)
+{
+    if (!proto_is_protocol_enabled(find_protocol_by_id(sip4xx_ids.proto)) || proto_sip < 0) {
+        set_postdissector_wanted_hfids(sip4xx_handle, NULL);
+        return;
+    }
+    GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+    g_array_append_val(wanted, proto_sip);
+    set_postdissector_wanted_hfids(sip4xx_handle, wanted);
+}
+
+static void sip4xx_cleanup(void)
+{
+    set_postdissector_wanted_hfids(sip4xx_handle, NULL);
+}
+
+static void proto_register_sip4xx(void)
+{
+    static hf_register_info hf[] = {
+        { &sip4xx_ids.hf_code, { "Status code", "sip4xx.code", FT_UINT16, BASE_DEC, NULL, 0x0,
+          "The 4xx status code of the response", HFILL } },
+        { &sip4xx_ids.hf_reason, { "Registered reason phrase", "sip4xx.reason", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Reason-Phrase of the code in the IANA SIP response code registry", HFILL } },
+        { &sip4xx_ids.hf_reason_sent, { "Reason phrase sent", "sip4xx.reason_sent", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The response's own Reason-Phrase, shown when it differs from the registered one (allowed: RFC 3261 §21)", HFILL } },
+        { &sip4xx_ids.hf_registered, { "Registered", "sip4xx.registered", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "Whether the code is in the IANA SIP response code registry", HFILL } },
+        { &sip4xx_ids.hf_rfc, { "RFC", "sip4xx.rfc", FT_UINT16, BASE_DEC, NULL, 0x0,
+          "Number of the RFC that defines the code", HFILL } },
+        { &sip4xx_ids.hf_section, { "Section", "sip4xx.section", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Section of that RFC that defines the code", HFILL } },
+        { &sip4xx_ids.hf_meaning, { "Meaning", "sip4xx.meaning", FT_STRING, BASE_NONE, NULL, 0x0,
+          "What the code means, in one sentence", HFILL } },
+        { &sip4xx_ids.hf_advice, { "Advice", "sip4xx.advice", FT_STRING, BASE_NONE, NULL, 0x0,
+          "What the client should do next", HFILL } },
+        { &sip4xx_ids.hf_action, { "Action", "sip4xx.action", FT_UINT8, BASE_DEC, VALS(action_vals), 0x0,
+          "Class of what the client should do next", HFILL } },
+        { &sip4xx_ids.hf_missing, { "Missing header", "sip4xx.missing_header", FT_STRING, BASE_NONE, NULL, 0x0,
+          "A header field the message is required to carry but does not (one per missing header)", HFILL } },
+        { &sip4xx_ids.hf_missing_ref, { "Required by", "sip4xx.missing_header.ref", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The RFC section that makes the header required", HFILL } },
+    };
+    static gint *ett[] = { &sip4xx_ids.ett, &sip4xx_ids.ett_missing };
+    static ei_register_info ei[] = {
+        { &sip4xx_ids.ei_must, { "sip4xx.missing_header.must", PI_PROTOCOL, PI_WARN,
+          "A header the RFC says MUST be present is missing", EXPFILL } },
+        { &sip4xx_ids.ei_should, { "sip4xx.missing_header.should", PI_PROTOCOL, PI_NOTE,
+          "A header the RFC says SHOULD be present is missing", EXPFILL } },
+        { &sip4xx_ids.ei_explained, { "sip4xx.explained", PI_RESPONSE_CODE, PI_NOTE,
+          "A SIP 4xx response, explained", EXPFILL } },
+        { &sip4xx_ids.ei_challenge, { "sip4xx.explained.challenge", PI_RESPONSE_CODE, PI_CHAT,
+          "An authentication challenge (401/407), explained", EXPFILL } },
+        { &sip4xx_ids.ei_unregistered, { "sip4xx.unregistered", PI_PROTOCOL, PI_NOTE,
+          "A 4xx code that is not IANA-registered", EXPFILL } },
+        { &sip4xx_ids.ei_malformed, { "sip4xx.malformed", PI_MALFORMED, PI_WARN,
+          "The SIP message does not follow the RFC 3261 message syntax", EXPFILL } },
+    };
+
+    sip4xx_ids.proto = proto_register_protocol("SIP 4xx analysis", "SIP4XX", "sip4xx");
+    proto_register_field_array(sip4xx_ids.proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert_register_protocol(sip4xx_ids.proto), ei, array_length(ei));
+
+    sip4xx_handle = create_dissector_handle(dissect_sip4xx, sip4xx_ids.proto);
+    register_postdissector(sip4xx_handle);
+    register_init_routine(sip4xx_init);
+    register_cleanup_routine(sip4xx_cleanup);
+}
+
+static void proto_reg_handoff_sip4xx(void)
+{
+    proto_sip = proto_get_id_by_filter_name("sip");
+}
+
+void plugin_register(void)
+{
+    static proto_plugin plug;
+    plug.register_protoinfo = proto_register_sip4xx;
+    plug.register_handoff = proto_reg_handoff_sip4xx;
+    proto_register_plugin(&plug);
+}

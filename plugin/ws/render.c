@@ -1,0 +1,116 @@
+/* sip4xx — turns a frame record into what users see: the sip4xx subtree
+ * (every item generated: sip4xx infers, the capture does not say it),
+ * expert infos and a short note in the Info column. Runs on every pass. */
+#include "sip4xx_ws.h"
+
+#include <wsutil/str_util.h>
+
+/* One row per malformation bit: the expert text users read. */
+static const struct {
+    unsigned bit;
+    const char *text;
+} malformed_texts[] = {
+    { SIP4XX_MAL_START_LINE,     "start line is neither a Request-Line nor a Status-Line (RFC 3261 §7.1, §7.2)" },
+    { SIP4XX_MAL_HEADER_LINE,    "header line without a colon (RFC 3261 §7.3)" },
+    { SIP4XX_MAL_NO_END,         "no empty line ends the header section (RFC 3261 §7)" },
+    { SIP4XX_MAL_CONTENT_LENGTH, "Content-Length is not a decimal number (RFC 3261 §20.14)" },
+    { SIP4XX_MAL_BODY_SHORT,     "message body shorter than Content-Length (RFC 3261 §18.3)" },
+    { SIP4XX_MAL_CSEQ,           "CSeq is not a sequence number and a method (RFC 3261 §20.16)" },
+    { SIP4XX_MAL_TOO_MANY_LINES, "more header lines than sip4xx reads (" G_STRINGIFY(SIP4XX_MAX_HEADER_LINES) ")" },
+    { SIP4XX_MAL_EMPTY_VALUE,    "a mandatory header field has an empty value (RFC 3261 §25.1)" },
+};
+
+static proto_item *add_gen(proto_item *ti)
+{
+    proto_item_set_generated(ti);
+    return ti;
+}
+
+static void render_code(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_info *pinfo,
+                        proto_item *top, proto_tree *st, wmem_strbuf_t *info)
+{
+    const sip4xx_code_t *row = sip4xx_code_lookup(r->code);
+    const sip4xx_code_t *ex = row ? row : sip4xx_code_fallback(r->code);
+    proto_item *code_ti = add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_code, tvb, r->start, r->len, r->code));
+    add_gen(proto_tree_add_boolean(st, sip4xx_ids.hf_registered, tvb, r->start, r->len, row != NULL));
+    if (row) {
+        proto_item_append_text(top, ": %u %s", r->code, row->reason);
+        add_gen(proto_tree_add_string(st, sip4xx_ids.hf_reason, tvb, r->start, r->len, row->reason));
+    } else {
+        proto_item_append_text(top, ": %u (unregistered, handled as %u)", r->code, ex->code);
+        expert_add_info_format(pinfo, code_ti, &sip4xx_ids.ei_unregistered,
+                               "%u is not an IANA-registered SIP response code: a client treats it as %u %s (RFC 3261 §8.1.3.2)",
+                               r->code, ex->code, ex->reason);
+    }
+    if (r->reason_sent)
+        add_gen(proto_tree_add_string(st, sip4xx_ids.hf_reason_sent, tvb, r->start, r->len, r->reason_sent));
+    add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_rfc, tvb, r->start, r->len, ex->rfc));
+    add_gen(proto_tree_add_string(st, sip4xx_ids.hf_section, tvb, r->start, r->len, ex->section));
+    add_gen(proto_tree_add_string(st, sip4xx_ids.hf_meaning, tvb, r->start, r->len, ex->meaning));
+    add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_action, tvb, r->start, r->len, ex->action));
+    add_gen(proto_tree_add_string(st, sip4xx_ids.hf_advice, tvb, r->start, r->len, ex->advice));
+
+    /* 401/407 are a normal step of digest authentication, not a failure
+     * to worry about: the challenge class is chat level. */
+    expert_field *ei = ex->action == SIP4XX_ACTION_AUTHENTICATE ? &sip4xx_ids.ei_challenge
+                                                                 : &sip4xx_ids.ei_explained;
+    expert_add_info_format(pinfo, code_ti, ei, "%u %s (RFC %u §%s): %s Next: %s",
+                           r->code, row ? row->reason : "(unregistered)", ex->rfc, ex->section,
+                           ex->meaning, ex->advice);
+    wmem_strbuf_append_printf(info, "%u: %s", r->code, ex->meaning);
+}
+
+static void render_findings(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_info *pinfo,
+                            proto_tree *st, wmem_strbuf_t *info)
+{
+    for (guint k = 0; k < r->n_findings; k++) {
+        if (r->findings[k] >= sip4xx_rules_count)
+            continue;
+        const sip4xx_rule_t *rule = &sip4xx_rules[r->findings[k]];
+        gboolean must = rule->level == SIP4XX_LEVEL_MUST;
+        proto_item *ti = add_gen(proto_tree_add_string_format_value(
+            st, sip4xx_ids.hf_missing, tvb, r->start, r->len, rule->label, "%s (%s, %s%s%s)",
+            rule->label, must ? "MUST" : "SHOULD", rule->ref, rule->note ? "; " : "",
+            rule->note ? rule->note : ""));
+        proto_tree *mt = proto_item_add_subtree(ti, sip4xx_ids.ett_missing);
+        add_gen(proto_tree_add_string(mt, sip4xx_ids.hf_missing_ref, tvb, r->start, r->len, rule->ref));
+        expert_add_info_format(pinfo, ti, must ? &sip4xx_ids.ei_must : &sip4xx_ids.ei_should,
+                               "Missing %s: the message %s carry it (%s)%s%s", rule->label,
+                               must ? "MUST" : "SHOULD", rule->ref, rule->note ? "; " : "",
+                               rule->note ? rule->note : "");
+        wmem_strbuf_append(info, k == 0 ? (wmem_strbuf_get_len(info) ? "; missing " : "missing ") : ", ");
+        wmem_strbuf_append(info, rule->label);
+    }
+}
+
+static void render_malformed(const sip4xx_msg_record_t *r, packet_info *pinfo, proto_item *top,
+                             wmem_strbuf_t *info)
+{
+    if (!r->malformed)
+        return;
+    for (guint k = 0; k < G_N_ELEMENTS(malformed_texts); k++)
+        if (r->malformed & malformed_texts[k].bit)
+            expert_add_info_format(pinfo, top, &sip4xx_ids.ei_malformed, "Malformed SIP message: %s",
+                                   malformed_texts[k].text);
+    wmem_strbuf_append(info, wmem_strbuf_get_len(info) ? "; malformed" : "malformed");
+}
+
+void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet_info *pinfo,
+                         proto_tree *tree)
+{
+    for (guint i = 0; i < rec->n_msgs; i++) {
+        const sip4xx_msg_record_t *r = &rec->msgs[i];
+        proto_item *top = add_gen(proto_tree_add_item(tree, sip4xx_ids.proto, tvb, r->start, r->len, ENC_NA));
+        proto_tree *st = proto_item_add_subtree(top, sip4xx_ids.ett);
+        wmem_strbuf_t *info = wmem_strbuf_new(pinfo->pool, "");
+
+        if (r->kind == SIP4XX_MSG_RESPONSE && r->code >= 400 && r->code <= 499)
+            render_code(r, tvb, pinfo, top, st, info);
+        render_findings(r, tvb, pinfo, st, info);
+        render_malformed(r, pinfo, top, info);
+        if (r->n_findings)
+            proto_item_append_text(top, "%s%u missing header%s", r->code >= 400 && r->code <= 499 ? ", " : ": ",
+                                   r->n_findings, plurality(r->n_findings, "", "s"));
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [%s]", wmem_strbuf_get_str(info));
+    }
+}

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Capture regression for sip4xx: dissect a capture with the real tshark and
+the plugin just built, and compare what sip4xx says about every frame with
+the hand-written expectation file (format: tests/capture/README.md).
+
+Modes:
+  onepass  tshark -T pdml            (single pass, full tree)
+  twopass  tshark -2 -T pdml         (records rendered on the second pass)
+  verbose  tshark -V                 (the text a user reads)
+  summary  tshark                    (no tree asked for: the Info column)
+
+tshark runs unprivileged when we are root: as root it ignores
+WIRESHARK_PLUGIN_DIR (STYLE.md pitfall 6)."""
+
+import argparse
+import collections
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+NOBODY = 65534
+
+
+def tshark_cmd(args, tshark, plugin_dir, home):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": home,
+        "TZ": "UTC",
+        "LC_ALL": "C.UTF-8",
+        "WIRESHARK_PLUGIN_DIR": plugin_dir,
+        # An empty extcap folder keeps tshark from probing capture helpers.
+        "WIRESHARK_EXTCAP_DIR": os.path.join(home, "extcap"),
+    }
+    cmd = [tshark] + args
+    if os.geteuid() == 0:
+        cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] + cmd
+    return cmd, env
+
+
+def run_tshark(args, opts):
+    home = tempfile.mkdtemp(prefix="sip4xx-home-")
+    try:
+        os.makedirs(os.path.join(home, "extcap"))
+        for d, _, _ in os.walk(home):
+            os.chmod(d, 0o777)
+        cmd, env = tshark_cmd(args, opts.tshark, opts.plugin_dir, home)
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, errors="replace")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    if p.returncode != 0:
+        sys.exit(f"tshark failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr}")
+    for bad in ("Dissector bug", "Malformed Packet: SIP4XX", "Malformed Packet: sip4xx"):
+        if bad in p.stdout or bad in p.stderr:
+            sys.exit(f"tshark reported '{bad}' with sip4xx loaded")
+    return p.stdout
+
+
+def parse_expect(path):
+    """frame -> Counter of assertions."""
+    expected = collections.defaultdict(collections.Counter)
+    with open(path, encoding="utf-8") as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            words = line.split()
+            if not words[0].isdigit():
+                sys.exit(f"{path}:{lineno}: a line starts with a frame number")
+            frame = int(words[0])
+            for w in words[1:]:
+                if not re.fullmatch(r"(code=\d+|must=\S+|should=\S+|unregistered|malformed)", w):
+                    sys.exit(f"{path}:{lineno}: unknown assertion '{w}'")
+                expected[frame][w] += 1
+    return expected
+
+
+def observed_from_pdml(xml_text):
+    seen = collections.defaultdict(collections.Counter)
+    root = ET.fromstring(xml_text)
+    for packet in root.iter("packet"):
+        frame = None
+        for proto in packet.findall("proto"):
+            if proto.get("name") == "geninfo":
+                for f in proto.findall("field"):
+                    if f.get("name") == "num":
+                        frame = int(f.get("show"))
+        for proto in packet.findall("proto"):
+            if proto.get("name") != "sip4xx":
+                continue
+            malformed = False
+            for f in proto.iter("field"):
+                name = f.get("name")
+                if name == "sip4xx.code":
+                    seen[frame][f"code={f.get('show')}"] += 1
+                elif name == "sip4xx.unregistered":
+                    seen[frame]["unregistered"] += 1
+                elif name == "sip4xx.malformed":
+                    malformed = True
+                elif name == "sip4xx.missing_header":
+                    levels = [g.get("name") for g in f.iter("field")]
+                    level = "must" if "sip4xx.missing_header.must" in levels else (
+                        "should" if "sip4xx.missing_header.should" in levels else "unknown")
+                    seen[frame][f"{level}={f.get('show')}"] += 1
+            if malformed:
+                seen[frame]["malformed"] += 1
+    return seen
+
+
+def observed_from_verbose(text):
+    """The -V text: one 'SIP 4xx analysis' block per message."""
+    seen = collections.defaultdict(collections.Counter)
+    frame = None
+    in_block = False
+    malformed = False
+
+    def close():
+        nonlocal malformed
+        if in_block and malformed:
+            seen[frame]["malformed"] += 1
+        malformed = False
+
+    for line in text.splitlines():
+        m = re.match(r"^Frame (\d+):", line)
+        if m:
+            close()
+            frame, in_block = int(m.group(1)), False
+            continue
+        if re.match(r"^\S", line):
+            close()
+            in_block = line.startswith("SIP 4xx analysis")
+            continue
+        if not in_block:
+            continue
+        s = line.strip()
+        if m := re.match(r"^Status code: (\d+)$", s):
+            seen[frame][f"code={m.group(1)}"] += 1
+        elif m := re.match(r"^Missing header: (\S+) \((MUST|SHOULD),", s):
+            seen[frame][f"{m.group(2).lower()}={m.group(1)}"] += 1
+        elif "is not an IANA-registered SIP response code" in s and s.startswith("[Expert Info"):
+            seen[frame]["unregistered"] += 1
+        elif s.startswith("[Expert Info") and "Malformed SIP message" in s:
+            malformed = True
+    close()
+    return seen
+
+
+def check_summary(text, expected):
+    """Plain tshark output: no tree is asked for, the plugin forces one.
+    Every annotated frame's Info must name its codes and missing headers."""
+    infos = {}
+    for line in text.splitlines():
+        m = re.match(r"^\s*(\d+)\s", line)
+        if m:
+            infos[int(m.group(1))] = line
+    errors = []
+    for frame, want in sorted(expected.items()):
+        info = infos.get(frame, "")
+        for a in want:
+            if a.startswith("code=") and f"[{a[5:]}:" not in info and f"; {a[5:]}:" not in info:
+                errors.append(f"frame {frame}: Info lacks the {a[5:]} annotation: {info.strip()}")
+            if a.startswith(("must=", "should=")) and a.split("=", 1)[1] not in info:
+                errors.append(f"frame {frame}: Info does not name missing {a.split('=', 1)[1]}: {info.strip()}")
+    for frame, info in infos.items():
+        if frame not in expected and re.search(r"\[(\d{3}: |missing |malformed)", info):
+            errors.append(f"frame {frame}: unexpected sip4xx annotation: {info.strip()}")
+    return errors
+
+
+def compare(expected, seen):
+    errors = []
+    for frame in sorted(set(expected) | set(seen)):
+        want, got = expected.get(frame, collections.Counter()), seen.get(frame, collections.Counter())
+        if want != got:
+            missing = want - got
+            extra = got - want
+            errors.append(f"frame {frame}: expected but not found {sorted(missing.elements())}; "
+                          f"found but not expected {sorted(extra.elements())}")
+    return errors
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tshark", default="tshark")
+    ap.add_argument("--plugin-dir", required=True)
+    ap.add_argument("--check-loaded", action="store_true")
+    ap.add_argument("--mode", choices=["onepass", "twopass", "verbose", "summary"])
+    ap.add_argument("--capture")
+    ap.add_argument("--expect")
+    opts = ap.parse_args()
+
+    if opts.check_loaded:
+        out = run_tshark(["-G", "plugins"], opts)
+        if not re.search(r"^sip4xx\.so\s", out, re.M):
+            sys.exit("tshark -G plugins does not list sip4xx.so:\n" + out)
+        out = run_tshark(["-G", "protocols"], opts)
+        if not re.search(r"^SIP 4xx analysis\tSIP4XX\tsip4xx$", out, re.M):
+            sys.exit("tshark -G protocols does not list sip4xx")
+        print("sip4xx is loaded")
+        return
+
+    expected = parse_expect(opts.expect)
+    base = ["-n", "-r", opts.capture]
+    if opts.mode == "onepass":
+        seen = observed_from_pdml(run_tshark(base + ["-T", "pdml"], opts))
+        errors = compare(expected, seen)
+    elif opts.mode == "twopass":
+        seen = observed_from_pdml(run_tshark(["-2"] + base + ["-T", "pdml"], opts))
+        errors = compare(expected, seen)
+    elif opts.mode == "verbose":
+        seen = observed_from_verbose(run_tshark(base + ["-V"], opts))
+        errors = compare(expected, seen)
+    else:
+        errors = check_summary(run_tshark(base, opts), expected)
+    n_assert = sum(sum(c.values()) for c in expected.values())
+    if errors:
+        print(f"{opts.capture} ({opts.mode}): {len(errors)} frame(s) differ", file=sys.stderr)
+        for e in errors:
+            print("  " + e, file=sys.stderr)
+        sys.exit(1)
+    print(f"{os.path.basename(opts.capture)} ({opts.mode}): {len(expected)} annotated frames, "
+          f"{n_assert} assertions, all other frames clean")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+/* Unit tests of the message parser (plugin/core/parse.c). */
+#include <glib.h>
+#include <string.h>
+
+#include "sip4xx/model.h"
+
+static sip4xx_msg_t parse_str(const char *s, gboolean stream)
+{
+    sip4xx_msg_t m;
+    m.stream_transport = stream;
+    sip4xx_parse((const uint8_t *)s, strlen(s), &m);
+    return m;
+}
+
+static gboolean span_is(sip4xx_span_t s, const char *lit)
+{
+    return s.len == strlen(lit) && memcmp(s.ptr, lit, s.len) == 0;
+}
+
+static void test_response_basic(void)
+{
+    const char *msg =
+        "SIP/2.0 405 Method Not Allowed\r\n"
+        "Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\r\n"
+        "From: <sip:a@x>;tag=1\r\n"
+        "To: <sip:b@x>;tag=2\r\n"
+        "Call-ID: abc\r\n"
+        "CSeq: 7 MESSAGE\r\n"
+        "Allow: INVITE, ACK\r\n"
+        "Content-Length: 0\r\n"
+        "\r\n";
+    sip4xx_msg_t m = parse_str(msg, FALSE);
+    g_assert_cmpint(m.kind, ==, SIP4XX_MSG_RESPONSE);
+    g_assert_cmpuint(m.code, ==, 405);
+    g_assert_true(span_is(m.reason, "Method Not Allowed"));
+    g_assert_cmpuint(m.malformed, ==, 0);
+    g_assert_true(sip4xx_msg_has(&m, SIP4XX_H_ALLOW));
+    g_assert_true(span_is(m.value[SIP4XX_H_ALLOW], "INVITE, ACK"));
+    g_assert_true(m.to_tag);
+    g_assert_cmpuint(m.cseq_number, ==, 7);
+    g_assert_true(span_is(m.cseq_method, "MESSAGE"));
+    g_assert_cmpuint(m.msg_len, ==, strlen(msg));
+    g_assert_cmpuint(m.header_len, ==, strlen(msg));
+}
+
+static void test_request_basic(void)
+{
+    const char *msg =
+        "INVITE sip:bob@example.com SIP/2.0\r\n"
+        "Max-Forwards: 70\r\n"
+        "Content-Length: 4\r\n"
+        "\r\n"
+        "v=0\n";
+    sip4xx_msg_t m = parse_str(msg, TRUE);
+    g_assert_cmpint(m.kind, ==, SIP4XX_MSG_REQUEST);
+    g_assert_true(span_is(m.method, "INVITE"));
+    g_assert_true(span_is(m.request_uri, "sip:bob@example.com"));
+    g_assert_true(m.has_content_length);
+    g_assert_cmpuint(m.content_length, ==, 4);
+    g_assert_cmpuint(m.msg_len, ==, strlen(msg));
+}
+
+/* RFC 3261 §7.3.1 and §7.3.3: the forms a valid message may use. */
+static void test_valid_forms(void)
+{
+    const char *msg =
+        "SIP/2.0 486 Busy Here\n"                         /* bare LF, §7.5 */
+        "v: SIP/2.0/UDP h;branch=z9hG4bK2\n"
+        "f: <sip:a@x>;tag=1\n"
+        "TO   :  <sip:b@x>\n"                              /* whitespace before colon, case */
+        "  ;TAG = zz\n"                                    /* folded, parameter in any case */
+        "i: 1@h\n"
+        "cseq: 1 INVITE\n"
+        "l: 0\n"
+        "\n";
+    sip4xx_msg_t m = parse_str(msg, FALSE);
+    g_assert_cmpuint(m.malformed, ==, 0);
+    g_assert_true(sip4xx_msg_has(&m, SIP4XX_H_VIA));
+    g_assert_true(sip4xx_msg_has(&m, SIP4XX_H_FROM));
+    g_assert_true(sip4xx_msg_has(&m, SIP4XX_H_TO));
+    g_assert_true(sip4xx_msg_has(&m, SIP4XX_H_CALL_ID));
+    g_assert_true(sip4xx_msg_has(&m, SIP4XX_H_CSEQ));
+    g_assert_true(sip4xx_msg_has(&m, SIP4XX_H_CONTENT_LENGTH));
+    g_assert_true(m.to_tag);
+}
+
+/* RFC 3261 §20: a tag inside <...> is a URI parameter, not the header's. */
+static void test_to_tag_inside_uri(void)
+{
+    sip4xx_msg_t m = parse_str("SIP/2.0 404 Not Found\r\nTo: <sip:b@x;tag=uri>\r\n\r\n", FALSE);
+    g_assert_false(m.to_tag);
+    m = parse_str("SIP/2.0 404 Not Found\r\nTo: sip:b@x;tag=hdr\r\n\r\n", FALSE);
+    g_assert_true(m.to_tag);
+    m = parse_str("SIP/2.0 404 Not Found\r\nTo: \"a;tag=x\" <sip:b@x>\r\n\r\n", FALSE);
+    g_assert_false(m.to_tag);
+    m = parse_str("SIP/2.0 404 Not Found\r\nTo: <sip:b@x>;tagx=1\r\n\r\n", FALSE);
+    g_assert_false(m.to_tag);
+}
+
+static void test_malformed(void)
+{
+    sip4xx_msg_t m = parse_str("SIP/2.0 4xx Bad\r\n\r\n", FALSE);
+    g_assert_cmpint(m.kind, ==, SIP4XX_MSG_UNPARSED);
+    g_assert_true(m.malformed & SIP4XX_MAL_START_LINE);
+
+    m = parse_str("SIP/2.0 4000 Big\r\n\r\n", FALSE);
+    g_assert_true(m.malformed & SIP4XX_MAL_START_LINE);
+
+    m = parse_str("SIP/2.0 400 Bad\r\nno colon here\r\n\r\n", FALSE);
+    g_assert_true(m.malformed & SIP4XX_MAL_HEADER_LINE);
+
+    m = parse_str("SIP/2.0 400 Bad\r\nVia: x\r\n", FALSE);
+    g_assert_true(m.malformed & SIP4XX_MAL_NO_END);
+
+    m = parse_str("SIP/2.0 400 Bad\r\nContent-Length: ten\r\n\r\n", FALSE);
+    g_assert_true(m.malformed & SIP4XX_MAL_CONTENT_LENGTH);
+
+    m = parse_str("SIP/2.0 400 Bad\r\nContent-Length: 99999999999\r\n\r\n", FALSE);
+    g_assert_true(m.malformed & SIP4XX_MAL_CONTENT_LENGTH);
+
+    m = parse_str("SIP/2.0 400 Bad\r\nContent-Length: 50\r\n\r\nshort", FALSE);
+    g_assert_true(m.malformed & SIP4XX_MAL_BODY_SHORT);
+    g_assert_cmpuint(m.msg_len, ==, strlen("SIP/2.0 400 Bad\r\nContent-Length: 50\r\n\r\nshort"));
+
+    m = parse_str("SIP/2.0 400 Bad\r\nCSeq: INVITE\r\n\r\n", FALSE);
+    g_assert_true(m.malformed & SIP4XX_MAL_CSEQ);
+
+    m = parse_str("SIP/2.0 400 Bad\r\nTo:\r\n\r\n", FALSE);
+    g_assert_true(m.malformed & SIP4XX_MAL_EMPTY_VALUE);
+
+    m = parse_str("INVITE  SIP/2.0\r\n\r\n", FALSE);
+    g_assert_true(m.malformed & SIP4XX_MAL_START_LINE);
+}
+
+static void test_header_line_cap(void)
+{
+    GString *s = g_string_new("SIP/2.0 400 Bad\r\n");
+    for (int i = 0; i < 3000; i++)
+        g_string_append(s, "X-a: b\r\n");
+    g_string_append(s, "\r\n");
+    sip4xx_msg_t m;
+    m.stream_transport = FALSE;
+    sip4xx_parse((const uint8_t *)s->str, s->len, &m);
+    g_assert_true(m.malformed & SIP4XX_MAL_TOO_MANY_LINES);
+    g_string_free(s, TRUE);
+}
+
+/* Framing: two messages in one stream buffer; no Content-Length. */
+static void test_stream_framing(void)
+{
+    const char *two = "SIP/2.0 100 Trying\r\nContent-Length: 0\r\n\r\nSIP/2.0 486 Busy Here\r\n\r\n";
+    sip4xx_msg_t m;
+    m.stream_transport = TRUE;
+    uint32_t used = sip4xx_parse((const uint8_t *)two, strlen(two), &m);
+    g_assert_cmpuint(used, ==, strlen("SIP/2.0 100 Trying\r\nContent-Length: 0\r\n\r\n"));
+    m.stream_transport = TRUE;
+    used = sip4xx_parse((const uint8_t *)two + used, strlen(two) - used, &m);
+    g_assert_cmpuint(m.code, ==, 486);
+    g_assert_false(m.has_content_length);
+    g_assert_cmpuint(used, ==, strlen("SIP/2.0 486 Busy Here\r\n\r\n"));
+}
+
+static void test_empty_and_nul(void)
+{
+    sip4xx_msg_t m;
+    m.stream_transport = FALSE;
+    g_assert_cmpuint(sip4xx_parse((const uint8_t *)"", 0, &m), ==, 0);
+    g_assert_true(m.malformed & SIP4XX_MAL_START_LINE);
+    static const uint8_t nul[] = "SIP/2.0 400 Bad\r\nVi\0a: x\r\n\r\n";
+    sip4xx_parse(nul, sizeof nul - 1, &m);
+    g_assert_true(m.malformed & SIP4XX_MAL_HEADER_LINE);
+}
+
+static void test_header_lookup(void)
+{
+    g_assert_cmpint(sip4xx_header_lookup("call-id", 7), ==, SIP4XX_H_CALL_ID);
+    g_assert_cmpint(sip4xx_header_lookup("I", 1), ==, SIP4XX_H_CALL_ID);
+    g_assert_cmpint(sip4xx_header_lookup("x", 1), ==, SIP4XX_H_SESSION_EXPIRES);
+    g_assert_cmpint(sip4xx_header_lookup("X-Foo", 5), ==, SIP4XX_H__COUNT);
+    g_assert_cmpstr(sip4xx_header_name(SIP4XX_H_MIN_SE), ==, "Min-SE");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/parse/response", test_response_basic);
+    g_test_add_func("/parse/request", test_request_basic);
+    g_test_add_func("/parse/valid-forms", test_valid_forms);
+    g_test_add_func("/parse/to-tag-inside-uri", test_to_tag_inside_uri);
+    g_test_add_func("/parse/malformed", test_malformed);
+    g_test_add_func("/parse/header-line-cap", test_header_line_cap);
+    g_test_add_func("/parse/stream-framing", test_stream_framing);
+    g_test_add_func("/parse/empty-and-nul", test_empty_and_nul);
+    g_test_add_func("/parse/header-lookup", test_header_lookup);
+    return g_test_run();
+}
