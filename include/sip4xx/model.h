@@ -33,13 +33,8 @@ typedef enum {
     SIP4XX_MAL_CONTENT_LENGTH = 1u << 3, /* Content-Length is not a number (RFC 3261 §20.14) */
     SIP4XX_MAL_BODY_SHORT     = 1u << 4, /* fewer body bytes than Content-Length (RFC 3261 §18.3) */
     SIP4XX_MAL_CSEQ           = 1u << 5, /* CSeq is not "number method" (RFC 3261 §20.16) */
-    SIP4XX_MAL_TOO_MANY_LINES = 1u << 6, /* more header lines than SIP4XX_MAX_HEADER_LINES */
-    SIP4XX_MAL_EMPTY_VALUE    = 1u << 7, /* a mandatory header with an empty value (RFC 3261 §25.1 grammar) */
+    SIP4XX_MAL_EMPTY_VALUE    = 1u << 6, /* a mandatory header with an empty value (RFC 3261 §25.1 grammar) */
 } sip4xx_malformed_t;
-
-/* A hard bound on the header lines one message may have; beyond it the
- * parser stops and says so, instead of walking an attacker's megabyte. */
-#define SIP4XX_MAX_HEADER_LINES 512u
 
 typedef struct {
     sip4xx_msg_kind_t kind;

@@ -1,6 +1,8 @@
 /* sip4xx — reads one SIP message's start line and header section into the
- * model. Pure C, no allocation, bounded: every loop advances through buf,
- * and the header walk stops after SIP4XX_MAX_HEADER_LINES lines.
+ * model. Pure C, no allocation, O(len): every loop advances through buf and
+ * nothing is kept per line, so a message of many header lines costs time in
+ * proportion to its size and no memory. RFC 3261 sets no header count
+ * limit, so none is imposed here.
  *
  * It reads the bytes itself rather than trusting what the Wireshark SIP
  * dissector recognised, because RFC 3261 §7.3.1 allows forms (whitespace
@@ -245,11 +247,7 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
     bool ended = false;
     sip4xx_header_id_t last = SIP4XX_H__COUNT;   /* header a folded line continues */
     bool last_is_first = false;
-    for (unsigned n = 0; l.terminated && pos < len; n++) {
-        if (n >= SIP4XX_MAX_HEADER_LINES) {
-            m->malformed |= SIP4XX_MAL_TOO_MANY_LINES;
-            break;
-        }
+    while (l.terminated && pos < len) {
         l = next_line(buf, len, pos);
         pos = l.next;
         if (l.len == 0 && l.terminated) {

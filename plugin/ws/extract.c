@@ -34,19 +34,86 @@ static const char *reason_if_different(const sip4xx_msg_t *m)
     return wmem_strndup(wmem_file_scope(), m->reason.ptr, len);
 }
 
+/* Read one message at ds[start, start+avail) into the next record slot.
+ * Returns the bytes the message spans, and whether it was kept. */
+static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gint start, gint avail,
+                       gboolean only_if_broken_start, sip4xx_msg_record_t *r, gboolean *kept)
+{
+    sip4xx_msg_t m;
+    sip4xx_finding_t found[SIP4XX_MAX_FINDINGS];
+    m.stream_transport = is_stream(pinfo);
+    guint32 used = sip4xx_parse(tvb_get_ptr(ds, start, avail), (size_t)avail, &m);
+    *kept = FALSE;
+    if (only_if_broken_start && !(m.malformed & SIP4XX_MAL_START_LINE))
+        return used;
+    size_t n_found = sip4xx_check_msg(&m, found, G_N_ELEMENTS(found));
+    n_found = MIN(n_found, G_N_ELEMENTS(found));
+    if (!worth_keeping(&m, n_found))
+        return used;
+
+    *kept = TRUE;
+    if (ds == frame_tvb) {
+        r->start = (guint32)start;
+        r->len = used;
+    }
+    r->kind = (guint8)m.kind;
+    r->code = (guint16)(m.kind == SIP4XX_MSG_RESPONSE ? m.code : 0);
+    r->malformed = (guint16)m.malformed;
+    r->n_findings = (guint8)n_found;
+    if (n_found) {
+        r->findings = wmem_alloc_array(wmem_file_scope(), guint16, n_found);
+        for (size_t k = 0; k < n_found; k++)
+            r->findings[k] = found[k].rule;
+    }
+    r->reason_sent = reason_if_different(&m);
+    return used;
+}
+
+/* Payload the SIP dissector turned down, on a SIP port, that starts like a
+ * SIP message: a broken Status-Line or Request-Line would otherwise be
+ * silent. RFC 3261 §18.2.1 and §19.1.2 give 5060 and 5061 as the defaults. */
+static gboolean rejected_sip(packet_info *pinfo, tvbuff_t *ds, gint start, gint avail)
+{
+    if (pinfo->srcport != 5060 && pinfo->destport != 5060 &&
+        pinfo->srcport != 5061 && pinfo->destport != 5061)
+        return FALSE;
+    if (avail < 8)
+        return FALSE;
+    gint eol = tvb_find_guint8(ds, start, MIN(avail, 1024), '\n');
+    gint line_end = eol < 0 ? start + MIN(avail, 1024) : eol;
+    if (line_end > start && tvb_get_guint8(ds, line_end - 1) == '\r')
+        line_end--;
+    return tvb_strncaseeql(ds, start, "SIP/", 4) == 0 ||
+           (line_end - start >= 8 && tvb_strncaseeql(ds, line_end - 7, "SIP/2.0", 7) == 0);
+}
+
 sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pinfo,
-                                            proto_tree *tree, int proto_sip)
+                                            proto_tree *tree, int proto_sip, int proto_data)
 {
     GPtrArray *items = proto_get_finfo_ptr_array(tree, proto_sip);
-    if (!items || items->len == 0)
+    GPtrArray *data_items = proto_data > 0 ? proto_get_finfo_ptr_array(tree, proto_data) : NULL;
+    guint n_items = (items ? items->len : 0) + (data_items ? data_items->len : 0);
+    if (n_items == 0)
         return NULL;
 
-    sip4xx_msg_record_t *msgs = wmem_alloc0_array(pinfo->pool, sip4xx_msg_record_t, items->len);
+    sip4xx_msg_record_t *msgs = wmem_alloc0_array(pinfo->pool, sip4xx_msg_record_t, n_items);
     guint n_msgs = 0;
+    gboolean kept;
+
+    for (guint i = 0; data_items && i < data_items->len; i++) {
+        const field_info *fi = (const field_info *)data_items->pdata[i];
+        if (!fi->ds_tvb || fi->start < 0 || fi->length <= 0)
+            continue;
+        gint avail = MIN(fi->length, tvb_captured_length_remaining(fi->ds_tvb, fi->start));
+        if (avail <= 0 || !rejected_sip(pinfo, fi->ds_tvb, fi->start, avail))
+            continue;
+        examine(frame_tvb, pinfo, fi->ds_tvb, fi->start, avail, TRUE, &msgs[n_msgs], &kept);
+        n_msgs += kept;
+    }
     tvbuff_t *last_ds = NULL;
     gint last_end = 0;
 
-    for (guint i = 0; i < items->len; i++) {
+    for (guint i = 0; items && i < items->len; i++) {
         const field_info *fi = (const field_info *)items->pdata[i];
         tvbuff_t *ds = fi->ds_tvb;
         gint start = fi->start;
@@ -65,32 +132,10 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
                 avail = next->start - start;
         }
 
-        sip4xx_msg_t m;
-        sip4xx_finding_t found[SIP4XX_MAX_FINDINGS];
-        m.stream_transport = is_stream(pinfo);
-        guint32 used = sip4xx_parse(tvb_get_ptr(ds, start, avail), (size_t)avail, &m);
-        size_t n_found = sip4xx_check_msg(&m, found, G_N_ELEMENTS(found));
-        n_found = MIN(n_found, G_N_ELEMENTS(found));
+        guint32 used = examine(frame_tvb, pinfo, ds, start, avail, FALSE, &msgs[n_msgs], &kept);
+        n_msgs += kept;
         last_ds = ds;
         last_end = start + (gint)MAX(used, 1u);
-        if (!worth_keeping(&m, n_found))
-            continue;
-
-        sip4xx_msg_record_t *r = &msgs[n_msgs++];
-        if (ds == frame_tvb) {
-            r->start = (guint32)start;
-            r->len = used;
-        }
-        r->kind = (guint8)m.kind;
-        r->code = (guint16)(m.kind == SIP4XX_MSG_RESPONSE ? m.code : 0);
-        r->malformed = (guint16)m.malformed;
-        r->n_findings = (guint8)n_found;
-        if (n_found) {
-            r->findings = wmem_alloc_array(wmem_file_scope(), guint16, n_found);
-            for (size_t k = 0; k < n_found; k++)
-                r->findings[k] = found[k].rule;
-        }
-        r->reason_sent = reason_if_different(&m);
     }
     if (n_msgs == 0)
         return NULL;

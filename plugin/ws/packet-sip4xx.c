@@ -35,6 +35,7 @@ sip4xx_ids_t sip4xx_ids = {
 
 static dissector_handle_t sip4xx_handle;
 static int proto_sip = -1;
+static int proto_data = -1;   /* payload SIP turned down: see extract.c */
 
 static const value_string action_vals[] = {
 #define SIP4XX_X_VAL(id, val, text) { val, text },
@@ -49,7 +50,7 @@ static int dissect_sip4xx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     if (!PINFO_FD_VISITED(pinfo)) {
         if (!tree)
             return 0;
-        rec = sip4xx_extract_frame(tvb, pinfo, tree, proto_sip);
+        rec = sip4xx_extract_frame(tvb, pinfo, tree, proto_sip, proto_data);
         if (rec)
             p_add_proto_data(wmem_file_scope(), pinfo, sip4xx_ids.proto, 0, rec);
     } else {
@@ -71,6 +72,8 @@ static void sip4xx_init(void)
     }
     GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
     g_array_append_val(wanted, proto_sip);
+    if (proto_data > 0)
+        g_array_append_val(wanted, proto_data);
     set_postdissector_wanted_hfids(sip4xx_handle, wanted);
 }
 
@@ -135,6 +138,7 @@ static void proto_register_sip4xx(void)
 static void proto_reg_handoff_sip4xx(void)
 {
     proto_sip = proto_get_id_by_filter_name("sip");
+    proto_data = proto_get_id_by_filter_name("data");
 }
 
 void plugin_register(void)

@@ -3,6 +3,8 @@
  * expert infos and a short note in the Info column. Runs on every pass. */
 #include "sip4xx_ws.h"
 
+#include <string.h>
+
 #include <wsutil/str_util.h>
 
 /* One row per malformation bit: the expert text users read. */
@@ -16,7 +18,6 @@ static const struct {
     { SIP4XX_MAL_CONTENT_LENGTH, "Content-Length is not a decimal number (RFC 3261 §20.14)" },
     { SIP4XX_MAL_BODY_SHORT,     "message body shorter than Content-Length (RFC 3261 §18.3)" },
     { SIP4XX_MAL_CSEQ,           "CSeq is not a sequence number and a method (RFC 3261 §20.16)" },
-    { SIP4XX_MAL_TOO_MANY_LINES, "more header lines than sip4xx reads (" G_STRINGIFY(SIP4XX_MAX_HEADER_LINES) ")" },
     { SIP4XX_MAL_EMPTY_VALUE,    "a mandatory header field has an empty value (RFC 3261 §25.1)" },
 };
 
@@ -27,7 +28,7 @@ static proto_item *add_gen(proto_item *ti)
 }
 
 static void render_code(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_info *pinfo,
-                        proto_item *top, proto_tree *st, wmem_strbuf_t *info)
+                        proto_item *top, proto_tree *st)
 {
     const sip4xx_code_t *row = sip4xx_code_lookup(r->code);
     const sip4xx_code_t *ex = row ? row : sip4xx_code_fallback(r->code);
@@ -57,11 +58,10 @@ static void render_code(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_info
     expert_add_info_format(pinfo, code_ti, ei, "%u %s (RFC %u §%s): %s Next: %s",
                            r->code, row ? row->reason : "(unregistered)", ex->rfc, ex->section,
                            ex->meaning, ex->advice);
-    wmem_strbuf_append_printf(info, "%u: %s", r->code, ex->meaning);
 }
 
 static void render_findings(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_info *pinfo,
-                            proto_tree *st, wmem_strbuf_t *info)
+                            proto_tree *st)
 {
     for (guint k = 0; k < r->n_findings; k++) {
         if (r->findings[k] >= sip4xx_rules_count)
@@ -78,13 +78,10 @@ static void render_findings(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_
                                "Missing %s: the message %s carry it (%s)%s%s", rule->label,
                                must ? "MUST" : "SHOULD", rule->ref, rule->note ? "; " : "",
                                rule->note ? rule->note : "");
-        wmem_strbuf_append(info, k == 0 ? (wmem_strbuf_get_len(info) ? "; missing " : "missing ") : ", ");
-        wmem_strbuf_append(info, rule->label);
     }
 }
 
-static void render_malformed(const sip4xx_msg_record_t *r, packet_info *pinfo, proto_item *top,
-                             wmem_strbuf_t *info)
+static void render_malformed(const sip4xx_msg_record_t *r, packet_info *pinfo, proto_item *top)
 {
     if (!r->malformed)
         return;
@@ -92,7 +89,38 @@ static void render_malformed(const sip4xx_msg_record_t *r, packet_info *pinfo, p
         if (r->malformed & malformed_texts[k].bit)
             expert_add_info_format(pinfo, top, &sip4xx_ids.ei_malformed, "Malformed SIP message: %s",
                                    malformed_texts[k].text);
-    wmem_strbuf_append(info, wmem_strbuf_get_len(info) ? "; malformed" : "malformed");
+}
+
+/* The Info note, one bracket per message, in a fixed shape scripts can
+ * split on "; " (no label contains it):
+ *   [405: missing Allow, To;tag; malformed; <meaning>]   */
+static void append_info(const sip4xx_msg_record_t *r, gboolean is_4xx, packet_info *pinfo)
+{
+    wmem_strbuf_t *info = wmem_strbuf_new(pinfo->pool, " [");
+    const char *sep = "";
+    if (is_4xx)
+        wmem_strbuf_append_printf(info, "%u: ", r->code);
+    for (guint k = 0; k < r->n_findings; k++) {
+        if (r->findings[k] < sip4xx_rules_count) {
+            wmem_strbuf_append(info, k ? ", " : "missing ");
+            wmem_strbuf_append(info, sip4xx_rules[r->findings[k]].label);
+            sep = "; ";
+        }
+    }
+    if (r->malformed) {
+        wmem_strbuf_append_printf(info, "%smalformed", sep);
+        sep = "; ";
+    }
+    if (is_4xx) {
+        const sip4xx_code_t *row = sip4xx_code_lookup(r->code);
+        const sip4xx_code_t *ex = row ? row : sip4xx_code_fallback(r->code);
+        /* The sentence without its full stop reads better in a column. */
+        size_t n = strlen(ex->meaning);
+        wmem_strbuf_append(info, sep);
+        wmem_strbuf_append_len(info, ex->meaning, n && ex->meaning[n - 1] == '.' ? n - 1 : n);
+    }
+    wmem_strbuf_append_c(info, ']');
+    col_append_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
 }
 
 void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet_info *pinfo,
@@ -102,15 +130,15 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
         const sip4xx_msg_record_t *r = &rec->msgs[i];
         proto_item *top = add_gen(proto_tree_add_item(tree, sip4xx_ids.proto, tvb, r->start, r->len, ENC_NA));
         proto_tree *st = proto_item_add_subtree(top, sip4xx_ids.ett);
-        wmem_strbuf_t *info = wmem_strbuf_new(pinfo->pool, "");
+        gboolean is_4xx = r->kind == SIP4XX_MSG_RESPONSE && r->code >= 400 && r->code <= 499;
 
-        if (r->kind == SIP4XX_MSG_RESPONSE && r->code >= 400 && r->code <= 499)
-            render_code(r, tvb, pinfo, top, st, info);
-        render_findings(r, tvb, pinfo, st, info);
-        render_malformed(r, pinfo, top, info);
+        if (is_4xx)
+            render_code(r, tvb, pinfo, top, st);
+        render_findings(r, tvb, pinfo, st);
+        render_malformed(r, pinfo, top);
         if (r->n_findings)
             proto_item_append_text(top, "%s%u missing header%s", r->code >= 400 && r->code <= 499 ? ", " : ": ",
                                    r->n_findings, plurality(r->n_findings, "", "s"));
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [%s]", wmem_strbuf_get_str(info));
+        append_info(r, is_4xx, pinfo);
     }
 }

@@ -39,7 +39,7 @@ extern sip4xx_ids_t sip4xx_ids;
 
 /* extract.c: read the SIP messages of this frame (first pass only). */
 sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pinfo,
-                                            proto_tree *tree, int proto_sip);
+                                            proto_tree *tree, int proto_sip, int proto_data);
 
 /* render.c: findings -> tree items, expert infos, Info column. */
 void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *frame_tvb,

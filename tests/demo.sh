@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build the plugin, and run tshark
+# with it on a bundled capture, showing the annotated 4xx responses.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/tests/deps.sh"
+build=${SIP4XX_BUILD_DIR:-$top/build}
+cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
+capture=${1:-$top/captures/real_kamailio_auth.pcapng}
+shift || true
+# tshark as root ignores WIRESHARK_PLUGIN_DIR: run it as nobody from a
+# private copy (STYLE.md pitfall 6).
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp -r "$build/plugins" "$tmp/plugins"
+cp "$capture" "$tmp/"
+chmod -R a+rX "$tmp"
+run=(env HOME="$tmp" WIRESHARK_PLUGIN_DIR="$tmp/plugins" tshark -n -r "$tmp/$(basename "$capture")")
+[ "$(id -u)" -eq 0 ] && run=(setpriv --reuid=65534 --regid=65534 --clear-groups "${run[@]}")
+echo "== Summary (4xx annotated in the Info column) =="
+"${run[@]}" "$@"
+echo
+echo "== The sip4xx tree of every 4xx =="
+"${run[@]}" -Y "sip4xx.code" -O sip4xx -V "$@" | grep -E "^Frame [0-9]+:|^SIP 4xx analysis|^    " | grep -v "^    \[" 
