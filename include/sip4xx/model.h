@@ -54,6 +54,9 @@ typedef struct {
     uint32_t cseq_number;
     sip4xx_span_t cseq_method;
 
+    /* The bytes parsed, for walking every occurrence of a header. */
+    sip4xx_span_t raw;
+
     /* Framing. */
     bool stream_transport;       /* set by the caller: TCP, TLS, SCTP, WebSocket */
     uint32_t header_len;         /* start line + headers + the empty line */
@@ -69,6 +72,12 @@ typedef struct {
  * stream_transport must be set in *out by the caller before the call if
  * known; every other field is overwritten. */
 uint32_t sip4xx_parse(const uint8_t *buf, size_t len, sip4xx_msg_t *out);
+
+/* Every occurrence of header id, in order: start with *cursor = 0; each
+ * call stores the next value (trimmed) in *out and returns true, or
+ * returns false at the end. Bounded by the header section. */
+bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *cursor,
+                       sip4xx_span_t *out);
 
 /* Helpers over spans. */
 bool sip4xx_span_eq_ci(sip4xx_span_t s, const char *lit);

@@ -232,6 +232,7 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
 
     const char *buf = (const char *)bytes;
     uint32_t len = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
+    m->raw = (sip4xx_span_t){ buf, len };
     if (len == 0) {
         m->malformed |= SIP4XX_MAL_START_LINE | SIP4XX_MAL_NO_END;
         return 0;
@@ -320,4 +321,43 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
     else
         m->msg_len = m->stream_transport ? m->header_len : len;
     return m->msg_len;
+}
+
+bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *cursor,
+                       sip4xx_span_t *out)
+{
+    const char *buf = m->raw.ptr;
+    uint32_t end = m->header_len <= m->raw.len ? m->header_len : m->raw.len;
+    if (!buf || !sip4xx_msg_has(m, id))
+        return false;
+    uint32_t pos = *cursor;
+    if (pos == 0)
+        pos = next_line(buf, end, 0).next;        /* skip the start line */
+    while (pos < end) {
+        line_t l = next_line(buf, end, pos);
+        pos = l.next;
+        if (l.len == 0 || is_ws(l.p[0]))
+            continue;
+        uint32_t i = 0;
+        while (i < l.len && is_token(l.p[i]))
+            i++;
+        uint32_t name_len = i;
+        while (i < l.len && is_ws(l.p[i]))
+            i++;
+        if (name_len == 0 || i >= l.len || l.p[i] != ':' || sip4xx_header_lookup(l.p, name_len) != id)
+            continue;
+        /* Take in folded continuation lines (RFC 3261 §7.3.1). */
+        const char *vstart = l.p + i + 1;
+        const char *vend = l.p + l.len;
+        while (pos < end && is_ws(buf[pos])) {
+            line_t c = next_line(buf, end, pos);
+            pos = c.next;
+            vend = c.p + c.len;
+        }
+        *out = trim(vstart, (uint32_t)(vend - vstart));
+        *cursor = pos;
+        return true;
+    }
+    *cursor = end;
+    return false;
 }
