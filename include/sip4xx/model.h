@@ -73,6 +73,12 @@ typedef struct {
  * known; every other field is overwritten. */
 uint32_t sip4xx_parse(const uint8_t *buf, size_t len, sip4xx_msg_t *out);
 
+/* Every header line, in order, known or not: start with *cursor = 0; each
+ * call stores the next header's name and (trimmed, unfolded span of its)
+ * value and returns true, or returns false at the end. */
+bool sip4xx_next_header(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_t *name,
+                        sip4xx_span_t *value);
+
 /* Every occurrence of header id, in order: start with *cursor = 0; each
  * call stores the next value (trimmed) in *out and returns true, or
  * returns false at the end. Bounded by the header section. */

@@ -323,12 +323,12 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
     return m->msg_len;
 }
 
-bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *cursor,
-                       sip4xx_span_t *out)
+bool sip4xx_next_header(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_t *name,
+                        sip4xx_span_t *value)
 {
     const char *buf = m->raw.ptr;
     uint32_t end = m->header_len <= m->raw.len ? m->header_len : m->raw.len;
-    if (!buf || !sip4xx_msg_has(m, id))
+    if (!buf)
         return false;
     uint32_t pos = *cursor;
     if (pos == 0)
@@ -344,7 +344,7 @@ bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *c
         uint32_t name_len = i;
         while (i < l.len && is_ws(l.p[i]))
             i++;
-        if (name_len == 0 || i >= l.len || l.p[i] != ':' || sip4xx_header_lookup(l.p, name_len) != id)
+        if (name_len == 0 || i >= l.len || l.p[i] != ':')
             continue;
         /* Take in folded continuation lines (RFC 3261 §7.3.1). */
         const char *vstart = l.p + i + 1;
@@ -354,10 +354,23 @@ bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *c
             pos = c.next;
             vend = c.p + c.len;
         }
-        *out = trim(vstart, (uint32_t)(vend - vstart));
+        *name = (sip4xx_span_t){ l.p, name_len };
+        *value = trim(vstart, (uint32_t)(vend - vstart));
         *cursor = pos;
         return true;
     }
     *cursor = end;
+    return false;
+}
+
+bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *cursor,
+                       sip4xx_span_t *out)
+{
+    sip4xx_span_t name;
+    if (!sip4xx_msg_has(m, id))
+        return false;
+    while (sip4xx_next_header(m, cursor, &name, out))
+        if (sip4xx_header_lookup(name.ptr, name.len) == id)
+            return true;
     return false;
 }

@@ -21,4 +21,12 @@
 #define SIP4XX_DECLARE_PLUGIN_DESCRIBE()
 #endif
 
+/* 4.4 renamed the tvb accessors tvb_get_guint8/tvb_find_guint8 to
+ * tvb_get_uint8/tvb_find_uint8 and deprecated the old names (a warning,
+ * an error under -Werror). Code uses the new names; 4.0 maps them back. */
+#if SIP4XX_WS_VERSION < 404
+#define tvb_get_uint8  tvb_get_guint8
+#define tvb_find_uint8 tvb_find_guint8
+#endif
+
 #endif

@@ -6,6 +6,7 @@
  * length is not reliable in invisible trees); the message's extent comes
  * from our own parse, bounded by the next message in the same data source.
  */
+#include "compat.h"
 #include "sip4xx_ws.h"
 
 #include <string.h>
@@ -34,38 +35,49 @@ static const char *reason_if_different(const sip4xx_msg_t *m)
     return wmem_strndup(wmem_file_scope(), m->reason.ptr, len);
 }
 
-/* Read one message at ds[start, start+avail) into the next record slot.
- * Returns the bytes the message spans, and whether it was kept. */
+/* Read one message at ds[start, start+avail), correlate it, and keep its
+ * record when there is something to show. Returns the bytes it spans. */
 static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gint start, gint avail,
-                       gboolean only_if_broken_start, sip4xx_msg_record_t *r, gboolean *kept)
+                       gboolean only_if_broken_start, guint8 ordinal)
 {
     sip4xx_msg_t m;
     sip4xx_finding_t found[SIP4XX_MAX_FINDINGS];
     m.stream_transport = is_stream(pinfo);
     guint32 used = sip4xx_parse(tvb_get_ptr(ds, start, avail), (size_t)avail, &m);
-    *kept = FALSE;
     if (only_if_broken_start && !(m.malformed & SIP4XX_MAL_START_LINE))
         return used;
     size_t n_found = sip4xx_check_msg(&m, found, G_N_ELEMENTS(found));
     n_found = MIN(n_found, G_N_ELEMENTS(found));
-    if (!worth_keeping(&m, n_found))
+
+    sip4xx_msg_record_t r;
+    memset(&r, 0, sizeof r);
+    r.ordinal = ordinal;
+    if (ds == frame_tvb) {
+        r.start = (guint32)start;
+        r.len = used;
+    }
+    r.kind = (guint8)m.kind;
+    r.code = (guint16)(m.kind == SIP4XX_MSG_RESPONSE ? m.code : 0);
+    r.malformed = (guint16)m.malformed;
+    r.n_findings = (guint8)n_found;
+    sip4xx_state_track(pinfo, &m, n_found, &r);
+    if (!worth_keeping(&m, n_found) && !r.retry_of)
         return used;
 
-    *kept = TRUE;
-    if (ds == frame_tvb) {
-        r->start = (guint32)start;
-        r->len = used;
-    }
-    r->kind = (guint8)m.kind;
-    r->code = (guint16)(m.kind == SIP4XX_MSG_RESPONSE ? m.code : 0);
-    r->malformed = (guint16)m.malformed;
-    r->n_findings = (guint8)n_found;
     if (n_found) {
-        r->findings = wmem_alloc_array(wmem_file_scope(), guint16, n_found);
+        r.findings = wmem_alloc_array(wmem_file_scope(), guint16, n_found);
         for (size_t k = 0; k < n_found; k++)
-            r->findings[k] = found[k].rule;
+            r.findings[k] = found[k].rule;
     }
-    r->reason_sent = reason_if_different(&m);
+    r.reason_sent = reason_if_different(&m);
+    sip4xx_msg_record_t *slot = sip4xx_state_msg(pinfo->num, ordinal);
+    if (slot) {
+        /* A later message of this same frame may already have linked here. */
+        guint32 response_in = slot->response_in, retry_in = slot->retry_in;
+        *slot = r;
+        slot->response_in = response_in ? response_in : r.response_in;
+        slot->retry_in = retry_in ? retry_in : r.retry_in;
+    }
     return used;
 }
 
@@ -79,9 +91,9 @@ static gboolean rejected_sip(packet_info *pinfo, tvbuff_t *ds, gint start, gint 
         return FALSE;
     if (avail < 8)
         return FALSE;
-    gint eol = tvb_find_guint8(ds, start, MIN(avail, 1024), '\n');
+    gint eol = tvb_find_uint8(ds, start, MIN(avail, 1024), '\n');
     gint line_end = eol < 0 ? start + MIN(avail, 1024) : eol;
-    if (line_end > start && tvb_get_guint8(ds, line_end - 1) == '\r')
+    if (line_end > start && tvb_get_uint8(ds, line_end - 1) == '\r')
         line_end--;
     return tvb_strncaseeql(ds, start, "SIP/", 4) == 0 ||
            (line_end - start >= 8 && tvb_strncaseeql(ds, line_end - 7, "SIP/2.0", 7) == 0);
@@ -92,28 +104,21 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
 {
     GPtrArray *items = proto_get_finfo_ptr_array(tree, proto_sip);
     GPtrArray *data_items = proto_data > 0 ? proto_get_finfo_ptr_array(tree, proto_data) : NULL;
-    guint n_items = (items ? items->len : 0) + (data_items ? data_items->len : 0);
-    if (n_items == 0)
-        return NULL;
+    guint ordinal = 0;
 
-    sip4xx_msg_record_t *msgs = wmem_alloc0_array(pinfo->pool, sip4xx_msg_record_t, n_items);
-    guint n_msgs = 0;
-    gboolean kept;
-
-    for (guint i = 0; data_items && i < data_items->len; i++) {
+    for (guint i = 0; data_items && i < data_items->len && ordinal < G_MAXUINT8; i++) {
         const field_info *fi = (const field_info *)data_items->pdata[i];
         if (!fi->ds_tvb || fi->start < 0 || fi->length <= 0)
             continue;
         gint avail = MIN(fi->length, tvb_captured_length_remaining(fi->ds_tvb, fi->start));
         if (avail <= 0 || !rejected_sip(pinfo, fi->ds_tvb, fi->start, avail))
             continue;
-        examine(frame_tvb, pinfo, fi->ds_tvb, fi->start, avail, TRUE, &msgs[n_msgs], &kept);
-        n_msgs += kept;
+        examine(frame_tvb, pinfo, fi->ds_tvb, fi->start, avail, TRUE, (guint8)ordinal++);
     }
+
     tvbuff_t *last_ds = NULL;
     gint last_end = 0;
-
-    for (guint i = 0; items && i < items->len; i++) {
+    for (guint i = 0; items && i < items->len && ordinal < G_MAXUINT8; i++) {
         const field_info *fi = (const field_info *)items->pdata[i];
         tvbuff_t *ds = fi->ds_tvb;
         gint start = fi->start;
@@ -131,17 +136,9 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
             if (next->ds_tvb == ds && next->start > start && next->start - start < avail)
                 avail = next->start - start;
         }
-
-        guint32 used = examine(frame_tvb, pinfo, ds, start, avail, FALSE, &msgs[n_msgs], &kept);
-        n_msgs += kept;
+        guint32 used = examine(frame_tvb, pinfo, ds, start, avail, FALSE, (guint8)ordinal++);
         last_ds = ds;
         last_end = start + (gint)MAX(used, 1u);
     }
-    if (n_msgs == 0)
-        return NULL;
-
-    sip4xx_frame_record_t *rec = wmem_new(wmem_file_scope(), sip4xx_frame_record_t);
-    rec->n_msgs = n_msgs;
-    rec->msgs = (sip4xx_msg_record_t *)wmem_memdup(wmem_file_scope(), msgs, n_msgs * sizeof *msgs);
-    return rec;
+    return sip4xx_state_record(pinfo->num);
 }

@@ -10,7 +10,8 @@
 #include <wireshark.h>
 #include <epan/packet.h>
 #include <epan/expert.h>
-#include <epan/proto_data.h>
+#include <epan/prefs.h>
+#include <epan/tap.h>
 
 #include "compat.h"
 #include "sip4xx_ws.h"
@@ -31,6 +32,13 @@ sip4xx_ids_t sip4xx_ids = {
     .hf_missing = -1, .hf_missing_ref = -1, .ett = -1, .ett_missing = -1,
     .ei_must = EI_INIT, .ei_should = EI_INIT, .ei_explained = EI_INIT, .ei_challenge = EI_INIT,
     .ei_unregistered = EI_INIT, .ei_malformed = EI_INIT,
+    .hf_request_in = -1, .hf_response_in = -1, .hf_time = -1, .hf_cause = -1, .hf_cause_class = -1,
+    .hf_retry_in = -1, .hf_retry_of = -1, .hf_reaction = -1, .hf_reaction_ok = -1, .hf_reaction_text = -1,
+    .ei_no_request = EI_INIT, .ei_cause = EI_INIT, .ei_cause_warn = EI_INIT, .ei_retry_violation = EI_INIT,
+    .ei_retry_unmodified = EI_INIT, .ei_state_limit = EI_INIT,
+    .tap = -1,
+    .max_open_per_call = 128,
+    .max_open_total = 200000,
 };
 
 static dissector_handle_t sip4xx_handle;
@@ -44,6 +52,20 @@ static const value_string action_vals[] = {
     { 0, NULL }
 };
 
+static const value_string cause_vals[] = {
+#define SIP4XX_X_VAL(id, val, text) { val, text },
+    SIP4XX_CAUSE_LIST(SIP4XX_X_VAL)
+#undef SIP4XX_X_VAL
+    { 0, NULL }
+};
+
+static const value_string verdict_vals[] = {
+#define SIP4XX_X_VAL(id, val, text) { val, text },
+    SIP4XX_VERDICT_LIST(SIP4XX_X_VAL)
+#undef SIP4XX_X_VAL
+    { 0, NULL }
+};
+
 static int dissect_sip4xx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     sip4xx_frame_record_t *rec;
@@ -51,12 +73,10 @@ static int dissect_sip4xx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
         if (!tree)
             return 0;
         rec = sip4xx_extract_frame(tvb, pinfo, tree, proto_sip, proto_data);
-        if (rec)
-            p_add_proto_data(wmem_file_scope(), pinfo, sip4xx_ids.proto, 0, rec);
     } else {
-        rec = (sip4xx_frame_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, sip4xx_ids.proto, 0);
+        rec = sip4xx_state_record(pinfo->num);
     }
-    if (!rec)
+    if (!rec || rec->n_msgs == 0)
         return 0;
     sip4xx_render_frame(rec, tvb, pinfo, tree);
     return tvb_captured_length(tvb);
@@ -66,6 +86,7 @@ static int dissect_sip4xx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
  * tshark build a tree for every frame (STYLE.md pitfall 1). */
 static void sip4xx_init(void)
 {
+    sip4xx_state_init();
     if (!proto_is_protocol_enabled(find_protocol_by_id(sip4xx_ids.proto)) || proto_sip < 0) {
         set_postdissector_wanted_hfids(sip4xx_handle, NULL);
         return;
@@ -79,6 +100,7 @@ static void sip4xx_init(void)
 
 static void sip4xx_cleanup(void)
 {
+    sip4xx_state_cleanup();
     set_postdissector_wanted_hfids(sip4xx_handle, NULL);
 }
 
@@ -107,6 +129,30 @@ static void proto_register_sip4xx(void)
           "A header field the message is required to carry but does not (one per missing header)", HFILL } },
         { &sip4xx_ids.hf_missing_ref, { "Required by", "sip4xx.missing_header.ref", FT_STRING, BASE_NONE, NULL, 0x0,
           "The RFC section that makes the header required", HFILL } },
+        { &sip4xx_ids.hf_request_in, { "Request in", "sip4xx.request_in", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+          "The request this 4xx answers (RFC 3261 §17.1.3 transaction matching)", HFILL } },
+        { &sip4xx_ids.hf_response_in, { "4xx response in", "sip4xx.response_in", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+          "The 4xx that answered this request (shown from the second pass on)", HFILL } },
+        { &sip4xx_ids.hf_time, { "Time from request", "sip4xx.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Time from the request to this 4xx", HFILL } },
+        { &sip4xx_ids.hf_cause, { "Cause", "sip4xx.cause", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Why the server refused the request, as the request shows it", HFILL } },
+        { &sip4xx_ids.hf_cause_class, { "Cause class", "sip4xx.cause_class", FT_UINT8, BASE_DEC, VALS(cause_vals), 0x0,
+          "Class of the cause, for filters and statistics", HFILL } },
+        { &sip4xx_ids.hf_retry_in, { "Client's next attempt in", "sip4xx.retry_in", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+          "The client's next request of the same kind after this 4xx (shown from the second pass on)", HFILL } },
+        { &sip4xx_ids.hf_retry_of, { "Retry after 4xx in", "sip4xx.retry_of", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+          "The 4xx this request reacts to", HFILL } },
+        { &sip4xx_ids.hf_reaction, { "Reaction", "sip4xx.reaction", FT_UINT8, BASE_DEC, VALS(verdict_vals), 0x0,
+          "How the client reacted to the 4xx, judged against the RFC", HFILL } },
+        { &sip4xx_ids.hf_reaction_ok, { "Reaction followed the RFC", "sip4xx.reaction.ok", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "Whether the client's next attempt did what the RFC asks after this 4xx", HFILL } },
+        { &sip4xx_ids.hf_reaction_text, { "Reaction detail", "sip4xx.reaction.text", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The reaction, with the values compared", HFILL } },
     };
     static gint *ett[] = { &sip4xx_ids.ett, &sip4xx_ids.ett_missing };
     static ei_register_info ei[] = {
@@ -122,6 +168,18 @@ static void proto_register_sip4xx(void)
           "A 4xx code that is not IANA-registered", EXPFILL } },
         { &sip4xx_ids.ei_malformed, { "sip4xx.malformed", PI_MALFORMED, PI_WARN,
           "The SIP message does not follow the RFC 3261 message syntax", EXPFILL } },
+        { &sip4xx_ids.ei_no_request, { "sip4xx.no_request", PI_SEQUENCE, PI_NOTE,
+          "The request this 4xx answers is not in the capture", EXPFILL } },
+        { &sip4xx_ids.ei_cause, { "sip4xx.cause.found", PI_RESPONSE_CODE, PI_NOTE,
+          "The request shows why it was refused", EXPFILL } },
+        { &sip4xx_ids.ei_cause_warn, { "sip4xx.cause.problem", PI_PROTOCOL, PI_WARN,
+          "The exchange itself breaks the RFC (a 487 to a CANCEL; a 405 for a method in Allow)", EXPFILL } },
+        { &sip4xx_ids.ei_retry_violation, { "sip4xx.retry.violation", PI_SEQUENCE, PI_WARN,
+          "The client's next attempt did not do what the RFC asks after this 4xx", EXPFILL } },
+        { &sip4xx_ids.ei_retry_unmodified, { "sip4xx.retry.unmodified", PI_SEQUENCE, PI_WARN,
+          "The request was sent again without modification after a 4xx (RFC 3261 §21.4)", EXPFILL } },
+        { &sip4xx_ids.ei_state_limit, { "sip4xx.state_limit", PI_SEQUENCE, PI_NOTE,
+          "Not correlated: the open-transaction limit was reached (Preferences › Protocols › SIP4XX)", EXPFILL } },
     };
 
     sip4xx_ids.proto = proto_register_protocol("SIP 4xx analysis", "SIP4XX", "sip4xx");
@@ -129,6 +187,15 @@ static void proto_register_sip4xx(void)
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert_register_protocol(sip4xx_ids.proto), ei, array_length(ei));
 
+    module_t *prefs = prefs_register_protocol(sip4xx_ids.proto, NULL);
+    prefs_register_uint_preference(prefs, "max_open_per_call", "Open transactions kept per call",
+        "How many unanswered transactions of one Call-ID sip4xx keeps to correlate; past it, new ones are not"
+        " tracked and say so (sip4xx.state_limit)", 10, &sip4xx_ids.max_open_per_call);
+    prefs_register_uint_preference(prefs, "max_open_total", "Open transactions kept in all",
+        "How many unanswered transactions and unanswered 4xx sip4xx keeps for the whole capture", 10,
+        &sip4xx_ids.max_open_total);
+
+    sip4xx_ids.tap = register_tap("sip4xx");
     sip4xx_handle = create_dissector_handle(dissect_sip4xx, sip4xx_ids.proto);
     register_postdissector(sip4xx_handle);
     register_init_routine(sip4xx_init);
@@ -139,6 +206,7 @@ static void proto_reg_handoff_sip4xx(void)
 {
     proto_sip = proto_get_id_by_filter_name("sip");
     proto_data = proto_get_id_by_filter_name("data");
+    sip4xx_register_stats();
 }
 
 void plugin_register(void)

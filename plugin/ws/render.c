@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include <epan/tap.h>
 #include <wsutil/str_util.h>
 
 /* One row per malformation bit: the expert text users read. */
@@ -91,6 +92,50 @@ static void render_malformed(const sip4xx_msg_record_t *r, packet_info *pinfo, p
                                    malformed_texts[k].text);
 }
 
+/* Links, cause and reaction (RFC 3261 §17 transactions; the client's next
+ * attempt after a 4xx). */
+static void render_exchange(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_info *pinfo,
+                            proto_item *top, proto_tree *st)
+{
+    if (r->request_in) {
+        add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_request_in, tvb, r->start, r->len, r->request_in));
+        add_gen(proto_tree_add_time(st, sip4xx_ids.hf_time, tvb, r->start, r->len, &r->delta));
+    }
+    if (r->flags & SIP4XX_REC_NO_REQUEST)
+        expert_add_info_format(pinfo, top, &sip4xx_ids.ei_no_request,
+                               "The request this %u answers is not in the capture: its cause and the client's"
+                               " reaction are not analysed", r->code);
+    if (r->cause) {
+        proto_item *ti = add_gen(proto_tree_add_string(st, sip4xx_ids.hf_cause, tvb, r->start, r->len, r->cause));
+        add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_cause_class, tvb, r->start, r->len, r->cause_class));
+        expert_add_info_format(pinfo, ti, (r->flags & SIP4XX_REC_CAUSE_WARN) ? &sip4xx_ids.ei_cause_warn
+                                                                            : &sip4xx_ids.ei_cause,
+                               "Cause: %s", r->cause);
+    }
+    if (r->response_in)
+        add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_response_in, tvb, r->start, r->len, r->response_in));
+    if (r->retry_in)
+        add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_retry_in, tvb, r->start, r->len, r->retry_in));
+    if (r->retry_of)
+        add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_retry_of, tvb, r->start, r->len, r->retry_of));
+    if ((r->retry_in || r->retry_of) && r->verdict) {
+        gboolean bad = sip4xx_verdict_is_violation((sip4xx_verdict_t)r->verdict);
+        add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_reaction, tvb, r->start, r->len, r->verdict));
+        add_gen(proto_tree_add_boolean(st, sip4xx_ids.hf_reaction_ok, tvb, r->start, r->len, !bad));
+        proto_item *ti = add_gen(proto_tree_add_string(st, sip4xx_ids.hf_reaction_text, tvb, r->start, r->len,
+                                                       r->verdict_text ? r->verdict_text : ""));
+        /* The violation is the retry's: flag it there, once. */
+        if (bad && r->retry_of)
+            expert_add_info_format(pinfo, ti,
+                                   r->verdict == SIP4XX_VERDICT_UNMODIFIED || r->verdict == SIP4XX_VERDICT_REPEATED_FORBIDDEN
+                                       ? &sip4xx_ids.ei_retry_unmodified : &sip4xx_ids.ei_retry_violation,
+                                   "Reaction to the 4xx in frame %u: %s", r->retry_of,
+                                   r->verdict_text ? r->verdict_text : "");
+    }
+    if (r->flags & SIP4XX_REC_STATE_LIMIT)
+        expert_add_info(pinfo, top, &sip4xx_ids.ei_state_limit);
+}
+
 /* The Info note, one bracket per message, in a fixed shape scripts can
  * split on "; " (no label contains it):
  *   [405: missing Allow, To;tag; malformed; <meaning>]   */
@@ -136,9 +181,22 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
             render_code(r, tvb, pinfo, top, st);
         render_findings(r, tvb, pinfo, st);
         render_malformed(r, pinfo, top);
+        render_exchange(r, tvb, pinfo, top, st);
         if (r->n_findings)
             proto_item_append_text(top, "%s%u missing header%s", r->code >= 400 && r->code <= 499 ? ", " : ": ",
                                    r->n_findings, plurality(r->n_findings, "", "s"));
-        append_info(r, is_4xx, pinfo);
+        if (is_4xx || r->n_findings || r->malformed)
+            append_info(r, is_4xx, pinfo);
+        if (r->retry_of && sip4xx_verdict_is_violation((sip4xx_verdict_t)r->verdict))
+            col_append_fstr(pinfo->cinfo, COL_INFO, " [retry: %s]", sip4xx_verdict_label((sip4xx_verdict_t)r->verdict));
+        if (!is_4xx && !r->n_findings && !r->malformed) {
+            if (r->response_in)
+                proto_item_append_text(top, ": answered by a 4xx in frame %u", r->response_in);
+            else if (r->retry_of)
+                proto_item_append_text(top, ": next attempt after the 4xx in frame %u", r->retry_of);
+        }
+        sip4xx_tap_info_t *ti = wmem_new(pinfo->pool, sip4xx_tap_info_t);
+        ti->rec = r;
+        tap_queue_packet(sip4xx_ids.tap, pinfo, ti);
     }
 }

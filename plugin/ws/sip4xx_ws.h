@@ -1,5 +1,6 @@
 /* sip4xx — shared between the Wireshark-facing files: the per-frame record
- * the first pass computes and every pass renders, and the registered ids. */
+ * the first pass computes and every pass renders, the correlation state,
+ * and the registered ids. */
 #ifndef SIP4XX_WS_H
 #define SIP4XX_WS_H
 
@@ -7,23 +8,43 @@
 #include <epan/expert.h>
 
 #include "sip4xx/checks.h"
+#include "sip4xx/txn.h"
 
 /* What sip4xx keeps about one SIP message, in file scope. Rendering needs
  * nothing else, so later passes (tshark -2, a click in the GUI) show
- * exactly what the first pass found. */
+ * exactly what the first pass found. Links to later frames (response_in,
+ * retry_in) are filled in when those frames are dissected, so they show
+ * from the second pass on. */
 typedef struct {
     guint32 start, len;       /* span in the frame's own tvb; len 0 when the
                                  message lives in a reassembled/decrypted tvb */
+    guint8 ordinal;           /* index among the frame's SIP messages */
     guint8 kind;              /* sip4xx_msg_kind_t */
     guint16 code;             /* responses */
     guint16 malformed;        /* sip4xx_malformed_t */
     guint8 n_findings;
+    guint8 cause_class;       /* sip4xx_cause_class_t */
+    guint8 verdict;           /* sip4xx_verdict_t: on a 4xx and on its retry */
+    guint8 flags;             /* SIP4XX_REC_* */
     guint16 *findings;        /* rule indexes, n_findings of them */
     const char *reason_sent;  /* Reason-Phrase when it differs from the registered one */
+    guint32 request_in;       /* on a response: the request's frame */
+    guint32 response_in;      /* on a request answered by a 4xx: that response's frame */
+    guint32 retry_in;         /* on a 4xx: the client's next request of the same kind */
+    guint32 retry_of;         /* on that request: the 4xx it reacts to */
+    nstime_t delta;           /* request to response, when request_in is set */
+    const char *cause;        /* sentence, or NULL */
+    const char *verdict_text; /* sentence, or NULL */
 } sip4xx_msg_record_t;
+
+#define SIP4XX_REC_NO_REQUEST  0x01   /* a 4xx whose request is not in the capture */
+#define SIP4XX_REC_STATE_LIMIT 0x02   /* not tracked: the open-transaction limit was reached */
+#define SIP4XX_REC_CAUSE_WARN  0x04   /* the cause is itself a protocol problem */
+#define SIP4XX_REC_RETRANSMIT  0x08   /* a retransmission of an earlier message */
 
 typedef struct {
     guint n_msgs;
+    guint cap;
     sip4xx_msg_record_t *msgs;
 } sip4xx_frame_record_t;
 
@@ -31,8 +52,16 @@ typedef struct {
     int proto;
     int hf_code, hf_reason, hf_reason_sent, hf_registered, hf_rfc, hf_section;
     int hf_meaning, hf_advice, hf_action, hf_missing, hf_missing_ref;
+    int hf_request_in, hf_response_in, hf_time, hf_cause, hf_cause_class;
+    int hf_retry_in, hf_retry_of, hf_reaction, hf_reaction_ok, hf_reaction_text;
     gint ett, ett_missing;
     expert_field ei_must, ei_should, ei_explained, ei_challenge, ei_unregistered, ei_malformed;
+    expert_field ei_no_request, ei_cause, ei_cause_warn, ei_retry_violation, ei_retry_unmodified,
+                 ei_state_limit;
+    int tap;
+    /* Preferences. */
+    guint max_open_per_call;
+    guint max_open_total;
 } sip4xx_ids_t;
 
 extern sip4xx_ids_t sip4xx_ids;
@@ -41,8 +70,29 @@ extern sip4xx_ids_t sip4xx_ids;
 sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pinfo,
                                             proto_tree *tree, int proto_sip, int proto_data);
 
-/* render.c: findings -> tree items, expert infos, Info column. */
+/* state.c: per-file correlation state and the frame -> record map. */
+void sip4xx_state_init(void);
+void sip4xx_state_cleanup(void);
+sip4xx_frame_record_t *sip4xx_state_record(guint32 frame);
+void sip4xx_state_set_record(guint32 frame, sip4xx_frame_record_t *rec);
+/* Slot for message `ordinal` of `frame`, created when missing. */
+sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint8 ordinal);
+/* Correlate one parsed message (first pass); fills the link/cause/verdict
+ * members of r. */
+void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing,
+                        sip4xx_msg_record_t *r);
+/* Bytes kept per open transaction, for the documentation and the bench. */
+size_t sip4xx_state_bytes_per_transaction(void);
+
+/* render.c: findings -> tree items, expert infos, Info column, tap. */
 void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *frame_tvb,
                          packet_info *pinfo, proto_tree *tree);
+
+/* What the statistics tree reads from the tap, one per message. */
+typedef struct {
+    const sip4xx_msg_record_t *rec;
+} sip4xx_tap_info_t;
+
+void sip4xx_register_stats(void);
 
 #endif

@@ -65,8 +65,10 @@ def run_tshark(args, opts, capture=None):
         shutil.rmtree(home, ignore_errors=True)
     if p.returncode != 0:
         sys.exit(f"tshark failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr}")
+    # Only dissection output is scanned: from 4.4 on, `-G protocols` lists a
+    # pseudo-protocol named "Dissector bug" (_ws.dissector_bug).
     for bad in ("Dissector bug", "Malformed Packet: SIP4XX", "Malformed Packet: sip4xx"):
-        if bad in p.stdout or bad in p.stderr:
+        if capture and (bad in p.stdout or bad in p.stderr):
             sys.exit(f"tshark reported '{bad}' with sip4xx loaded")
     return p.stdout
 
@@ -224,7 +226,8 @@ def main():
         if not re.search(r"^sip4xx\.so\s", out, re.M):
             sys.exit("tshark -G plugins does not list sip4xx.so:\n" + out)
         out = run_tshark(["-G", "protocols"], opts)
-        if not re.search(r"^SIP 4xx analysis\tSIP4XX\tsip4xx$", out, re.M):
+        # 4.4+ append more tab-separated columns (enabled, ...) to each row.
+        if not re.search(r"^SIP 4xx analysis\tSIP4XX\tsip4xx(\t|$)", out, re.M):
             sys.exit("tshark -G protocols does not list sip4xx")
         print("sip4xx is loaded")
         return

@@ -1,0 +1,170 @@
+/* sip4xx — what a 4xx says about the exchange around it: the transaction
+ * key that links a response to its request (RFC 3261 §17.1.3), the cause
+ * the request shows, and whether the client's next request followed the
+ * RFC. Pure C over the model; the Wireshark layer keeps the state.
+ *
+ * Summaries are fixed-size copies (no pointers into packet bytes), so what
+ * is kept per open transaction is bounded and its size is known:
+ * sizeof(sip4xx_req_summary_t).
+ */
+#ifndef SIP4XX_TXN_H
+#define SIP4XX_TXN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sip4xx/model.h"
+
+/* Bounded text copies; longer values are cut and marked truncated. */
+#define SIP4XX_TOKEN_MAX 24
+#define SIP4XX_LIST_MAX  96
+#define SIP4XX_KEY_MAX   160
+
+typedef struct {
+    char s[SIP4XX_LIST_MAX];
+    bool truncated;
+} sip4xx_list_t;
+
+typedef struct {
+    char method[SIP4XX_TOKEN_MAX];
+    uint32_t cseq;
+    char uri_scheme[SIP4XX_TOKEN_MAX];
+    uint32_t uri_len;
+    bool in_dialog;                    /* To carried a tag */
+    uint32_t body_len;
+    sip4xx_list_t content_type, content_encoding, content_language;
+    sip4xx_list_t require, proxy_require, supported;
+    bool has_session_expires;  uint32_t session_expires;
+    bool has_expires;          uint32_t expires;          /* Expires header */
+    bool has_contact_expires;  uint32_t contact_expires;  /* smallest ;expires= on Contact */
+    bool has_max_forwards;     uint32_t max_forwards;
+    sip4xx_list_t auth_realms, proxy_auth_realms;         /* realms with credentials */
+    uint64_t auth_fingerprint;         /* hash of Authorization + Proxy-Authorization values */
+    uint64_t fingerprint;              /* hash of the request minus what a retry must change */
+    unsigned malformed;                /* sip4xx_malformed_t of the request */
+    uint32_t missing_rules;            /* how many obligations the request missed */
+} sip4xx_req_summary_t;
+
+/* What a 4xx response asks of the next request; kept until that request
+ * arrives. */
+typedef struct {
+    uint16_t code;
+    sip4xx_list_t realms;              /* challenged realms (401/407) */
+    bool stale;                        /* a challenge with stale=true */
+    bool has_min_expires;  uint32_t min_expires;
+    bool has_min_se;       uint32_t min_se;
+    sip4xx_list_t unsupported;         /* 420 */
+    sip4xx_list_t accept;              /* 415 */
+} sip4xx_resp_summary_t;
+
+/* Transaction key of a message: the top Via branch and the CSeq method
+ * when the branch carries the RFC 3261 magic cookie (§8.1.1.7, §17.1.3);
+ * otherwise the RFC 2543 way: Call-ID, From tag, CSeq number and method
+ * (§17.1.3 last paragraph). ACK to a non-2xx shares the INVITE's branch
+ * and so matches it by method "INVITE". Returns false when the message
+ * lacks what a key needs. */
+bool sip4xx_txn_key(const sip4xx_msg_t *m, char *out, size_t cap);
+
+/* Key of the request a CANCEL or ACK refers to (same branch, method INVITE
+ * or the CSeq number's original method): the INVITE's key. */
+bool sip4xx_txn_key_as(const sip4xx_msg_t *m, const char *method, char *out, size_t cap);
+
+/* Key that groups a client's successive attempts at the same request:
+ * Call-ID, From tag and method; REGISTER by its address of record (To URI)
+ * since RFC 3261 §10.2 only says a UA SHOULD keep the Call-ID. On a
+ * response, the key of the request it answers. */
+bool sip4xx_retry_key(const sip4xx_msg_t *m, char *out, size_t cap);
+
+/* Call-ID of the message, bounded copy; false without one. */
+bool sip4xx_call_id(const sip4xx_msg_t *m, char *out, size_t cap);
+
+/* From/To tag of the message, bounded copy; false without one. */
+bool sip4xx_from_tag(const sip4xx_msg_t *m, char *out, size_t cap);
+
+void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_req_summary_t *out);
+void sip4xx_summarize_response(const sip4xx_msg_t *m, sip4xx_resp_summary_t *out);
+
+/* What the state around a 4xx shows, filled by the caller from its maps. */
+typedef struct {
+    bool have_request;
+    uint32_t terminator_frame;     /* CANCEL (or BYE) that ended the request, 0 if none seen */
+    const char *terminator_method;
+    uint32_t glare_frame;          /* the other side's pending request in the dialog, 0 if none */
+    bool cancel_without_target;    /* a CANCEL whose INVITE is not in the capture */
+} sip4xx_cause_ctx_t;
+
+/* Cause classes, for statistics and filters (sip4xx.cause_class). */
+#define SIP4XX_CAUSE_LIST(X)                                                     \
+    X(NONE,                 0, "No cause found in the request")                  \
+    X(REQUEST_BROKEN,       1, "Request malformed or lacking mandatory headers") \
+    X(FIRST_CHALLENGE,      2, "First challenge: request had no credentials")    \
+    X(CREDENTIALS_REJECTED, 3, "Credentials for the realm were rejected")        \
+    X(STALE_NONCE,          4, "Stale nonce")                                    \
+    X(METHOD_NOT_ALLOWED,   5, "Method not in Allow")                            \
+    X(METHOD_IN_ALLOW,      6, "Method listed in Allow yet refused")             \
+    X(BODY_TOO_LARGE,       7, "Body size")                                      \
+    X(URI_TOO_LONG,         8, "Request-URI length")                             \
+    X(MEDIA_NOT_ACCEPTED,   9, "Body type/encoding/language not accepted")       \
+    X(URI_SCHEME,          10, "Request-URI scheme")                             \
+    X(EXTENSION_UNSUPPORTED, 11, "Required extension unsupported")               \
+    X(EXTENSION_REQUIRED,  12, "Extension required but not supported by client") \
+    X(SESSION_TOO_SMALL,   13, "Session-Expires below Min-SE")                   \
+    X(EXPIRES_TOO_BRIEF,   14, "Expiry below Min-Expires")                       \
+    X(MAX_FORWARDS,        15, "Max-Forwards exhausted")                         \
+    X(TERMINATED,          16, "Request ended by CANCEL/BYE")                    \
+    X(CANCEL_TERMINATED,   17, "487 sent to a CANCEL")                           \
+    X(NO_TRANSACTION,      18, "No matching dialog or transaction")              \
+    X(GLARE,               19, "Glare: both sides sent requests")
+
+typedef enum {
+#define SIP4XX_X_CAUSE(id, val, text) SIP4XX_CAUSE_##id = val,
+    SIP4XX_CAUSE_LIST(SIP4XX_X_CAUSE)
+#undef SIP4XX_X_CAUSE
+} sip4xx_cause_class_t;
+
+const char *sip4xx_cause_label(sip4xx_cause_class_t c);
+
+/* Explain why the server refused the request: a sentence naming the values
+ * into out (NUL-terminated, cut to cap), and its class. warn is set when
+ * the cause is itself worth a warning (487 to a CANCEL; 405 to a method it
+ * lists in Allow). */
+sip4xx_cause_class_t sip4xx_explain_cause(const sip4xx_req_summary_t *req, const sip4xx_msg_t *resp,
+                                          const sip4xx_cause_ctx_t *ctx, char *out, size_t cap,
+                                          bool *warn);
+
+/* The client's reaction to a 4xx, judged on its next request of the same
+ * kind. */
+#define SIP4XX_VERDICT_LIST(X)                                                               \
+    X(NONE,                0, "No later request of the same kind")                           \
+    X(FOLLOWED,            1, "Followed the RFC")                                            \
+    X(UNMODIFIED,          2, "Retried without modification")                                \
+    X(SAME_CREDENTIALS,    3, "Retried with the credentials already rejected")               \
+    X(NO_CREDENTIALS,      4, "Retried without credentials for the challenged realm")        \
+    X(STILL_TOO_BRIEF,     5, "Retry still below Min-Expires")                               \
+    X(STILL_TOO_SMALL,     6, "Retry Session-Expires still below Min-SE")                    \
+    X(STILL_UNSUPPORTED,   7, "Retry still requires the unsupported extension")              \
+    X(STILL_UNACCEPTED,    8, "Retry body still of a type not accepted")                     \
+    X(NO_BACKOFF,          9, "Retried before the back-off of RFC 3261 §14.1")               \
+    X(REPEATED_FORBIDDEN, 10, "Repeated a request refused with 403")
+
+typedef enum {
+#define SIP4XX_X_VERDICT(id, val, text) SIP4XX_VERDICT_##id = val,
+    SIP4XX_VERDICT_LIST(SIP4XX_X_VERDICT)
+#undef SIP4XX_X_VERDICT
+} sip4xx_verdict_t;
+
+const char *sip4xx_verdict_label(sip4xx_verdict_t v);
+
+/* Judge a retry. orig: the refused request; resp: the 4xx; retry: the next
+ * request of the same kind; gap_ms: time from the 4xx to the retry;
+ * call_id_owner: the retrying side generated the Call-ID (RFC 3261 §14.1),
+ * -1 if unknown. Writes a sentence into out. */
+sip4xx_verdict_t sip4xx_judge_retry(const sip4xx_req_summary_t *orig, const sip4xx_resp_summary_t *resp,
+                                    const sip4xx_req_summary_t *retry, int64_t gap_ms, int call_id_owner,
+                                    char *out, size_t cap);
+
+/* Does the verdict break the RFC (an expert warning)? */
+bool sip4xx_verdict_is_violation(sip4xx_verdict_t v);
+
+#endif

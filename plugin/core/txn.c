@@ -1,0 +1,815 @@
+/* sip4xx — transaction keys, request/response summaries, causes and
+ * verdicts on retries. Pure C over the model (see include/sip4xx/txn.h). */
+#include "sip4xx/txn.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sip4xx/spec.h"
+
+/* ---------------------------------------------------------------- text */
+
+static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+static sip4xx_span_t span_trim(sip4xx_span_t s)
+{
+    while (s.len && is_ws(*s.ptr)) { s.ptr++; s.len--; }
+    while (s.len && is_ws(s.ptr[s.len - 1])) s.len--;
+    return s;
+}
+
+static bool span_ieq(sip4xx_span_t a, sip4xx_span_t b)
+{
+    if (a.len != b.len)
+        return false;
+    for (uint32_t i = 0; i < a.len; i++)
+        if (lower(a.ptr[i]) != lower(b.ptr[i]))
+            return false;
+    return true;
+}
+
+/* Split s at the first unquoted, un-bracketed occurrence of sep. */
+static bool split_at(sip4xx_span_t s, char sep, sip4xx_span_t *head, sip4xx_span_t *rest)
+{
+    bool quoted = false;
+    int angle = 0;
+    for (uint32_t i = 0; i < s.len; i++) {
+        char c = s.ptr[i];
+        if (quoted) {
+            if (c == '\\') i++;
+            else if (c == '"') quoted = false;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == '<') {
+            angle++;
+        } else if (c == '>' && angle > 0) {
+            angle--;
+        } else if (c == sep && angle == 0) {
+            *head = (sip4xx_span_t){ s.ptr, i };
+            *rest = (sip4xx_span_t){ s.ptr + i + 1, s.len - i - 1 };
+            return true;
+        }
+    }
+    *head = s;
+    *rest = (sip4xx_span_t){ s.ptr + s.len, 0 };
+    return false;
+}
+
+/* The header parameters of a name-addr / addr-spec value: what follows
+ * '>' or, without angle brackets, the whole value (RFC 3261 §20). */
+static sip4xx_span_t header_params(sip4xx_span_t v)
+{
+    const char *gt = NULL;
+    bool quoted = false;
+    for (uint32_t i = 0; i < v.len; i++) {
+        char c = v.ptr[i];
+        if (c == '"') quoted = !quoted;
+        else if (!quoted && c == '>') gt = v.ptr + i;
+    }
+    if (gt)
+        return (sip4xx_span_t){ gt + 1, (uint32_t)(v.ptr + v.len - gt - 1) };
+    sip4xx_span_t head, rest;
+    split_at(v, ';', &head, &rest);
+    return rest.len ? (sip4xx_span_t){ rest.ptr - 1, rest.len + 1 } : rest;
+}
+
+/* ;name=value among semicolon parameters. */
+static bool param(sip4xx_span_t params, const char *name, sip4xx_span_t *out)
+{
+    sip4xx_span_t want = { name, (uint32_t)strlen(name) };
+    sip4xx_span_t head, rest = params;
+    for (int guard = 0; rest.len && guard < 256; guard++) {
+        split_at(rest, ';', &head, &rest);
+        sip4xx_span_t kv = span_trim(head), k, v;
+        split_at(kv, '=', &k, &v);
+        if (span_ieq(span_trim(k), want)) {
+            v = span_trim(v);
+            if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
+                v = (sip4xx_span_t){ v.ptr + 1, v.len - 2 };
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* name=value among the comma-separated auth-params of a challenge or
+ * credentials value (RFC 3261 §25.1: "Digest" LWS digest-cln *(COMMA ...)). */
+static bool auth_param(sip4xx_span_t v, const char *name, sip4xx_span_t *out)
+{
+    sip4xx_span_t scheme_rest = span_trim(v);
+    uint32_t i = 0;
+    while (i < scheme_rest.len && !is_ws(scheme_rest.ptr[i]))
+        i++;
+    sip4xx_span_t rest = { scheme_rest.ptr + i, scheme_rest.len - i }, head;
+    sip4xx_span_t want = { name, (uint32_t)strlen(name) };
+    for (int guard = 0; rest.len && guard < 256; guard++) {
+        split_at(rest, ',', &head, &rest);
+        sip4xx_span_t k, val;
+        split_at(span_trim(head), '=', &k, &val);
+        if (span_ieq(span_trim(k), want)) {
+            val = span_trim(val);
+            if (val.len >= 2 && val.ptr[0] == '"' && val.ptr[val.len - 1] == '"')
+                val = (sip4xx_span_t){ val.ptr + 1, val.len - 2 };
+            *out = val;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool to_u32(sip4xx_span_t s, uint32_t *out)
+{
+    uint64_t v = 0;
+    s = span_trim(s);
+    if (!s.len || s.len > 10)
+        return false;
+    for (uint32_t i = 0; i < s.len; i++) {
+        if (s.ptr[i] < '0' || s.ptr[i] > '9')
+            return false;
+        v = v * 10 + (uint64_t)(s.ptr[i] - '0');
+    }
+    if (v > UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* Bounded, NUL-terminated copy of a span. */
+static void copy_span(char *dst, size_t cap, sip4xx_span_t s)
+{
+    size_t n = s.len < cap - 1 ? s.len : cap - 1;
+    memcpy(dst, s.ptr, n);
+    dst[n] = '\0';
+}
+
+static void list_add(sip4xx_list_t *l, sip4xx_span_t item, bool lowercase)
+{
+    item = span_trim(item);
+    if (!item.len)
+        return;
+    size_t used = strlen(l->s);
+    size_t need = item.len + (used ? 1 : 0);
+    if (used + need >= sizeof l->s) {
+        l->truncated = true;
+        return;
+    }
+    if (used)
+        l->s[used++] = ',';
+    for (uint32_t i = 0; i < item.len; i++)
+        l->s[used++] = lowercase ? lower(item.ptr[i]) : item.ptr[i];
+    l->s[used] = '\0';
+}
+
+/* Every comma-separated item of every occurrence of header id, without
+ * its ;parameters, lower-cased (option tags, media types and codings are
+ * case-insensitive: RFC 3261 §19.2, §20.1). */
+static void list_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_list_t *l)
+{
+    uint32_t cur = 0;
+    sip4xx_span_t v;
+    memset(l, 0, sizeof *l);
+    for (int guard = 0; guard < 64 && sip4xx_next_value(m, id, &cur, &v); guard++) {
+        sip4xx_span_t item, rest = v;
+        for (int g2 = 0; rest.len && g2 < 64; g2++) {
+            split_at(rest, ',', &item, &rest);
+            sip4xx_span_t bare, params;
+            split_at(item, ';', &bare, &params);
+            list_add(l, bare, true);
+        }
+    }
+}
+
+static bool list_has(const char *list, const char *item, size_t item_len)
+{
+    const char *p = list;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if (n == item_len && strncmp(p, item, n) == 0)
+            return true;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return false;
+}
+
+/* Media type accepted by an Accept list, ranges included (any type, any subtype). */
+static bool media_accepted(const char *accept, const char *type)
+{
+    if (list_has(accept, type, strlen(type)) || list_has(accept, "*/*", 3))
+        return true;
+    const char *slash = strchr(type, '/');
+    if (!slash)
+        return false;
+    char range[SIP4XX_LIST_MAX];
+    size_t n = (size_t)(slash - type) + 1;
+    if (n + 2 > sizeof range)
+        return false;
+    memcpy(range, type, n);
+    range[n] = '*';
+    range[n + 1] = '\0';
+    return list_has(accept, range, n + 1);
+}
+
+/* Items of a that appear in b, into out. */
+static void list_intersect(const char *a, const char *b, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    const char *p = a;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if (list_has(b, p, n) && used + n + 2 < cap) {
+            if (used) { out[used++] = ','; out[used++] = ' '; }
+            memcpy(out + used, p, n);
+            used += n;
+            out[used] = '\0';
+        }
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+}
+
+static void say(char *out, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out, cap, fmt, ap);
+    va_end(ap);
+}
+
+/* --------------------------------------------------------------- keys */
+
+static bool top_via_branch(const sip4xx_msg_t *m, sip4xx_span_t *branch)
+{
+    if (!sip4xx_msg_has(m, SIP4XX_H_VIA))
+        return false;
+    sip4xx_span_t top, rest;
+    split_at(m->value[SIP4XX_H_VIA], ',', &top, &rest);
+    sip4xx_span_t head, params;
+    split_at(top, ';', &head, &params);
+    return param(params, "branch", branch) && branch->len > 0;
+}
+
+bool sip4xx_call_id(const sip4xx_msg_t *m, char *out, size_t cap)
+{
+    if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
+        return false;
+    copy_span(out, cap, m->value[SIP4XX_H_CALL_ID]);
+    return true;
+}
+
+bool sip4xx_from_tag(const sip4xx_msg_t *m, char *out, size_t cap)
+{
+    sip4xx_span_t tag;
+    if (!sip4xx_msg_has(m, SIP4XX_H_FROM) || !param(header_params(m->value[SIP4XX_H_FROM]), "tag", &tag))
+        return false;
+    copy_span(out, cap, tag);
+    return true;
+}
+
+static sip4xx_span_t cseq_method(const sip4xx_msg_t *m)
+{
+    return m->cseq_method.len ? m->cseq_method : m->method;
+}
+
+bool sip4xx_txn_key_as(const sip4xx_msg_t *m, const char *method, char *out, size_t cap)
+{
+    sip4xx_span_t branch;
+    char callid[64], tag[48];
+    int n;
+    if (top_via_branch(m, &branch) && branch.len >= 7 && memcmp(branch.ptr, "z9hG4bK", 7) == 0) {
+        n = snprintf(out, cap, "b|%.*s|%s", (int)(branch.len < 96 ? branch.len : 96), branch.ptr, method);
+    } else {
+        if (!sip4xx_call_id(m, callid, sizeof callid) || !sip4xx_msg_has(m, SIP4XX_H_CSEQ) || !m->cseq_method.len)
+            return false;
+        if (!sip4xx_from_tag(m, tag, sizeof tag))
+            tag[0] = '\0';
+        n = snprintf(out, cap, "c|%s|%s|%u|%s", callid, tag, m->cseq_number, method);
+    }
+    return n > 0 && (size_t)n < cap;
+}
+
+bool sip4xx_txn_key(const sip4xx_msg_t *m, char *out, size_t cap)
+{
+    char method[SIP4XX_TOKEN_MAX];
+    sip4xx_span_t meth = cseq_method(m);
+    if (!meth.len)
+        return false;
+    copy_span(method, sizeof method, meth);
+    /* An ACK to a non-2xx is part of the INVITE transaction (§17.1.1.3). */
+    if (strcmp(method, "ACK") == 0)
+        strcpy(method, "INVITE");
+    return sip4xx_txn_key_as(m, method, out, cap);
+}
+
+static bool to_uri(const sip4xx_msg_t *m, sip4xx_span_t *uri)
+{
+    if (!sip4xx_msg_has(m, SIP4XX_H_TO))
+        return false;
+    sip4xx_span_t v = m->value[SIP4XX_H_TO];
+    const char *lt = memchr(v.ptr, '<', v.len);
+    if (lt) {
+        const char *gt = memchr(lt, '>', (size_t)(v.ptr + v.len - lt));
+        if (!gt)
+            return false;
+        *uri = (sip4xx_span_t){ lt + 1, (uint32_t)(gt - lt - 1) };
+    } else {
+        sip4xx_span_t rest;
+        split_at(v, ';', uri, &rest);
+    }
+    *uri = span_trim(*uri);
+    return uri->len > 0;
+}
+
+bool sip4xx_retry_key(const sip4xx_msg_t *m, char *out, size_t cap)
+{
+    char callid[64], tag[48];
+    sip4xx_span_t aor;
+    /* On a response, the request it answers is named by the CSeq method. */
+    sip4xx_span_t method = m->kind == SIP4XX_MSG_REQUEST ? m->method : m->cseq_method;
+    int n;
+    if (m->kind == SIP4XX_MSG_UNPARSED || !method.len)
+        return false;
+    if (sip4xx_span_eq_ci(method, "REGISTER") && to_uri(m, &aor)) {
+        n = snprintf(out, cap, "R|%.*s", (int)(aor.len < 128 ? aor.len : 128), aor.ptr);
+    } else {
+        if (!sip4xx_call_id(m, callid, sizeof callid))
+            return false;
+        if (!sip4xx_from_tag(m, tag, sizeof tag))
+            tag[0] = '\0';
+        n = snprintf(out, cap, "r|%s|%s|%.*s", callid, tag, (int)(method.len < 24 ? method.len : 24), method.ptr);
+    }
+    return n > 0 && (size_t)n < cap;
+}
+
+/* ---------------------------------------------------------- summaries */
+
+static uint64_t fnv(uint64_t h, const char *p, size_t n, bool fold_case)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (uint8_t)(fold_case ? lower(p[i]) : p[i]);
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* Headers a retry changes by design (new branch, new CSeq) or that hops
+ * and clocks rewrite; the rest of the request is what "without
+ * modification" (RFC 3261 §21.4) compares. */
+static bool fingerprint_skips(sip4xx_span_t name)
+{
+    static const char *const skip[] = { "Via", "v", "CSeq", "Content-Length", "l", "Max-Forwards",
+                                        "Record-Route", "Date", "Timestamp" };
+    for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
+        if (sip4xx_span_eq_ci(name, skip[i]))
+            return true;
+    return false;
+}
+
+static void realms_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_list_t *l, uint64_t *fp,
+                        bool *stale)
+{
+    uint32_t cur = 0;
+    sip4xx_span_t v, realm, st;
+    memset(l, 0, sizeof *l);
+    for (int guard = 0; guard < 32 && sip4xx_next_value(m, id, &cur, &v); guard++) {
+        if (auth_param(v, "realm", &realm))
+            list_add(l, realm, false);
+        if (fp)
+            *fp = fnv(*fp, v.ptr, v.len, false);
+        if (stale && auth_param(v, "stale", &st) && sip4xx_span_eq_ci(st, "true"))
+            *stale = true;
+    }
+}
+
+/* Items of one header value into a list: comma-separated, ;parameters
+ * dropped, lower-cased. */
+static void list_add_value(sip4xx_list_t *l, sip4xx_span_t v)
+{
+    sip4xx_span_t item, rest = v;
+    for (int guard = 0; rest.len && guard < 64; guard++) {
+        split_at(rest, ',', &item, &rest);
+        sip4xx_span_t bare, params;
+        split_at(item, ';', &bare, &params);
+        list_add(l, bare, true);
+    }
+}
+
+/* One walk over the header section collects everything a summary needs:
+ * this runs for every request, so it must not rescan per header. */
+void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_req_summary_t *s)
+{
+    memset(s, 0, sizeof *s);
+    copy_span(s->method, sizeof s->method, m->method);
+    s->cseq = m->cseq_number;
+    const char *colon = m->request_uri.len ? memchr(m->request_uri.ptr, ':', m->request_uri.len) : NULL;
+    if (colon)
+        copy_span(s->uri_scheme, sizeof s->uri_scheme,
+                  (sip4xx_span_t){ m->request_uri.ptr, (uint32_t)(colon - m->request_uri.ptr) });
+    s->uri_len = m->request_uri.len;
+    s->in_dialog = m->to_tag;
+    s->body_len = m->msg_len > m->header_len ? m->msg_len - m->header_len : 0;
+    if (m->has_content_length && m->content_length > s->body_len)
+        s->body_len = m->content_length;
+    s->malformed = m->malformed;
+    s->missing_rules = (uint32_t)n_missing;
+
+    uint64_t afp = 14695981039346656037ull;
+    uint64_t h = fnv(14695981039346656037ull, m->method.ptr ? m->method.ptr : "", m->method.len, false);
+    h = fnv(h, m->request_uri.ptr ? m->request_uri.ptr : "", m->request_uri.len, false);
+
+    uint32_t cur = 0;
+    sip4xx_span_t name, v, head, params, e, item, rest;
+    while (sip4xx_next_header(m, &cur, &name, &v)) {
+        sip4xx_header_id_t id = sip4xx_header_lookup(name.ptr, name.len);
+        switch (id) {
+        case SIP4XX_H_CONTENT_TYPE:     list_add_value(&s->content_type, v); break;
+        case SIP4XX_H_CONTENT_ENCODING: list_add_value(&s->content_encoding, v); break;
+        case SIP4XX_H_CONTENT_LANGUAGE: list_add_value(&s->content_language, v); break;
+        case SIP4XX_H_REQUIRE:          list_add_value(&s->require, v); break;
+        case SIP4XX_H_PROXY_REQUIRE:    list_add_value(&s->proxy_require, v); break;
+        case SIP4XX_H_SUPPORTED:        list_add_value(&s->supported, v); break;
+        case SIP4XX_H_SESSION_EXPIRES:
+            split_at(v, ';', &head, &params);
+            if (!s->has_session_expires)
+                s->has_session_expires = to_u32(head, &s->session_expires);
+            break;
+        case SIP4XX_H_EXPIRES:
+            if (!s->has_expires)
+                s->has_expires = to_u32(v, &s->expires);
+            break;
+        case SIP4XX_H_MAX_FORWARDS:
+            if (!s->has_max_forwards)
+                s->has_max_forwards = to_u32(v, &s->max_forwards);
+            break;
+        case SIP4XX_H_CONTACT:
+            /* The smallest ;expires= over every Contact entry (RFC 3261 §10.2.1.1). */
+            rest = v;
+            for (int guard = 0; rest.len && guard < 32; guard++) {
+                uint32_t x;
+                split_at(rest, ',', &item, &rest);
+                if (param(header_params(item), "expires", &e) && to_u32(e, &x) &&
+                    (!s->has_contact_expires || x < s->contact_expires)) {
+                    s->has_contact_expires = true;
+                    s->contact_expires = x;
+                }
+            }
+            break;
+        case SIP4XX_H_AUTHORIZATION:
+        case SIP4XX_H_PROXY_AUTHORIZATION:
+            if (auth_param(v, "realm", &e))
+                list_add(id == SIP4XX_H_AUTHORIZATION ? &s->auth_realms : &s->proxy_auth_realms, e, false);
+            afp = fnv(afp, v.ptr, v.len, false);
+            break;
+        default:
+            break;
+        }
+        if (fingerprint_skips(name))
+            continue;
+        const char *canon = id < SIP4XX_H__COUNT ? sip4xx_header_name(id) : NULL;
+        h = canon ? fnv(h, canon, strlen(canon), false) : fnv(h, name.ptr, name.len, true);
+        h = fnv(h, ":", 1, false);
+        h = fnv(h, v.ptr, v.len, false);
+    }
+    if (m->msg_len > m->header_len && m->raw.ptr)
+        h = fnv(h, m->raw.ptr + m->header_len, m->msg_len - m->header_len, false);
+    s->fingerprint = h;
+    s->auth_fingerprint = afp;
+}
+
+void sip4xx_summarize_response(const sip4xx_msg_t *m, sip4xx_resp_summary_t *s)
+{
+    memset(s, 0, sizeof *s);
+    s->code = (uint16_t)m->code;
+    sip4xx_header_id_t challenge = m->code == 407 ? SIP4XX_H_PROXY_AUTHENTICATE : SIP4XX_H_WWW_AUTHENTICATE;
+    realms_from(m, challenge, &s->realms, NULL, &s->stale);
+    if (sip4xx_msg_has(m, SIP4XX_H_MIN_EXPIRES))
+        s->has_min_expires = to_u32(m->value[SIP4XX_H_MIN_EXPIRES], &s->min_expires);
+    if (sip4xx_msg_has(m, SIP4XX_H_MIN_SE)) {
+        sip4xx_span_t head, params;
+        split_at(m->value[SIP4XX_H_MIN_SE], ';', &head, &params);
+        s->has_min_se = to_u32(head, &s->min_se);
+    }
+    list_from(m, SIP4XX_H_UNSUPPORTED, &s->unsupported);
+    list_from(m, SIP4XX_H_ACCEPT, &s->accept);
+}
+
+/* -------------------------------------------------------------- causes */
+
+const char *sip4xx_cause_label(sip4xx_cause_class_t c)
+{
+    switch (c) {
+#define SIP4XX_X_CAUSE(id, val, text) case SIP4XX_CAUSE_##id: return text;
+    SIP4XX_CAUSE_LIST(SIP4XX_X_CAUSE)
+#undef SIP4XX_X_CAUSE
+    }
+    return "Unknown";
+}
+
+const char *sip4xx_verdict_label(sip4xx_verdict_t v)
+{
+    switch (v) {
+#define SIP4XX_X_VERDICT(id, val, text) case SIP4XX_VERDICT_##id: return text;
+    SIP4XX_VERDICT_LIST(SIP4XX_X_VERDICT)
+#undef SIP4XX_X_VERDICT
+    }
+    return "Unknown";
+}
+
+static const char *or_none(const char *s) { return s[0] ? s : "none"; }
+
+/* First item of list a that fails pred against b; for the 415 check. */
+static bool first_unaccepted(const char *types, const char *accept, char *out, size_t cap)
+{
+    const char *p = types;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        char one[SIP4XX_LIST_MAX];
+        if (n < sizeof one) {
+            memcpy(one, p, n);
+            one[n] = '\0';
+            if (!media_accepted(accept, one)) {
+                snprintf(out, cap, "%s", one);
+                return true;
+            }
+        }
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return false;
+}
+
+sip4xx_cause_class_t sip4xx_explain_cause(const sip4xx_req_summary_t *req, const sip4xx_msg_t *resp,
+                                          const sip4xx_cause_ctx_t *ctx, char *out, size_t cap, bool *warn)
+{
+    sip4xx_resp_summary_t rs;
+    char items[SIP4XX_LIST_MAX * 2];
+    sip4xx_list_t l;
+    *warn = false;
+    out[0] = '\0';
+    sip4xx_summarize_response(resp, &rs);
+
+    /* Causes the state shows, with or without the request. */
+    if (resp->code == 487 && req && strcmp(req->method, "CANCEL") == 0) {
+        *warn = true;
+        say(out, cap, "487 sent to a CANCEL: a CANCEL is answered with 200 or 481, the 487 goes to the INVITE (RFC 3261 §9.2)");
+        return SIP4XX_CAUSE_CANCEL_TERMINATED;
+    }
+    if (resp->code == 487 && ctx->terminator_frame) {
+        say(out, cap, "the %s in frame %u ended the request", ctx->terminator_method ? ctx->terminator_method : "CANCEL",
+            ctx->terminator_frame);
+        return SIP4XX_CAUSE_TERMINATED;
+    }
+    if (resp->code == 491 && ctx->glare_frame) {
+        say(out, cap, "glare: the other side's request in frame %u was still pending in the same dialog (RFC 3261 §14.1)",
+            ctx->glare_frame);
+        return SIP4XX_CAUSE_GLARE;
+    }
+    if (resp->code == 481 && ctx->cancel_without_target) {
+        say(out, cap, "the CANCEL matches no INVITE transaction in the capture");
+        return SIP4XX_CAUSE_NO_TRANSACTION;
+    }
+    if (!req)
+        return SIP4XX_CAUSE_NONE;
+
+    switch (resp->code) {
+    case 400:
+        if (req->malformed || req->missing_rules) {
+            say(out, cap, "the request %s%s%s", req->malformed ? "is malformed" : "",
+                req->malformed && req->missing_rules ? " and " : "",
+                req->missing_rules ? "lacks mandatory headers (see its frame)" : "");
+            return SIP4XX_CAUSE_REQUEST_BROKEN;
+        }
+        break;
+    case 401:
+    case 407: {
+        const sip4xx_list_t *had = resp->code == 401 ? &req->auth_realms : &req->proxy_auth_realms;
+        if (rs.stale) {
+            say(out, cap, "stale nonce: the credentials were right but the nonce had expired (stale=true, RFC 2617 §3.2.1)");
+            return SIP4XX_CAUSE_STALE_NONCE;
+        }
+        list_intersect(had->s, rs.realms.s, items, sizeof items);
+        if (items[0]) {
+            say(out, cap, "credentials for realm %s were rejected", items);
+            return SIP4XX_CAUSE_CREDENTIALS_REJECTED;
+        }
+        say(out, cap, "first challenge: the request carried no %s for realm %s",
+            resp->code == 401 ? "Authorization" : "Proxy-Authorization", or_none(rs.realms.s));
+        return SIP4XX_CAUSE_FIRST_CHALLENGE;
+    }
+    case 405: {
+        list_from(resp, SIP4XX_H_ALLOW, &l);
+        if (!sip4xx_msg_has(resp, SIP4XX_H_ALLOW))
+            break;
+        char lower_method[SIP4XX_TOKEN_MAX];
+        size_t n = strlen(req->method);
+        for (size_t i = 0; i <= n; i++)
+            lower_method[i] = lower(req->method[i]);
+        if (list_has(l.s, lower_method, n)) {
+            *warn = true;
+            say(out, cap, "%s is listed in Allow (%s) yet refused", req->method, or_none(l.s));
+            return SIP4XX_CAUSE_METHOD_IN_ALLOW;
+        }
+        say(out, cap, "%s is not in Allow (%s)", req->method, or_none(l.s));
+        return SIP4XX_CAUSE_METHOD_NOT_ALLOWED;
+    }
+    case 413:
+        say(out, cap, "the request body is %u bytes", req->body_len);
+        return SIP4XX_CAUSE_BODY_TOO_LARGE;
+    case 414:
+        say(out, cap, "the Request-URI is %u characters long", req->uri_len);
+        return SIP4XX_CAUSE_URI_TOO_LONG;
+    case 415: {
+        sip4xx_list_t enc, lang;
+        list_from(resp, SIP4XX_H_ACCEPT_ENCODING, &enc);
+        list_from(resp, SIP4XX_H_ACCEPT_LANGUAGE, &lang);
+        if (sip4xx_msg_has(resp, SIP4XX_H_ACCEPT) && first_unaccepted(req->content_type.s, rs.accept.s, items, sizeof items)) {
+            say(out, cap, "Content-Type %s is not in Accept (%s)", items, or_none(rs.accept.s));
+            return SIP4XX_CAUSE_MEDIA_NOT_ACCEPTED;
+        }
+        if (sip4xx_msg_has(resp, SIP4XX_H_ACCEPT_ENCODING) && req->content_encoding.s[0]) {
+            list_intersect(req->content_encoding.s, enc.s, items, sizeof items);
+            if (!items[0]) {
+                say(out, cap, "Content-Encoding %s is not in Accept-Encoding (%s)", req->content_encoding.s, or_none(enc.s));
+                return SIP4XX_CAUSE_MEDIA_NOT_ACCEPTED;
+            }
+        }
+        if (sip4xx_msg_has(resp, SIP4XX_H_ACCEPT_LANGUAGE) && req->content_language.s[0]) {
+            list_intersect(req->content_language.s, lang.s, items, sizeof items);
+            if (!items[0]) {
+                say(out, cap, "Content-Language %s is not in Accept-Language (%s)", req->content_language.s, or_none(lang.s));
+                return SIP4XX_CAUSE_MEDIA_NOT_ACCEPTED;
+            }
+        }
+        break;
+    }
+    case 416:
+        say(out, cap, "the Request-URI scheme is \"%s\"", or_none(req->uri_scheme));
+        return SIP4XX_CAUSE_URI_SCHEME;
+    case 420: {
+        char both[SIP4XX_LIST_MAX * 2 + 2];
+        snprintf(both, sizeof both, "%s%s%s", req->require.s, req->require.s[0] && req->proxy_require.s[0] ? "," : "",
+                 req->proxy_require.s);
+        list_intersect(both, rs.unsupported.s, items, sizeof items);
+        if (items[0]) {
+            say(out, cap, "option tag %s from the request's Require/Proxy-Require is Unsupported", items);
+            return SIP4XX_CAUSE_EXTENSION_UNSUPPORTED;
+        }
+        break;
+    }
+    case 421: {
+        list_from(resp, SIP4XX_H_REQUIRE, &l);
+        if (!l.s[0])
+            break;
+        say(out, cap, "the server requires %s; the request's Supported was %s", l.s, or_none(req->supported.s));
+        return SIP4XX_CAUSE_EXTENSION_REQUIRED;
+    }
+    case 422:
+        if (rs.has_min_se && req->has_session_expires) {
+            say(out, cap, "Session-Expires %u is below Min-SE %u; the request %s Supported: timer",
+                req->session_expires, rs.min_se, list_has(req->supported.s, "timer", 5) ? "said" : "did not say");
+            return SIP4XX_CAUSE_SESSION_TOO_SMALL;
+        }
+        break;
+    case 423:
+        if (rs.has_min_expires && (req->has_contact_expires || req->has_expires)) {
+            uint32_t asked = req->has_contact_expires ? req->contact_expires : req->expires;
+            say(out, cap, "%s %u is below Min-Expires %u", req->has_contact_expires ? "Contact expires" : "Expires",
+                asked, rs.min_expires);
+            return SIP4XX_CAUSE_EXPIRES_TOO_BRIEF;
+        }
+        break;
+    case 483:
+        if (req->has_max_forwards) {
+            say(out, cap, "the request arrived with Max-Forwards %u", req->max_forwards);
+            return SIP4XX_CAUSE_MAX_FORWARDS;
+        }
+        break;
+    case 481:
+        if (req->in_dialog) {
+            say(out, cap, "the %s was sent inside a dialog (its To has a tag) the server does not know", req->method);
+            return SIP4XX_CAUSE_NO_TRANSACTION;
+        }
+        break;
+    default:
+        break;
+    }
+    return SIP4XX_CAUSE_NONE;
+}
+
+/* ------------------------------------------------------------- verdict */
+
+bool sip4xx_verdict_is_violation(sip4xx_verdict_t v)
+{
+    return v != SIP4XX_VERDICT_NONE && v != SIP4XX_VERDICT_FOLLOWED;
+}
+
+sip4xx_verdict_t sip4xx_judge_retry(const sip4xx_req_summary_t *orig, const sip4xx_resp_summary_t *resp,
+                                    const sip4xx_req_summary_t *retry, int64_t gap_ms, int call_id_owner,
+                                    char *out, size_t cap)
+{
+    const sip4xx_code_t *row = sip4xx_code_lookup(resp->code);
+    const sip4xx_code_t *ex = row ? row : sip4xx_code_fallback(resp->code);
+    bool unmodified = orig->fingerprint == retry->fingerprint;
+    char items[SIP4XX_LIST_MAX * 2];
+
+    switch (resp->code) {
+    case 401:
+    case 407: {
+        const sip4xx_list_t *now = resp->code == 401 ? &retry->auth_realms : &retry->proxy_auth_realms;
+        const sip4xx_list_t *before = resp->code == 401 ? &orig->auth_realms : &orig->proxy_auth_realms;
+        list_intersect(now->s, resp->realms.s, items, sizeof items);
+        if (!items[0] && resp->realms.s[0]) {
+            say(out, cap, "the retry has no %s for realm %s (RFC 3261 §22.2, §22.3)",
+                resp->code == 401 ? "Authorization" : "Proxy-Authorization", resp->realms.s);
+            return SIP4XX_VERDICT_NO_CREDENTIALS;
+        }
+        if (before->s[0] && retry->auth_fingerprint == orig->auth_fingerprint && !resp->stale) {
+            say(out, cap, "the retry repeats the credentials the server just rejected");
+            return SIP4XX_VERDICT_SAME_CREDENTIALS;
+        }
+        say(out, cap, "retried with credentials for realm %s", or_none(items));
+        return SIP4XX_VERDICT_FOLLOWED;
+    }
+    case 423:
+        if (resp->has_min_expires && (retry->has_contact_expires || retry->has_expires)) {
+            uint32_t asked = retry->has_contact_expires ? retry->contact_expires : retry->expires;
+            if (asked < resp->min_expires && asked != 0) {
+                say(out, cap, "the retry asks %u, still below Min-Expires %u (RFC 3261 §10.2.8)", asked, resp->min_expires);
+                return SIP4XX_VERDICT_STILL_TOO_BRIEF;
+            }
+            say(out, cap, "the retry asks %u, at least Min-Expires %u", asked, resp->min_expires);
+            return SIP4XX_VERDICT_FOLLOWED;
+        }
+        break;
+    case 422:
+        if (resp->has_min_se && retry->has_session_expires) {
+            if (retry->session_expires < resp->min_se) {
+                say(out, cap, "the retry's Session-Expires %u is still below Min-SE %u (RFC 4028 §7.4)",
+                    retry->session_expires, resp->min_se);
+                return SIP4XX_VERDICT_STILL_TOO_SMALL;
+            }
+            say(out, cap, "the retry's Session-Expires %u is at least Min-SE %u", retry->session_expires, resp->min_se);
+            return SIP4XX_VERDICT_FOLLOWED;
+        }
+        break;
+    case 420: {
+        char both[SIP4XX_LIST_MAX * 2 + 2];
+        snprintf(both, sizeof both, "%s%s%s", retry->require.s, retry->require.s[0] && retry->proxy_require.s[0] ? "," : "",
+                 retry->proxy_require.s);
+        list_intersect(both, resp->unsupported.s, items, sizeof items);
+        if (items[0]) {
+            say(out, cap, "the retry still requires %s, which the server listed as Unsupported (RFC 3261 §8.1.3.5)", items);
+            return SIP4XX_VERDICT_STILL_UNSUPPORTED;
+        }
+        if (resp->unsupported.s[0]) {
+            say(out, cap, "the retry dropped %s", resp->unsupported.s);
+            return SIP4XX_VERDICT_FOLLOWED;
+        }
+        break;
+    }
+    case 415:
+        if (resp->accept.s[0] && retry->content_type.s[0]) {
+            if (first_unaccepted(retry->content_type.s, resp->accept.s, items, sizeof items)) {
+                say(out, cap, "the retry's Content-Type %s is still not in Accept (%s) (RFC 3261 §8.1.3.5)", items,
+                    resp->accept.s);
+                return SIP4XX_VERDICT_STILL_UNACCEPTED;
+            }
+            say(out, cap, "the retry uses an accepted type (%s)", retry->content_type.s);
+            return SIP4XX_VERDICT_FOLLOWED;
+        }
+        break;
+    case 491: {
+        /* RFC 3261 §14.1: the Call-ID's owner waits 2.1-4 s, the other
+         * side 0-2 s; unknown owner: anything from 0 s is plausible, so
+         * only an owner retrying before 2.1 s is flagged. */
+        if (call_id_owner == 1 && gap_ms < 2100) {
+            say(out, cap, "retried after %lld ms; the Call-ID owner waits 2.1 to 4 s (RFC 3261 §14.1)", (long long)gap_ms);
+            return SIP4XX_VERDICT_NO_BACKOFF;
+        }
+        say(out, cap, "retried after %lld ms", (long long)gap_ms);
+        return SIP4XX_VERDICT_FOLLOWED;
+    }
+    default:
+        break;
+    }
+    if (unmodified && resp->code == 403) {
+        say(out, cap, "the same request was sent again after 403; it SHOULD NOT be repeated (RFC 3261 §21.4.4)");
+        return SIP4XX_VERDICT_REPEATED_FORBIDDEN;
+    }
+    if (unmodified && ex && ex->action != SIP4XX_ACTION_RETRY_LATER && ex->action != SIP4XX_ACTION_BACK_OFF) {
+        say(out, cap, "retried without modification after %u; a client SHOULD NOT (RFC 3261 §21.4)", resp->code);
+        return SIP4XX_VERDICT_UNMODIFIED;
+    }
+    say(out, cap, unmodified ? "retried unchanged, which %u allows" : "retried with changes", resp->code);
+    return SIP4XX_VERDICT_FOLLOWED;
+}
