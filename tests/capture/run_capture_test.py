@@ -73,26 +73,83 @@ def run_tshark(args, opts, capture=None):
     return p.stdout
 
 
+TXN_H = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "sip4xx", "txn.h")
+
+
+def enum_names(prefix):
+    """value -> NAME of an X-macro list in include/sip4xx/txn.h, so that
+    expectations name causes and verdicts as the code does."""
+    with open(TXN_H, encoding="utf-8") as f:
+        text = f.read()
+    block = text.split(f"#define SIP4XX_{prefix}_LIST(X)", 1)[1].split("\n\n", 1)[0]
+    return {m.group(2): m.group(1) for m in re.finditer(r"X\((\w+),\s*(\d+),", block)}
+
+
+CAUSES = enum_names("CAUSE")
+VERDICTS = enum_names("VERDICT")
+
+BASIC = r"(code=\d+|must=\S+|should=\S+|unregistered|malformed)"
+# Exchange assertions (opt-in with a '%correlation' line): compared in the
+# pdml modes only. response_in, retry_in and the 4xx's reaction point to
+# later frames, so they exist from the second pass on: twopass only.
+EXCHANGE = r"(request_in=\d+|response_in=\d+|retry_in=\d+|retry_of=\d+|cause=\w+|reaction=\w+|no_request)"
+LATER_ONLY = ("response_in=", "retry_in=", "reaction@4xx=")
+
+
 def parse_expect(path):
-    """frame -> Counter of assertions."""
+    """frame -> Counter of assertions; and whether exchange ones are on."""
     expected = collections.defaultdict(collections.Counter)
+    correlation = False
     with open(path, encoding="utf-8") as f:
         for lineno, raw in enumerate(f, 1):
             line = raw.split("#", 1)[0].strip()
             if not line:
+                continue
+            if line == "%correlation":
+                correlation = True
                 continue
             words = line.split()
             if not words[0].isdigit():
                 sys.exit(f"{path}:{lineno}: a line starts with a frame number")
             frame = int(words[0])
             for w in words[1:]:
-                if not re.fullmatch(r"(code=\d+|must=\S+|should=\S+|unregistered|malformed)", w):
+                if re.fullmatch(EXCHANGE, w):
+                    if not correlation:
+                        sys.exit(f"{path}:{lineno}: '{w}' needs a '%correlation' line first")
+                    if w.startswith("cause=") and w[6:] not in CAUSES.values():
+                        sys.exit(f"{path}:{lineno}: unknown cause '{w[6:]}' (include/sip4xx/txn.h)")
+                    if w.startswith("reaction=") and w[9:] not in VERDICTS.values():
+                        sys.exit(f"{path}:{lineno}: unknown reaction '{w[9:]}' (include/sip4xx/txn.h)")
+                elif not re.fullmatch(BASIC, w):
                     sys.exit(f"{path}:{lineno}: unknown assertion '{w}'")
                 expected[frame][w] += 1
-    return expected
+    # On a 4xx, the verdict is its copy of the retry's: it needs a later frame.
+    for c in expected.values():
+        if any(a.startswith("code=") for a in c):
+            for a in [a for a in c if a.startswith("reaction=")]:
+                c[a.replace("reaction=", "reaction@4xx=")] += c.pop(a)
+    return expected, correlation
 
 
-def observed_from_pdml(xml_text):
+def only_basic(expected):
+    out = collections.defaultdict(collections.Counter)
+    for frame, c in expected.items():
+        for a, n in c.items():
+            if re.fullmatch(BASIC, a):
+                out[frame][a] += n
+    return out
+
+
+def for_mode(expected, twopass):
+    out = collections.defaultdict(collections.Counter)
+    for frame, c in expected.items():
+        for a, n in c.items():
+            if twopass or not a.startswith(LATER_ONLY):
+                out[frame][a] += n
+    return out
+
+
+def observed_from_pdml(xml_text, correlation=False):
     seen = collections.defaultdict(collections.Counter)
     root = ET.fromstring(xml_text)
     for packet in root.iter("packet"):
@@ -106,8 +163,20 @@ def observed_from_pdml(xml_text):
             if proto.get("name") != "sip4xx":
                 continue
             malformed = False
+            is_4xx = any(f.get("name") == "sip4xx.code" for f in proto.iter("field"))
             for f in proto.iter("field"):
                 name = f.get("name")
+                show = f.get("show")
+                if correlation and name in ("sip4xx.request_in", "sip4xx.response_in", "sip4xx.retry_in",
+                                            "sip4xx.retry_of"):
+                    seen[frame][f"{name[7:]}={show}"] += 1
+                elif correlation and name == "sip4xx.cause_class":
+                    seen[frame][f"cause={CAUSES.get(show, show)}"] += 1
+                elif correlation and name == "sip4xx.reaction":
+                    key = "reaction@4xx" if is_4xx else "reaction"
+                    seen[frame][f"{key}={VERDICTS.get(show, show)}"] += 1
+                elif correlation and name == "sip4xx.no_request":
+                    seen[frame]["no_request"] += 1
                 if name == "sip4xx.code":
                     seen[frame][f"code={f.get('show')}"] += 1
                 elif name == "sip4xx.unregistered":
@@ -232,19 +301,19 @@ def main():
         print("sip4xx is loaded")
         return
 
-    expected = parse_expect(opts.expect)
+    expected, correlation = parse_expect(opts.expect)
     base = ["-n", "-r", opts.capture]
     if opts.mode == "onepass":
-        seen = observed_from_pdml(run_tshark(base + ["-T", "pdml"], opts, opts.capture))
-        errors = compare(expected, seen)
+        seen = observed_from_pdml(run_tshark(base + ["-T", "pdml"], opts, opts.capture), correlation)
+        errors = compare(for_mode(expected, False), seen)
     elif opts.mode == "twopass":
-        seen = observed_from_pdml(run_tshark(["-2"] + base + ["-T", "pdml"], opts, opts.capture))
-        errors = compare(expected, seen)
+        seen = observed_from_pdml(run_tshark(["-2"] + base + ["-T", "pdml"], opts, opts.capture), correlation)
+        errors = compare(for_mode(expected, True), seen)
     elif opts.mode == "verbose":
         seen = observed_from_verbose(run_tshark(base + ["-V"], opts, opts.capture))
-        errors = compare(expected, seen)
+        errors = compare(only_basic(expected), seen)
     else:
-        errors = compare(without_levels(expected),
+        errors = compare(without_levels(only_basic(expected)),
                          observed_from_summary(run_tshark(base, opts, opts.capture)))
     n_assert = sum(sum(c.values()) for c in expected.values())
     if errors:
