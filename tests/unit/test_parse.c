@@ -175,6 +175,28 @@ static void test_empty_and_nul(void)
     g_assert_true(m.malformed & SIP4XX_MAL_HEADER_LINE);
 }
 
+/* Every occurrence, folded lines joined, compact forms included. */
+static void test_next_value(void)
+{
+    const char *msg =
+        "SIP/2.0 405 Method Not Allowed\r\n"
+        "Allow: INVITE\r\n"
+        "Subject: x\r\n"
+        "allow : ACK,\r\n"
+        " BYE\r\n"
+        "\r\n";
+    sip4xx_msg_t m = parse_str(msg, FALSE);
+    uint32_t cur = 0;
+    sip4xx_span_t v;
+    g_assert_true(sip4xx_next_value(&m, SIP4XX_H_ALLOW, &cur, &v));
+    g_assert_true(span_is(v, "INVITE"));
+    g_assert_true(sip4xx_next_value(&m, SIP4XX_H_ALLOW, &cur, &v));
+    g_assert_true(v.len > 4 && memcmp(v.ptr, "ACK,", 4) == 0 && v.ptr[v.len - 1] == 'E');
+    g_assert_false(sip4xx_next_value(&m, SIP4XX_H_ALLOW, &cur, &v));
+    cur = 0;
+    g_assert_false(sip4xx_next_value(&m, SIP4XX_H_VIA, &cur, &v));
+}
+
 static void test_header_lookup(void)
 {
     g_assert_cmpint(sip4xx_header_lookup("call-id", 7), ==, SIP4XX_H_CALL_ID);
@@ -196,5 +218,6 @@ int main(int argc, char **argv)
     g_test_add_func("/parse/stream-framing", test_stream_framing);
     g_test_add_func("/parse/empty-and-nul", test_empty_and_nul);
     g_test_add_func("/parse/header-lookup", test_header_lookup);
+    g_test_add_func("/parse/next-value", test_next_value);
     return g_test_run();
 }

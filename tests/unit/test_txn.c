@@ -1,0 +1,323 @@
+/* Unit tests of the exchange logic (plugin/core/txn.c): keys, summaries,
+ * causes and verdicts, on messages written out as text. */
+#include <glib.h>
+#include <string.h>
+
+#include "sip4xx/checks.h"
+#include "sip4xx/txn.h"
+
+typedef struct {
+    sip4xx_msg_t m;
+    char *text;
+} msg_t;
+
+static msg_t *msg(const char *text)
+{
+    msg_t *x = g_new0(msg_t, 1);
+    x->text = g_strdup(text);
+    sip4xx_parse((const uint8_t *)x->text, strlen(x->text), &x->m);
+    return x;
+}
+
+static void msg_free(msg_t *x)
+{
+    g_free(x->text);
+    g_free(x);
+}
+
+#define HDRS(branch, cseq) \
+    "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=" branch "\r\n" \
+    "From: <sip:alice@example.com>;tag=a1\r\n" \
+    "Call-ID: c1@192.0.2.1\r\n" \
+    "CSeq: " cseq "\r\n"
+
+static msg_t *req(const char *method_line, const char *branch, const char *cseq, const char *extra)
+{
+    gchar *t = g_strdup_printf("%s SIP/2.0\r\n" HDRS("%s", "%s") "To: <sip:bob@example.com>\r\n"
+                               "Max-Forwards: 70\r\n%sContent-Length: 0\r\n\r\n",
+                               method_line, branch, cseq, extra);
+    msg_t *x = msg(t);
+    g_free(t);
+    return x;
+}
+
+static msg_t *resp(const char *status, const char *branch, const char *cseq, const char *extra)
+{
+    gchar *t = g_strdup_printf("SIP/2.0 %s\r\n" HDRS("%s", "%s") "To: <sip:bob@example.com>;tag=b1\r\n"
+                               "%sContent-Length: 0\r\n\r\n", status, branch, cseq, extra);
+    msg_t *x = msg(t);
+    g_free(t);
+    return x;
+}
+
+/* RFC 3261 §17.1.3: branch + CSeq method; the response finds its request. */
+static void test_keys(void)
+{
+    char a[SIP4XX_KEY_MAX], b[SIP4XX_KEY_MAX];
+    msg_t *q = req("INVITE sip:bob@example.com", "z9hG4bKx1", "1 INVITE", "Contact: <sip:a@192.0.2.1>\r\n");
+    msg_t *r = resp("486 Busy Here", "z9hG4bKx1", "1 INVITE", "");
+    g_assert_true(sip4xx_txn_key(&q->m, a, sizeof a));
+    g_assert_true(sip4xx_txn_key(&r->m, b, sizeof b));
+    g_assert_cmpstr(a, ==, b);
+
+    /* A CANCEL has its own transaction, and names the INVITE's. */
+    msg_t *c = req("CANCEL sip:bob@example.com", "z9hG4bKx1", "1 CANCEL", "");
+    g_assert_true(sip4xx_txn_key(&c->m, b, sizeof b));
+    g_assert_cmpstr(a, !=, b);
+    g_assert_true(sip4xx_txn_key_as(&c->m, "INVITE", b, sizeof b));
+    g_assert_cmpstr(a, ==, b);
+
+    /* No magic cookie: the RFC 2543 fallback on Call-ID, From tag, CSeq. */
+    msg_t *old = req("OPTIONS sip:bob@example.com", "1234", "5 OPTIONS", "");
+    g_assert_true(sip4xx_txn_key(&old->m, a, sizeof a));
+    g_assert_true(g_str_has_prefix(a, "c|c1@192.0.2.1|a1|5|OPTIONS"));
+
+    /* The retry key: same for a response and its request, REGISTER by AOR. */
+    msg_t *reg = req("REGISTER sip:example.com", "z9hG4bKr1", "1 REGISTER", "");
+    msg_t *reg401 = resp("401 Unauthorized", "z9hG4bKr1", "1 REGISTER", "");
+    g_assert_true(sip4xx_retry_key(&reg->m, a, sizeof a));
+    g_assert_true(sip4xx_retry_key(&reg401->m, b, sizeof b));
+    g_assert_cmpstr(a, ==, b);
+    g_assert_cmpstr(a, ==, "R|sip:bob@example.com");
+    msg_free(q); msg_free(r); msg_free(c); msg_free(old); msg_free(reg); msg_free(reg401);
+}
+
+static sip4xx_cause_class_t cause_of(msg_t *q, msg_t *r, char *text, size_t cap, bool *warn)
+{
+    sip4xx_req_summary_t s;
+    sip4xx_cause_ctx_t ctx = { .have_request = true };
+    sip4xx_summarize_request(&q->m, 0, &s);
+    return sip4xx_explain_cause(&s, &r->m, &ctx, text, cap, warn);
+}
+
+/* RFC 3261 §21.4.6: the method against Allow, every Allow line read. */
+static void test_cause_405(void)
+{
+    char text[256];
+    bool warn;
+    msg_t *q = req("PUBLISH sip:bob@example.com", "z9hG4bK1", "1 PUBLISH", "");
+    msg_t *r = resp("405 Method Not Allowed", "z9hG4bK1", "1 PUBLISH", "Allow: INVITE, ACK\r\nAllow: BYE\r\n");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_METHOD_NOT_ALLOWED);
+    g_assert_false(warn);
+    g_assert_nonnull(strstr(text, "PUBLISH"));
+    g_assert_nonnull(strstr(text, "bye"));
+    msg_free(r);
+    r = resp("405 Method Not Allowed", "z9hG4bK1", "1 PUBLISH", "Allow: INVITE\r\nAllow: publish\r\n");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_METHOD_IN_ALLOW);
+    g_assert_true(warn);
+    msg_free(q); msg_free(r);
+}
+
+/* RFC 3261 §22.2: first challenge vs rejected credentials; stale nonce. */
+static void test_cause_401(void)
+{
+    char text[256];
+    bool warn;
+    msg_t *q = req("REGISTER sip:example.com", "z9hG4bK2", "1 REGISTER", "");
+    msg_t *r = resp("401 Unauthorized", "z9hG4bK2", "1 REGISTER",
+                    "WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n1\"\r\n");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_FIRST_CHALLENGE);
+    msg_free(q);
+    q = req("REGISTER sip:example.com", "z9hG4bK3", "2 REGISTER",
+            "Authorization: Digest username=\"alice\", realm=\"example.com\", nonce=\"n1\", response=\"x\"\r\n");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_CREDENTIALS_REJECTED);
+    g_assert_nonnull(strstr(text, "example.com"));
+    msg_free(r);
+    r = resp("401 Unauthorized", "z9hG4bK3", "2 REGISTER",
+             "WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n2\", stale=TRUE\r\n");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_STALE_NONCE);
+    msg_free(q); msg_free(r);
+}
+
+/* RFC 3261 §21.4.13: type against Accept, with ranges. */
+static void test_cause_415(void)
+{
+    char text[256];
+    bool warn;
+    msg_t *q = req("MESSAGE sip:bob@example.com", "z9hG4bK4", "1 MESSAGE", "Content-Type: text/html;charset=utf-8\r\n");
+    msg_t *r = resp("415 Unsupported Media Type", "z9hG4bK4", "1 MESSAGE", "Accept: text/plain, application/*\r\n");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_MEDIA_NOT_ACCEPTED);
+    g_assert_nonnull(strstr(text, "text/html"));
+    msg_free(r);
+    r = resp("415 Unsupported Media Type", "z9hG4bK4", "1 MESSAGE", "Accept: text/*\r\n");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_NONE);
+    msg_free(q); msg_free(r);
+}
+
+/* RFC 3261 §10.3 / §21.4.17 and RFC 4028 §6, §21.4.15 and §20.23. */
+static void test_cause_values(void)
+{
+    char text[256];
+    bool warn;
+    msg_t *q = req("REGISTER sip:example.com", "z9hG4bK5", "1 REGISTER",
+                   "Contact: <sip:a@192.0.2.1>;expires=30, <sip:a@192.0.2.2>;expires=20\r\nExpires: 3600\r\n");
+    msg_t *r = resp("423 Interval Too Brief", "z9hG4bK5", "1 REGISTER", "Min-Expires: 60\r\n");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_EXPIRES_TOO_BRIEF);
+    g_assert_nonnull(strstr(text, "20 is below Min-Expires 60"));
+    msg_free(q); msg_free(r);
+
+    q = req("INVITE sip:bob@example.com", "z9hG4bK6", "1 INVITE",
+            "Contact: <sip:a@192.0.2.1>\r\nSession-Expires: 60;refresher=uac\r\nk: timer\r\n");
+    r = resp("422 Session Interval Too Small", "z9hG4bK6", "1 INVITE", "Min-SE: 90\r\n");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_SESSION_TOO_SMALL);
+    g_assert_nonnull(strstr(text, "60 is below Min-SE 90"));
+    g_assert_nonnull(strstr(text, "said Supported: timer"));
+    msg_free(q); msg_free(r);
+
+    q = req("INVITE sip:bob@example.com", "z9hG4bK7", "1 INVITE",
+            "Contact: <sip:a@192.0.2.1>\r\nRequire: 100rel, foo\r\nProxy-Require: bar\r\n");
+    r = resp("420 Bad Extension", "z9hG4bK7", "1 INVITE", "Unsupported: foo, bar\r\n");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_EXTENSION_UNSUPPORTED);
+    g_assert_nonnull(strstr(text, "foo, bar"));
+    g_assert_null(strstr(text, "100rel"));
+    msg_free(q); msg_free(r);
+
+    q = req("OPTIONS tel:+15551234", "z9hG4bK8", "1 OPTIONS", "");
+    r = resp("416 Unsupported URI Scheme", "z9hG4bK8", "1 OPTIONS", "");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_URI_SCHEME);
+    g_assert_nonnull(strstr(text, "\"tel\""));
+    msg_free(q); msg_free(r);
+}
+
+/* A 487 sent to the CANCEL itself is wrong: §9.2 answers the CANCEL 200. */
+static void test_cause_487(void)
+{
+    char text[256];
+    bool warn;
+    msg_t *q = req("CANCEL sip:bob@example.com", "z9hG4bK9", "1 CANCEL", "");
+    msg_t *r = resp("487 Request Terminated", "z9hG4bK9", "1 CANCEL", "");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_CANCEL_TERMINATED);
+    g_assert_true(warn);
+    msg_free(q); msg_free(r);
+
+    q = req("INVITE sip:bob@example.com", "z9hG4bK9", "1 INVITE", "Contact: <sip:a@192.0.2.1>\r\n");
+    r = resp("487 Request Terminated", "z9hG4bK9", "1 INVITE", "");
+    sip4xx_req_summary_t s;
+    sip4xx_summarize_request(&q->m, 0, &s);
+    sip4xx_cause_ctx_t ctx = { .have_request = true, .terminator_frame = 7, .terminator_method = "CANCEL" };
+    g_assert_cmpint(sip4xx_explain_cause(&s, &r->m, &ctx, text, sizeof text, &warn), ==, SIP4XX_CAUSE_TERMINATED);
+    g_assert_nonnull(strstr(text, "frame 7"));
+    msg_free(q); msg_free(r);
+}
+
+static sip4xx_verdict_t judge(msg_t *orig, msg_t *r, msg_t *retry, gint64 gap_ms, int owner)
+{
+    sip4xx_req_summary_t a, b;
+    sip4xx_resp_summary_t rs;
+    char text[256];
+    sip4xx_summarize_request(&orig->m, 0, &a);
+    sip4xx_summarize_request(&retry->m, 0, &b);
+    sip4xx_summarize_response(&r->m, &rs);
+    return sip4xx_judge_retry(&a, &rs, &b, gap_ms, owner, text, sizeof text);
+}
+
+/* RFC 3261 §21.4: a client SHOULD NOT retry the same request unmodified;
+ * §21.4.9 lets it after 408. A new branch and CSeq are not modifications. */
+static void test_verdict_unmodified(void)
+{
+    msg_t *a = req("MESSAGE sip:bob@example.com", "z9hG4bKa", "1 MESSAGE", "Subject: hi\r\n");
+    msg_t *b = req("MESSAGE sip:bob@example.com", "z9hG4bKb", "2 MESSAGE", "Subject: hi\r\n");
+    msg_t *c = req("MESSAGE sip:bob@example.com", "z9hG4bKc", "2 MESSAGE", "Subject: hello\r\n");
+    msg_t *r404 = resp("404 Not Found", "z9hG4bKa", "1 MESSAGE", "");
+    msg_t *r403 = resp("403 Forbidden", "z9hG4bKa", "1 MESSAGE", "");
+    msg_t *r408 = resp("408 Request Timeout", "z9hG4bKa", "1 MESSAGE", "");
+    g_assert_cmpint(judge(a, r404, b, 100, -1), ==, SIP4XX_VERDICT_UNMODIFIED);
+    g_assert_cmpint(judge(a, r404, c, 100, -1), ==, SIP4XX_VERDICT_FOLLOWED);
+    g_assert_cmpint(judge(a, r403, b, 100, -1), ==, SIP4XX_VERDICT_REPEATED_FORBIDDEN);
+    g_assert_cmpint(judge(a, r408, b, 100, -1), ==, SIP4XX_VERDICT_FOLLOWED);
+    g_assert_true(sip4xx_verdict_is_violation(SIP4XX_VERDICT_UNMODIFIED));
+    g_assert_false(sip4xx_verdict_is_violation(SIP4XX_VERDICT_FOLLOWED));
+    msg_free(a); msg_free(b); msg_free(c); msg_free(r404); msg_free(r403); msg_free(r408);
+}
+
+/* RFC 3261 §22.2: answer the challenge for its realm, not with the same
+ * rejected credentials. */
+static void test_verdict_challenge(void)
+{
+    msg_t *a = req("REGISTER sip:example.com", "z9hG4bKa", "1 REGISTER", "");
+    msg_t *r = resp("401 Unauthorized", "z9hG4bKa", "1 REGISTER", "WWW-Authenticate: Digest realm=\"ex\", nonce=\"n\"\r\n");
+    msg_t *ok = req("REGISTER sip:example.com", "z9hG4bKb", "2 REGISTER",
+                    "Authorization: Digest username=\"u\", realm=\"ex\", nonce=\"n\", response=\"1\"\r\n");
+    msg_t *wrong_realm = req("REGISTER sip:example.com", "z9hG4bKb", "2 REGISTER",
+                             "Authorization: Digest username=\"u\", realm=\"other\", nonce=\"n\", response=\"1\"\r\n");
+    g_assert_cmpint(judge(a, r, ok, 10, -1), ==, SIP4XX_VERDICT_FOLLOWED);
+    g_assert_cmpint(judge(a, r, wrong_realm, 10, -1), ==, SIP4XX_VERDICT_NO_CREDENTIALS);
+    g_assert_cmpint(judge(a, r, a, 10, -1), ==, SIP4XX_VERDICT_NO_CREDENTIALS);
+    msg_t *again = req("REGISTER sip:example.com", "z9hG4bKc", "3 REGISTER",
+                       "Authorization: Digest username=\"u\", realm=\"ex\", nonce=\"n\", response=\"1\"\r\n");
+    g_assert_cmpint(judge(ok, r, again, 10, -1), ==, SIP4XX_VERDICT_SAME_CREDENTIALS);
+    msg_free(a); msg_free(r); msg_free(ok); msg_free(wrong_realm); msg_free(again);
+}
+
+/* Value-bound retries: 423 (§10.2.8), 422 (RFC 4028), 420, 415; 491 (§14.1). */
+static void test_verdict_values(void)
+{
+    msg_t *a = req("REGISTER sip:example.com", "z9hG4bKa", "1 REGISTER", "Expires: 10\r\n");
+    msg_t *r = resp("423 Interval Too Brief", "z9hG4bKa", "1 REGISTER", "Min-Expires: 60\r\n");
+    msg_t *ok = req("REGISTER sip:example.com", "z9hG4bKb", "2 REGISTER", "Expires: 60\r\n");
+    msg_t *low = req("REGISTER sip:example.com", "z9hG4bKb", "2 REGISTER", "Expires: 59\r\n");
+    g_assert_cmpint(judge(a, r, ok, 10, -1), ==, SIP4XX_VERDICT_FOLLOWED);
+    g_assert_cmpint(judge(a, r, low, 10, -1), ==, SIP4XX_VERDICT_STILL_TOO_BRIEF);
+    msg_free(a); msg_free(r); msg_free(ok); msg_free(low);
+
+    a = req("INVITE sip:b@example.com", "z9hG4bKa", "1 INVITE", "Require: foo\r\n");
+    r = resp("420 Bad Extension", "z9hG4bKa", "1 INVITE", "Unsupported: foo\r\n");
+    ok = req("INVITE sip:b@example.com", "z9hG4bKb", "2 INVITE", "");
+    g_assert_cmpint(judge(a, r, ok, 10, -1), ==, SIP4XX_VERDICT_FOLLOWED);
+    g_assert_cmpint(judge(a, r, a, 10, -1), ==, SIP4XX_VERDICT_STILL_UNSUPPORTED);
+    msg_free(a); msg_free(r); msg_free(ok);
+
+    a = req("INVITE sip:b@example.com", "z9hG4bKa", "1 INVITE", "Session-Expires: 30\r\n");
+    r = resp("422 Session Interval Too Small", "z9hG4bKa", "1 INVITE", "Min-SE: 90\r\n");
+    ok = req("INVITE sip:b@example.com", "z9hG4bKb", "2 INVITE", "Session-Expires: 90\r\nMin-SE: 90\r\n");
+    g_assert_cmpint(judge(a, r, ok, 10, -1), ==, SIP4XX_VERDICT_FOLLOWED);
+    g_assert_cmpint(judge(a, r, a, 10, -1), ==, SIP4XX_VERDICT_STILL_TOO_SMALL);
+    msg_free(a); msg_free(r); msg_free(ok);
+
+    a = req("MESSAGE sip:b@example.com", "z9hG4bKa", "1 MESSAGE", "Content-Type: text/html\r\n");
+    r = resp("415 Unsupported Media Type", "z9hG4bKa", "1 MESSAGE", "Accept: text/plain\r\n");
+    ok = req("MESSAGE sip:b@example.com", "z9hG4bKb", "2 MESSAGE", "Content-Type: text/plain\r\n");
+    g_assert_cmpint(judge(a, r, ok, 10, -1), ==, SIP4XX_VERDICT_FOLLOWED);
+    g_assert_cmpint(judge(a, r, a, 10, -1), ==, SIP4XX_VERDICT_STILL_UNACCEPTED);
+    msg_free(a); msg_free(r); msg_free(ok);
+
+    a = req("INVITE sip:b@example.com", "z9hG4bKa", "5 INVITE", "");
+    r = resp("491 Request Pending", "z9hG4bKa", "5 INVITE", "");
+    ok = req("INVITE sip:b@example.com", "z9hG4bKb", "6 INVITE", "");
+    g_assert_cmpint(judge(a, r, ok, 500, 1), ==, SIP4XX_VERDICT_NO_BACKOFF);
+    g_assert_cmpint(judge(a, r, ok, 2500, 1), ==, SIP4XX_VERDICT_FOLLOWED);
+    g_assert_cmpint(judge(a, r, ok, 500, 0), ==, SIP4XX_VERDICT_FOLLOWED);
+    msg_free(a); msg_free(r); msg_free(ok);
+}
+
+/* Summaries are bounded copies: a huge list is cut and says so. */
+static void test_summary_bounds(void)
+{
+    GString *big = g_string_new("Supported: ");
+    for (int i = 0; i < 200; i++)
+        g_string_append_printf(big, "%sext%d", i ? ", " : "", i);
+    g_string_append(big, "\r\n");
+    msg_t *q = req("OPTIONS sip:b@example.com", "z9hG4bKa", "1 OPTIONS", big->str);
+    sip4xx_req_summary_t s;
+    sip4xx_summarize_request(&q->m, 0, &s);
+    g_assert_true(s.supported.truncated);
+    g_assert_cmpuint(strlen(s.supported.s), <, sizeof s.supported.s);
+    msg_free(q);
+    g_string_free(big, TRUE);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/txn/keys", test_keys);
+    g_test_add_func("/txn/cause/405", test_cause_405);
+    g_test_add_func("/txn/cause/401", test_cause_401);
+    g_test_add_func("/txn/cause/415", test_cause_415);
+    g_test_add_func("/txn/cause/values", test_cause_values);
+    g_test_add_func("/txn/cause/487", test_cause_487);
+    g_test_add_func("/txn/verdict/unmodified", test_verdict_unmodified);
+    g_test_add_func("/txn/verdict/challenge", test_verdict_challenge);
+    g_test_add_func("/txn/verdict/values", test_verdict_values);
+    g_test_add_func("/txn/summary-bounds", test_summary_bounds);
+    return g_test_run();
+}
