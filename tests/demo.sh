@@ -7,7 +7,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${SIP4XX_BUILD_DIR:-$top/build}
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
-capture=${1:-$top/captures/real_kamailio_auth.pcapng}
+capture=${1:-$top/captures/real_kamailio_routing.pcapng}
 shift || true
 # tshark as root ignores WIRESHARK_PLUGIN_DIR: run it as nobody from a
 # private copy (STYLE.md pitfall 6).
@@ -22,4 +22,9 @@ echo "== Summary (4xx annotated in the Info column) =="
 "${run[@]}" "$@"
 echo
 echo "== The sip4xx tree of every 4xx =="
-"${run[@]}" -Y "sip4xx.code" -O sip4xx -V "$@" | grep -E "^Frame [0-9]+:|^SIP 4xx analysis|^    " | grep -v "^    \[" 
+# Keep the frame line, the sip4xx item and its direct children.
+"${run[@]}" -Y "sip4xx.code" -O sip4xx -V "$@" |
+    awk '/^Frame [0-9]+:/ { print ""; print $1, $2; next }
+         /^\[?SIP 4xx analysis/ { inblock = 1; print; next }
+         /^[^ ]/ { inblock = 0 }
+         inblock && /^    [^ ]/ { print }' 

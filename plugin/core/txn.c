@@ -164,8 +164,7 @@ static void list_add(sip4xx_list_t *l, sip4xx_span_t item, bool lowercase)
 }
 
 /* Every comma-separated item of every occurrence of header id, without
- * its ;parameters, lower-cased (option tags, media types and codings are
- * case-insensitive: RFC 3261 §19.2, §20.1). */
+ * its ;parameters. */
 static void list_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_list_t *l)
 {
     uint32_t cur = 0;
@@ -177,18 +176,28 @@ static void list_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_list_
             split_at(rest, ',', &item, &rest);
             sip4xx_span_t bare, params;
             split_at(item, ';', &bare, &params);
-            list_add(l, bare, true);
+            list_add(l, bare, false);
         }
     }
 }
 
+static bool eq_ci(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+    return true;
+}
+
+/* Option tags, media types, codings and methods in these lists compare
+ * case-insensitively (RFC 3261 §19.2, §20.1); the text keeps its case. */
 static bool list_has(const char *list, const char *item, size_t item_len)
 {
     const char *p = list;
     while (*p) {
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        if (n == item_len && strncmp(p, item, n) == 0)
+        if (n == item_len && eq_ci(p, item, n))
             return true;
         if (!comma)
             break;
@@ -390,7 +399,7 @@ static void realms_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_lis
 }
 
 /* Items of one header value into a list: comma-separated, ;parameters
- * dropped, lower-cased. */
+ * dropped. */
 static void list_add_value(sip4xx_list_t *l, sip4xx_span_t v)
 {
     sip4xx_span_t item, rest = v;
@@ -398,7 +407,7 @@ static void list_add_value(sip4xx_list_t *l, sip4xx_span_t v)
         split_at(rest, ',', &item, &rest);
         sip4xx_span_t bare, params;
         split_at(item, ';', &bare, &params);
-        list_add(l, bare, true);
+        list_add(l, bare, false);
     }
 }
 
@@ -610,11 +619,7 @@ sip4xx_cause_class_t sip4xx_explain_cause(const sip4xx_req_summary_t *req, const
         list_from(resp, SIP4XX_H_ALLOW, &l);
         if (!sip4xx_msg_has(resp, SIP4XX_H_ALLOW))
             break;
-        char lower_method[SIP4XX_TOKEN_MAX];
-        size_t n = strlen(req->method);
-        for (size_t i = 0; i <= n; i++)
-            lower_method[i] = lower(req->method[i]);
-        if (list_has(l.s, lower_method, n)) {
+        if (list_has(l.s, req->method, strlen(req->method))) {
             *warn = true;
             say(out, cap, "%s is listed in Allow (%s) yet refused", req->method, or_none(l.s));
             return SIP4XX_CAUSE_METHOD_IN_ALLOW;
