@@ -16,6 +16,7 @@
 
 typedef struct {
     guint open;                      /* open transactions of this Call-ID */
+    guint dropped;                   /* requests not tracked for the limits */
     char owner_tag[48];              /* From tag of the dialog-creating INVITE (RFC 3261 §14.1) */
     char pending_tag[2][48];         /* the latest pending in-dialog INVITE/UPDATE, per side */
     guint32 pending_frame[2];
@@ -210,6 +211,8 @@ static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_mi
 
     if (!room_for(c)) {
         r->flags |= SIP4XX_REC_STATE_LIMIT;
+        if (c)
+            c->dropped++;
         return;
     }
     txn_t *t = wmem_new0(wmem_file_scope(), txn_t);
@@ -259,8 +262,12 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg
     }
     txn_t *t = (txn_t *)wmem_map_lookup(txns, key);
     if (!t || t->req_frame >= pinfo->num) {
+        /* Not "absent from the capture" if the limits made us skip a
+         * request of this call: then say that instead. */
+        char id[64];
+        call_t *c = sip4xx_call_id(m, id, sizeof id) ? (call_t *)wmem_map_lookup(calls, id) : NULL;
         if (is_4xx)
-            r->flags |= SIP4XX_REC_NO_REQUEST;
+            r->flags |= (c && c->dropped) ? SIP4XX_REC_STATE_LIMIT : SIP4XX_REC_NO_REQUEST;
         return;
     }
     if (t->final_frame && t->final_frame != pinfo->num) {
