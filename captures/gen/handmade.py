@@ -13,12 +13,16 @@ or part of one). The frames are turned into text2pcap's hex-dump input
 and text2pcap adds dummy Ethernet/IP/UDP|TCP headers. All SIP is on port
 5060. The direction of a frame (client->server "O" or server->client "I")
 is given to text2pcap with -D, which swaps addresses and ports for "O".
+Frames are 0.1 s apart unless a builder gives each its own time (a 4th
+element: handmade_exchange, where the 491 back-off is judged on the gaps).
 
 The expected sip4xx output for each capture is written by hand in
 tests/capture/<name>.expect; --list prints the frame numbers those files
 refer to. Standard library only; needs text2pcap (Wireshark 4.x) on PATH.
 """
 
+import datetime
+import gzip
 import os
 import subprocess
 import sys
@@ -34,6 +38,7 @@ CLIENT_TCP_PORT = 40000
 
 # Fixed timestamps keep the output byte-for-byte reproducible.
 BASE_TIME = "2024-01-01 00:00:{:02d}.{:06d}"
+BASE_DATETIME = datetime.datetime(2024, 1, 1)
 
 
 # --------------------------------------------------------------------------
@@ -822,6 +827,487 @@ def build_malformed():
 
 
 # --------------------------------------------------------------------------
+# handmade_exchange: whole exchanges, for the correlation (request <-> 4xx,
+# cause, the client's next attempt). Alice (192.0.2.20, "O") is the client,
+# the server side (proxy, registrar or Bob, 192.0.2.10, "I") answers; in the
+# glare calls Bob sends requests too. Every frame carries its own time
+# (Frames.add(dt=...)): the 491 back-off is judged on the gap.
+
+ALICE_NA = '"Alice" <sip:alice@example.com>'
+BOB_NA = '"Bob" <sip:bob@example.com>'
+ALICE_CONTACT = "<sip:alice@192.0.2.20:5060>"
+BOB_CONTACT = "<sip:bob@192.0.2.10:5060>"
+
+EX_SDP = """\
+v=0
+o=alice 2890844526 2890844526 IN IP4 192.0.2.20
+s=-
+c=IN IP4 192.0.2.20
+t=0 0
+m=audio 49170 RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+"""
+
+EX_SDP_BOB = EX_SDP.replace("alice 2890844526 2890844526", "bob 2808844564 2808844564") \
+                   .replace("192.0.2.20", "192.0.2.10").replace("49170", "3456")
+
+
+def sdp_version(sdp, v):
+    """The same SDP with o= version v (a new offer in the session)."""
+    return sdp.replace("2890844526 2890844526", "2890844526 {}".format(v)) \
+              .replace("2808844564 2808844564", "2808844564 {}".format(v))
+
+
+class Tx:
+    """One request as sent, and the messages that belong to its
+    transaction (responses, the ACK to a non-2xx, a CANCEL)."""
+
+    def __init__(self, method, call, ftag, cseq, branch, ruri="sip:bob@example.com",
+                 frm=ALICE_NA, to=BOB_NA, totag=None, via="192.0.2.20:5060", tp="UDP",
+                 mf="70", contact=ALICE_CONTACT, extra="", drop=(), body="", resp_tag=None):
+        self.method, self.call, self.ftag, self.cseq, self.branch = method, call, ftag, cseq, branch
+        self.ruri, self.frm, self.to, self.totag = ruri, frm, to, totag
+        self.via, self.tp, self.mf, self.contact = via, tp, mf, contact
+        self.extra, self.drop, self.body = extra, drop, body
+        # The tag the UAS puts in To (RFC 3261 §8.2.6.2): the dialog's, or one of its own.
+        self.resp_tag = resp_tag or totag or "b" + ftag
+
+    def _via(self):
+        v = "Via: SIP/2.0/{} {}".format(self.tp, self.via)
+        return v + (";branch=" + self.branch if self.branch else "")
+
+    def _to(self, tag):
+        return "To: " + self.to + (";tag=" + tag if tag else "")
+
+    def _head(self, method, cseq_method, to_tag, mf=True, contact=True, extra="", drop=()):
+        lines = ["{} {} SIP/2.0".format(method, self.ruri), self._via()]
+        if mf:
+            lines.append("Max-Forwards: " + str(self.mf))
+        lines += ["From: {};tag={}".format(self.frm, self.ftag), self._to(to_tag),
+                  "Call-ID: " + self.call, "CSeq: {} {}".format(self.cseq, cseq_method)]
+        if contact and self.contact:
+            lines.append("Contact: " + self.contact)
+        lines += [l for l in _lines(extra).split("\n") if l]
+        lines.append("Content-Length: {CL}")
+        return _drop("\n".join(lines), drop)
+
+    def request(self):
+        return sip(self._head(self.method, self.method, self.totag, extra=self.extra, drop=self.drop),
+                   self.body)
+
+    def response(self, code, reason, extra="", body="", tag=True):
+        """A response from the UAS: Via with received=, From, To (with the
+        UAS's tag unless tag=False: 100 Trying), Call-ID, CSeq copied."""
+        lines = ["SIP/2.0 {} {}".format(code, reason),
+                 self._via() + ";received=" + self.via.split(":")[0],
+                 "From: {};tag={}".format(self.frm, self.ftag),
+                 self._to(self.resp_tag if tag else self.totag),
+                 "Call-ID: " + self.call, "CSeq: {} {}".format(self.cseq, self.method)]
+        lines += [l for l in _lines(extra).split("\n") if l]
+        lines.append("Content-Length: {CL}")
+        return sip("\n".join(lines), body)
+
+    def ack(self):
+        """ACK to a non-2xx final response: same branch, To with the
+        response's tag, CSeq number of the INVITE (RFC 3261 §17.1.1.3)."""
+        return sip(self._head("ACK", "ACK", self.resp_tag, contact=False))
+
+    def cancel(self):
+        """CANCEL: same Request-URI, Call-ID, From, To, branch and CSeq
+        number as the INVITE, method CANCEL (RFC 3261 §9.1)."""
+        return sip(self._head("CANCEL", "CANCEL", self.totag, contact=False))
+
+
+def ack_2xx(inv, branch):
+    """ACK to a 2xx: a transaction of its own, new branch (RFC 3261 §13.2.2.4)."""
+    t = Tx("ACK", inv.call, inv.ftag, inv.cseq, branch, ruri=BOB_CONTACT[1:-1] if inv.frm == ALICE_NA
+           else ALICE_CONTACT[1:-1], frm=inv.frm, to=inv.to, totag=inv.resp_tag, via=inv.via, tp=inv.tp)
+    return sip(t._head("ACK", "ACK", inv.resp_tag, contact=False))
+
+
+class Frames:
+    """Frames with explicit times (microseconds from BASE_DATETIME)."""
+
+    def __init__(self):
+        self.f, self.t = [], 0
+
+    def add(self, direction, data, desc, dt=0.02):
+        self.t += int(round(dt * 1000000))
+        self.f.append((direction, data, desc, self.t))
+        return len(self.f)
+
+
+def digest(header, user, realm, nonce, uri, response):
+    return ('{}: Digest username="{}", realm="{}", nonce="{}", uri="{}", response="{}", '
+            'algorithm=MD5'.format(header, user, realm, nonce, uri, response))
+
+
+def challenge(header, realm, nonce, stale=False):
+    return '{}: Digest realm="{}", nonce="{}", algorithm=MD5{}'.format(
+        header, realm, nonce, ", stale=true" if stale else "")
+
+
+def build_exchange():
+    F = Frames()
+    O, I = "O", "I"
+    alice_ct = ALICE_CONTACT
+    sdp = "Content-Type: application/sdp"
+
+    # -- A 4xx whose request is not in the capture (capture started late).
+    lost = Tx("INVITE", "ex01@192.0.2.20", "a01", 1, "z9hG4bKex01lost", extra=sdp, body=EX_SDP)
+    F.add(I, lost.response(480, "Temporarily Unavailable"), "480 whose INVITE is not in the capture")
+    F.add(O, lost.ack(), "ACK for that 480")
+
+    # -- Three transactions in flight, answered out of order; one RFC 2543
+    # style (Via without branch): matched by Call-ID, From tag, CSeq.
+    c1 = Tx("INVITE", "ex02@192.0.2.20", "a02", 1, "z9hG4bKex02a", ruri="sip:carol@example.com",
+            to='<sip:carol@example.com>', extra=sdp, body=EX_SDP)
+    c2 = Tx("SUBSCRIBE", "ex03@192.0.2.20", "a03", 1, "z9hG4bKex03a", ruri="sip:dave@example.com",
+            to='<sip:dave@example.com>', extra="Event: presence\nExpires: 3600\nAccept: application/pidf+xml")
+    c3 = Tx("INVITE", "ex04@192.0.2.20", "a04", 1, None, ruri="sip:erin@example.com",
+            to='<sip:erin@example.com>', extra=sdp, body=EX_SDP)
+    F.add(O, c1.request(), "INVITE c1 (to carol)", dt=1.0)
+    F.add(O, c2.request(), "SUBSCRIBE c2 (dave's presence)")
+    F.add(O, c3.request(), "INVITE c3 (to erin), RFC 2543 Via: no branch")
+    F.add(I, c1.response(100, "Trying", tag=False), "100 Trying (c1)")
+    F.add(I, c2.response(489, "Bad Event", "Allow-Events: dialog, message-summary"), "489 (c2)")
+    F.add(I, c3.response(486, "Busy Here"), "486 (c3), matched the RFC 2543 way")
+    F.add(I, c1.response(480, "Temporarily Unavailable", "Retry-After: 5"), "480 with Retry-After: 5 (c1)")
+    F.add(O, c3.ack(), "ACK (c3), no branch")
+    F.add(O, c1.ack(), "ACK (c1)")
+
+    # -- 483, and the 483 retransmitted because the ACK was late.
+    h = Tx("INVITE", "ex05@192.0.2.20", "a05", 1, "z9hG4bKex05a", mf="0", extra=sdp, body=EX_SDP)
+    F.add(O, h.request(), "INVITE with Max-Forwards: 0", dt=0.5)
+    F.add(I, h.response(483, "Too Many Hops"), "483")
+    F.add(I, h.response(483, "Too Many Hops"), "483 retransmitted (Timer G, 500 ms)", dt=0.5)
+    F.add(O, h.ack(), "ACK")
+
+    # -- 404; the MESSAGE retransmitted before it; then repeated unmodified.
+    m1 = Tx("MESSAGE", "ex06@192.0.2.20", "a06", 1, "z9hG4bKex06a", ruri="sip:nobody@example.com",
+            to="<sip:nobody@example.com>", contact=None, extra="Content-Type: text/plain", body="Hello?\n")
+    F.add(O, m1.request(), "MESSAGE m1 to an unknown user", dt=0.5)
+    F.add(O, m1.request(), "MESSAGE m1 retransmitted (Timer E, 500 ms)", dt=0.5)
+    F.add(I, m1.response(404, "Not Found"), "404 (m1)")
+    m2 = Tx("MESSAGE", m1.call, m1.ftag, 2, "z9hG4bKex06b", ruri=m1.ruri, to=m1.to, contact=None,
+            extra=m1.extra, body=m1.body)
+    F.add(O, m2.request(), "MESSAGE m2: same request again, CSeq 2", dt=1.0)
+    F.add(I, m2.response(404, "Not Found"), "404 (m2)")
+
+    # -- 403, then the same INVITE again.
+    f1 = Tx("INVITE", "ex07@192.0.2.20", "a07", 1, "z9hG4bKex07a", ruri="sip:+15550100@example.com;user=phone",
+            to="<sip:+15550100@example.com;user=phone>", extra=sdp, body=EX_SDP)
+    F.add(O, f1.request(), "INVITE f1 to a barred number", dt=0.5)
+    F.add(I, f1.response(403, "Forbidden"), "403 (f1)")
+    F.add(O, f1.ack(), "ACK (f1)")
+    f2 = Tx("INVITE", f1.call, f1.ftag, 2, "z9hG4bKex07b", ruri=f1.ruri, to=f1.to, extra=sdp, body=EX_SDP)
+    F.add(O, f2.request(), "INVITE f2: the same again, CSeq 2", dt=2.0)
+    F.add(I, f2.response(403, "Forbidden"), "403 (f2)")
+    F.add(O, f2.ack(), "ACK (f2)")
+
+    # -- REGISTER: challenge, credentials rejected, same credentials again.
+    reg = dict(ruri="sip:example.com", frm=ALICE_NA, to=ALICE_NA, contact=alice_ct)
+    r1 = Tx("REGISTER", "ex08@192.0.2.20", "a08", 1, "z9hG4bKex08a", extra="Expires: 3600", **reg)
+    F.add(O, r1.request(), "REGISTER r1 (alice), no credentials", dt=0.5)
+    F.add(I, r1.response(401, "Unauthorized", challenge("WWW-Authenticate", "example.com", "n08a")), "401 (r1)")
+    cred = digest("Authorization", "alice", "example.com", "n08a", "sip:example.com",
+                  "0c8d5f3bcd4a1bb8e0f6d3a07c2f6a21")
+    r2 = Tx("REGISTER", r1.call, r1.ftag, 2, "z9hG4bKex08b", extra="Expires: 3600\n" + cred, **reg)
+    F.add(O, r2.request(), "REGISTER r2 with Authorization (wrong password)")
+    F.add(I, r2.response(401, "Unauthorized", challenge("WWW-Authenticate", "example.com", "n08b")),
+          "401 (r2): rejected, new nonce, not stale")
+    r3 = Tx("REGISTER", r1.call, r1.ftag, 3, "z9hG4bKex08c", extra="Expires: 3600\n" + cred, **reg)
+    F.add(O, r3.request(), "REGISTER r3 with the same Authorization as r2")
+    F.add(O, r3.request(), "REGISTER r3 retransmitted", dt=0.5)
+    F.add(I, r3.response(403, "Forbidden"), "403 (r3)")
+
+    # -- Stale nonce (carol), then a retry with the new nonce.
+    regc = dict(ruri="sip:example.com", frm='<sip:carol@example.com>', to='<sip:carol@example.com>',
+                contact="<sip:carol@192.0.2.20:5060>")
+    s1 = Tx("REGISTER", "ex09@192.0.2.20", "a09", 7, "z9hG4bKex09a", extra="Expires: 3600\n" + digest(
+        "Authorization", "carol", "example.com", "n09old", "sip:example.com", "5b2d0a9e61c37f48a2d1e9b07f3c8d14"), **regc)
+    F.add(O, s1.request(), "REGISTER s1 (carol, refresh) with an expired nonce", dt=0.5)
+    F.add(I, s1.response(401, "Unauthorized", challenge("WWW-Authenticate", "example.com", "n09new", stale=True)),
+          "401 stale=true (s1)")
+    s2 = Tx("REGISTER", s1.call, s1.ftag, 8, "z9hG4bKex09b", extra="Expires: 3600\n" + digest(
+        "Authorization", "carol", "example.com", "n09new", "sip:example.com", "9e4f1c7a2b8d06e35c1a7f2e8b4d9c03"), **regc)
+    F.add(O, s2.request(), "REGISTER s2 with the new nonce")
+    F.add(I, s2.response(200, "OK", "Contact: <sip:carol@192.0.2.20:5060>;expires=3600"), "200 (s2)")
+
+    # -- 407, retried without credentials, then with them.
+    p1 = Tx("INVITE", "ex10@192.0.2.20", "a10", 1, "z9hG4bKex10a", extra=sdp, body=EX_SDP)
+    pchal = challenge("Proxy-Authenticate", "example.com", "n10a")
+    F.add(O, p1.request(), "INVITE p1", dt=0.5)
+    F.add(I, p1.response(407, "Proxy Authentication Required", pchal), "407 (p1)")
+    F.add(O, p1.ack(), "ACK (p1)")
+    p2 = Tx("INVITE", p1.call, p1.ftag, 2, "z9hG4bKex10b", extra=sdp, body=EX_SDP)
+    F.add(O, p2.request(), "INVITE p2: no Proxy-Authorization")
+    F.add(I, p2.response(407, "Proxy Authentication Required", challenge("Proxy-Authenticate", "example.com", "n10b")),
+          "407 (p2)")
+    F.add(O, p2.ack(), "ACK (p2)")
+    p3 = Tx("INVITE", p1.call, p1.ftag, 3, "z9hG4bKex10c", extra=digest(
+        "Proxy-Authorization", "alice", "example.com", "n10b", "sip:bob@example.com",
+        "1f3e5d7c9b0a2468ace13579bdf02468") + "\n" + sdp, body=EX_SDP)
+    F.add(O, p3.request(), "INVITE p3 with Proxy-Authorization")
+    F.add(I, p3.response(486, "Busy Here"), "486 (p3)")
+    F.add(O, p3.ack(), "ACK (p3)")
+
+    # -- 405: method in Allow (refused anyway), and method not in Allow.
+    allow = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, SUBSCRIBE, NOTIFY"
+    w1 = Tx("SUBSCRIBE", "ex11@192.0.2.20", "a11", 1, "z9hG4bKex11a",
+            extra="Event: dialog\nExpires: 600\nAccept: application/dialog-info+xml")
+    F.add(O, w1.request(), "SUBSCRIBE w1 (Event: dialog)", dt=0.5)
+    F.add(I, w1.response(405, "Method Not Allowed", allow), "405 listing SUBSCRIBE in Allow (w1)")
+    w2 = Tx("PUBLISH", "ex12@192.0.2.20", "a12", 1, "z9hG4bKex12a", ruri="sip:alice@example.com",
+            to=ALICE_NA, contact=None, extra="Event: presence\nExpires: 3600\nContent-Type: application/pidf+xml",
+            body='<?xml version="1.0"?>\n<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:alice@example.com"/>\n')
+    F.add(O, w2.request(), "PUBLISH w2")
+    F.add(I, w2.response(405, "Method Not Allowed", allow), "405, PUBLISH not in Allow (w2)")
+
+    # -- CANCEL: 200 for the CANCEL, 487 for the INVITE.
+    k1 = Tx("INVITE", "ex13@192.0.2.20", "a13", 1, "z9hG4bKex13a", extra=sdp, body=EX_SDP)
+    F.add(O, k1.request(), "INVITE k1", dt=0.5)
+    F.add(I, k1.response(100, "Trying", tag=False), "100 (k1)")
+    F.add(I, k1.response(180, "Ringing", "Contact: " + BOB_CONTACT), "180 (k1)", dt=0.1)
+    F.add(O, k1.cancel(), "CANCEL (k1)", dt=2.0)
+    k1c = Tx("CANCEL", k1.call, k1.ftag, 1, k1.branch, resp_tag=k1.resp_tag)
+    F.add(I, k1c.response(200, "OK"), "200 for the CANCEL")
+    F.add(I, k1.response(487, "Request Terminated"), "487 (k1 INVITE)")
+    F.add(O, k1.ack(), "ACK (k1)")
+
+    # -- A 487 sent to the CANCEL itself (wrong), then to the INVITE.
+    k2 = Tx("INVITE", "ex14@192.0.2.20", "a14", 1, "z9hG4bKex14a", extra=sdp, body=EX_SDP)
+    F.add(O, k2.request(), "INVITE k2", dt=0.5)
+    F.add(I, k2.response(180, "Ringing", "Contact: " + BOB_CONTACT), "180 (k2)", dt=0.1)
+    F.add(O, k2.cancel(), "CANCEL (k2)", dt=1.5)
+    k2c = Tx("CANCEL", k2.call, k2.ftag, 1, k2.branch, resp_tag=k2.resp_tag)
+    F.add(I, k2c.response(487, "Request Terminated"), "487 for the CANCEL (should be 200)")
+    F.add(I, k2.response(487, "Request Terminated"), "487 (k2 INVITE)")
+    F.add(O, k2.ack(), "ACK (k2)")
+
+    # -- 481: a CANCEL whose INVITE is not there; a BYE in an unknown dialog.
+    k3 = Tx("CANCEL", "ex15@192.0.2.20", "a15", 1, "z9hG4bKex15a", contact=None)
+    F.add(O, k3.request(), "CANCEL k3: no INVITE with this branch anywhere", dt=0.5)
+    F.add(I, k3.response(481, "Call/Transaction Does Not Exist"), "481 (k3)")
+    b1 = Tx("BYE", "ex16@192.0.2.20", "a16", 2, "z9hG4bKex16a", ruri=BOB_CONTACT[1:-1], totag="b16",
+            contact=None)
+    F.add(O, b1.request(), "BYE b1 in a dialog the server does not know", dt=0.5)
+    F.add(I, b1.response(481, "Call/Transaction Does Not Exist"), "481 (b1)")
+
+    # -- 413, 414, 416.
+    big = "".join("Line {:03d} of a long message that the server will refuse.\n".format(i) for i in range(1, 41))
+    e1 = Tx("MESSAGE", "ex17@192.0.2.20", "a17", 1, "z9hG4bKex17a", contact=None,
+            extra="Content-Type: text/plain", body=big)
+    F.add(O, e1.request(), "MESSAGE e1 with a {} byte body".format(len(big)), dt=0.5)
+    F.add(I, e1.response(413, "Request Entity Too Large", "Retry-After: 3600"), "413 (e1)")
+    long_uri = "sip:bob@example.com;" + ";".join("x-param{:02d}=value{:02d}".format(i, i) for i in range(1, 25))
+    u1 = Tx("INVITE", "ex18@192.0.2.20", "a18", 1, "z9hG4bKex18a", ruri=long_uri, extra=sdp, body=EX_SDP)
+    F.add(O, u1.request(), "INVITE u1 with a {} character Request-URI".format(len(long_uri)), dt=0.5)
+    F.add(I, u1.response(414, "Request-URI Too Long"), "414 (u1)")
+    F.add(O, u1.ack(), "ACK (u1)")
+    q1 = Tx("INVITE", "ex19@192.0.2.20", "a19", 1, "z9hG4bKex19a", ruri="h323:bob@example.com",
+            extra=sdp, body=EX_SDP)
+    F.add(O, q1.request(), "INVITE q1 to an h323: URI", dt=0.5)
+    F.add(I, q1.response(416, "Unsupported URI Scheme"), "416 (q1)")
+    F.add(O, q1.ack(), "ACK (q1)")
+
+    # -- 415: type (retry accepted), type (retry still not), encoding, language.
+    t1 = Tx("MESSAGE", "ex20@192.0.2.20", "a20", 1, "z9hG4bKex20a", contact=None,
+            extra="Content-Type: application/x-chat", body="Hi Bob\n")
+    F.add(O, t1.request(), "MESSAGE t1 (application/x-chat)", dt=0.5)
+    F.add(I, t1.response(415, "Unsupported Media Type", "Accept: text/plain, message/cpim"), "415 (t1)")
+    t2 = Tx("MESSAGE", t1.call, t1.ftag, 2, "z9hG4bKex20b", contact=None,
+            extra="Content-Type: text/plain", body="Hi Bob\n")
+    F.add(O, t2.request(), "MESSAGE t2 (text/plain)")
+    F.add(I, t2.response(200, "OK"), "200 (t2)")
+    t3 = Tx("MESSAGE", "ex21@192.0.2.20", "a21", 1, "z9hG4bKex21a", contact=None,
+            extra="Content-Type: application/vnd.example.card+json", body='{"name": "Alice"}\n')
+    F.add(O, t3.request(), "MESSAGE t3 (application/vnd.example.card+json)", dt=0.5)
+    F.add(I, t3.response(415, "Unsupported Media Type", "Accept: text/plain"), "415 (t3)")
+    t4 = Tx("MESSAGE", t3.call, t3.ftag, 2, "z9hG4bKex21b", contact=None,
+            extra="Content-Type: text/html", body="<p>Alice</p>\n")
+    F.add(O, t4.request(), "MESSAGE t4 (text/html)")
+    F.add(I, t4.response(415, "Unsupported Media Type", "Accept: text/plain"), "415 (t4)")
+    t5 = Tx("MESSAGE", "ex22@192.0.2.20", "a22", 1, "z9hG4bKex22a", contact=None,
+            extra="Content-Type: text/plain\nContent-Encoding: gzip",
+            body=gzip.compress(b"Hello Bob, this text is compressed.\n", mtime=0))
+    F.add(O, t5.request(), "MESSAGE t5 (Content-Encoding: gzip)", dt=0.5)
+    F.add(I, t5.response(415, "Unsupported Media Type", "Accept-Encoding: identity"), "415 (t5)")
+    t6 = Tx("MESSAGE", "ex23@192.0.2.20", "a23", 1, "z9hG4bKex23a", contact=None,
+            extra="Content-Type: text/plain\nContent-Language: fr", body="Bonjour Bob\n")
+    F.add(O, t6.request(), "MESSAGE t6 (Content-Language: fr)", dt=0.5)
+    F.add(I, t6.response(415, "Unsupported Media Type", "Accept-Language: en, de"), "415 (t6)")
+
+    # -- 420: retry dropping the tag; retry keeping it.
+    x1 = Tx("INVITE", "ex24@192.0.2.20", "a24", 1, "z9hG4bKex24a", extra="Require: foo\n" + sdp, body=EX_SDP)
+    F.add(O, x1.request(), "INVITE x1, Require: foo", dt=0.5)
+    F.add(I, x1.response(420, "Bad Extension", "Unsupported: foo"), "420 (x1)")
+    F.add(O, x1.ack(), "ACK (x1)")
+    x2 = Tx("INVITE", x1.call, x1.ftag, 2, "z9hG4bKex24b", extra=sdp, body=EX_SDP)
+    F.add(O, x2.request(), "INVITE x2 without Require")
+    F.add(I, x2.response(180, "Ringing", "Contact: " + BOB_CONTACT), "180 (x2)")
+    F.add(I, x2.response(200, "OK", "Contact: " + BOB_CONTACT + "\n" + sdp, body=EX_SDP_BOB), "200 (x2)", dt=1.0)
+    F.add(O, ack_2xx(x2, "z9hG4bKex24c"), "ACK for the 200 (x2)")
+    y1 = Tx("INVITE", "ex25@192.0.2.20", "a25", 1, "z9hG4bKex25a", extra="Proxy-Require: bar\n" + sdp, body=EX_SDP)
+    F.add(O, y1.request(), "INVITE y1, Proxy-Require: bar", dt=0.5)
+    F.add(I, y1.response(420, "Bad Extension", "Unsupported: bar"), "420 (y1)")
+    F.add(O, y1.ack(), "ACK (y1)")
+    y2 = Tx("INVITE", y1.call, y1.ftag, 2, "z9hG4bKex25b", extra="Proxy-Require: bar\n" + sdp, body=EX_SDP)
+    F.add(O, y2.request(), "INVITE y2, still Proxy-Require: bar")
+    F.add(I, y2.response(420, "Bad Extension", "Unsupported: bar"), "420 (y2)")
+    F.add(O, y2.ack(), "ACK (y2)")
+
+    # -- 421, then a retry that supports the extension.
+    z1 = Tx("INVITE", "ex26@192.0.2.20", "a26", 1, "z9hG4bKex26a", extra="Supported: timer\n" + sdp, body=EX_SDP)
+    F.add(O, z1.request(), "INVITE z1, Supported: timer", dt=0.5)
+    F.add(I, z1.response(421, "Extension Required", "Require: 100rel"), "421 (z1)")
+    F.add(O, z1.ack(), "ACK (z1)")
+    z2 = Tx("INVITE", z1.call, z1.ftag, 2, "z9hG4bKex26b", extra="Supported: 100rel, timer\n" + sdp, body=EX_SDP)
+    F.add(O, z2.request(), "INVITE z2, Supported: 100rel, timer")
+    F.add(I, z2.response(200, "OK", "Contact: " + BOB_CONTACT + "\n" + sdp, body=EX_SDP_BOB), "200 (z2)", dt=0.5)
+    F.add(O, ack_2xx(z2, "z9hG4bKex26c"), "ACK for the 200 (z2)")
+
+    # -- 422: 90 < 1800; retry 1200 still too small; retry 1800.
+    def se_invite(cseq, branch, se, minse=""):
+        return Tx("INVITE", "ex27@192.0.2.20", "a27", cseq, branch, body=EX_SDP,
+                  extra="Supported: timer\nSession-Expires: {}\n{}".format(se, minse) + sdp)
+    v1 = se_invite(1, "z9hG4bKex27a", 90)
+    F.add(O, v1.request(), "INVITE v1, Session-Expires: 90", dt=0.5)
+    F.add(I, v1.response(422, "Session Interval Too Small", "Min-SE: 1800"), "422 (v1)")
+    F.add(O, v1.ack(), "ACK (v1)")
+    v2 = se_invite(2, "z9hG4bKex27b", 1200, "Min-SE: 1200\n")
+    F.add(O, v2.request(), "INVITE v2, Session-Expires: 1200")
+    F.add(I, v2.response(422, "Session Interval Too Small", "Min-SE: 1800"), "422 (v2)")
+    F.add(O, v2.ack(), "ACK (v2)")
+    v3 = se_invite(3, "z9hG4bKex27c", 1800, "Min-SE: 1800\n")
+    F.add(O, v3.request(), "INVITE v3, Session-Expires: 1800")
+    F.add(I, v3.response(200, "OK", "Contact: " + BOB_CONTACT + "\nRequire: timer\nSession-Expires: 1800;refresher=uac\n"
+                         + sdp, body=EX_SDP_BOB), "200 (v3)", dt=0.5)
+    F.add(O, ack_2xx(v3, "z9hG4bKex27d"), "ACK for the 200 (v3)")
+
+    # -- 423 (dave): Expires 60; Contact expires=1800; Expires 3600 under a new Call-ID.
+    regd = dict(ruri="sip:example.com", frm='<sip:dave@example.com>', to='<sip:dave@example.com>')
+    g1 = Tx("REGISTER", "ex28@192.0.2.20", "a28", 1, "z9hG4bKex28a", contact="<sip:dave@192.0.2.20:5060>",
+            extra="Expires: 60", **regd)
+    F.add(O, g1.request(), "REGISTER g1 (dave), Expires: 60", dt=0.5)
+    F.add(I, g1.response(423, "Interval Too Brief", "Min-Expires: 3600"), "423 (g1)")
+    g2 = Tx("REGISTER", g1.call, g1.ftag, 2, "z9hG4bKex28b", contact="<sip:dave@192.0.2.20:5060>;expires=1800",
+            **regd)
+    F.add(O, g2.request(), "REGISTER g2, Contact ;expires=1800")
+    F.add(I, g2.response(423, "Interval Too Brief", "Min-Expires: 3600"), "423 (g2)")
+    g3 = Tx("REGISTER", "ex28b@192.0.2.20", "a28b", 1, "z9hG4bKex28c", contact="<sip:dave@192.0.2.20:5060>",
+            extra="Expires: 3600", **regd)
+    F.add(O, g3.request(), "REGISTER g3, Expires: 3600, new Call-ID and From tag")
+    F.add(I, g3.response(200, "OK", "Contact: <sip:dave@192.0.2.20:5060>;expires=3600"), "200 (g3)")
+
+    # -- 400 to an OPTIONS without Max-Forwards; the retry adds it.
+    o1 = Tx("OPTIONS", "ex29@192.0.2.20", "a29", 1, "z9hG4bKex29a", ruri="sip:example.com", to="<sip:example.com>",
+            extra="Accept: application/sdp", drop=["Max-Forwards"])
+    F.add(O, o1.request(), "OPTIONS o1 WITHOUT Max-Forwards", dt=0.5)
+    F.add(I, o1.response(400, "Missing Max-Forwards"), "400 (o1)")
+    o2 = Tx("OPTIONS", o1.call, o1.ftag, 2, "z9hG4bKex29b", ruri=o1.ruri, to=o1.to, extra="Accept: application/sdp")
+    F.add(O, o2.request(), "OPTIONS o2 with Max-Forwards: 70")
+    F.add(I, o2.response(200, "OK", "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\nAccept: application/sdp"), "200 (o2)")
+
+    # -- c1 again, unchanged, after the 480's Retry-After: 5.
+    c1b = Tx("INVITE", c1.call, c1.ftag, 2, "z9hG4bKex02b", ruri=c1.ruri, to=c1.to, extra=sdp, body=EX_SDP)
+    F.add(O, c1b.request(), "INVITE c1 again, unchanged, CSeq 2 (after Retry-After)", dt=0.5)
+    F.add(I, c1b.response(486, "Busy Here"), "486 (c1 again)")
+    F.add(O, c1b.ack(), "ACK (c1 again)")
+
+    # -- Glare, call G1 (Alice owns the Call-ID): crossing re-INVITEs, 491
+    # both ways; Alice retries after 0.5 s, Bob after 1.2 s.
+    def dialog(call, ftag, btag):
+        inv = Tx("INVITE", call, ftag, 1, "z9hG4bK" + call[:4] + "i", extra=sdp, body=EX_SDP, resp_tag=btag)
+        F.add(O, inv.request(), "INVITE ({}) creating the dialog".format(call[:4]), dt=0.5)
+        F.add(I, inv.response(180, "Ringing", "Contact: " + BOB_CONTACT), "180", dt=0.1)
+        F.add(I, inv.response(200, "OK", "Contact: " + BOB_CONTACT + "\n" + sdp, body=EX_SDP_BOB), "200", dt=1.0)
+        F.add(O, ack_2xx(inv, "z9hG4bK" + call[:4] + "k"), "ACK for the 200")
+
+    def a_req(method, call, ftag, btag, cseq, branch, body):
+        return Tx(method, call, ftag, cseq, branch, ruri=BOB_CONTACT[1:-1], totag=btag, extra=sdp, body=body)
+
+    def b_req(method, call, ftag, btag, cseq, branch, body):
+        return Tx(method, call, btag, cseq, branch, ruri=ALICE_CONTACT[1:-1], frm=BOB_NA, to=ALICE_NA,
+                  totag=ftag, via="192.0.2.10:5060", contact=BOB_CONTACT, extra=sdp, body=body)
+
+    dialog("gl01@192.0.2.20", "a30", "b30")
+    a1 = a_req("INVITE", "gl01@192.0.2.20", "a30", "b30", 2, "z9hG4bKgl01a1", sdp_version(EX_SDP, 2890844527))
+    b1 = b_req("INVITE", "gl01@192.0.2.20", "a30", "b30", 101, "z9hG4bKgl01b1", sdp_version(EX_SDP_BOB, 2808844565))
+    F.add(O, a1.request(), "re-INVITE A1 (Alice, CSeq 2)", dt=3.0)
+    F.add(I, b1.request(), "re-INVITE B1 (Bob, CSeq 101), crossing A1", dt=0.005)
+    F.add(I, a1.response(491, "Request Pending"), "491 from Bob to A1", dt=0.01)
+    F.add(O, b1.response(491, "Request Pending"), "491 from Alice to B1", dt=0.005)
+    F.add(O, a1.ack(), "ACK (A1)", dt=0.005)
+    F.add(I, b1.ack(), "ACK (B1)", dt=0.005)
+    a2 = a_req("INVITE", "gl01@192.0.2.20", "a30", "b30", 3, "z9hG4bKgl01a2", sdp_version(EX_SDP, 2890844527))
+    F.add(O, a2.request(), "re-INVITE A2 (Alice, CSeq 3), 0.5 s after the 491", dt=0.49)
+    F.add(I, a2.response(200, "OK", "Contact: " + BOB_CONTACT + "\n" + sdp, body=EX_SDP_BOB), "200 (A2)", dt=0.05)
+    F.add(O, ack_2xx(a2, "z9hG4bKgl01a2k"), "ACK for the 200 (A2)")
+    b2 = b_req("INVITE", "gl01@192.0.2.20", "a30", "b30", 102, "z9hG4bKgl01b2", sdp_version(EX_SDP_BOB, 2808844565))
+    F.add(I, b2.request(), "re-INVITE B2 (Bob, CSeq 102), 1.2 s after Alice's 491", dt=0.64)
+    F.add(O, b2.response(200, "OK", "Contact: " + ALICE_CONTACT + "\n" + sdp,
+                         body=sdp_version(EX_SDP, 2890844528)), "200 (B2)", dt=0.05)
+    F.add(I, ack_2xx(b2, "z9hG4bKgl01b2k"), "ACK for the 200 (B2)")
+
+    # -- Glare, call G2: Alice's UPDATE crosses Bob's re-INVITE; 491 both
+    # ways; Alice retries the UPDATE after 3 s, Bob gives up.
+    dialog("gl02@192.0.2.20", "a31", "b31")
+    u1 = a_req("UPDATE", "gl02@192.0.2.20", "a31", "b31", 2, "z9hG4bKgl02a1", sdp_version(EX_SDP, 2890844527))
+    v1 = b_req("INVITE", "gl02@192.0.2.20", "a31", "b31", 201, "z9hG4bKgl02b1", sdp_version(EX_SDP_BOB, 2808844565))
+    F.add(O, u1.request(), "UPDATE U1 (Alice, CSeq 2)", dt=3.0)
+    F.add(I, v1.request(), "re-INVITE V1 (Bob, CSeq 201), crossing U1", dt=0.005)
+    F.add(I, u1.response(491, "Request Pending"), "491 from Bob to U1", dt=0.01)
+    F.add(O, v1.response(491, "Request Pending"), "491 from Alice to V1", dt=0.005)
+    F.add(I, v1.ack(), "ACK (V1)", dt=0.005)
+    u2 = a_req("UPDATE", "gl02@192.0.2.20", "a31", "b31", 3, "z9hG4bKgl02a2", sdp_version(EX_SDP, 2890844527))
+    F.add(O, u2.request(), "UPDATE U2 (Alice, CSeq 3), 3 s after the 491", dt=2.995)
+    F.add(I, u2.response(200, "OK", "Contact: " + BOB_CONTACT + "\n" + sdp, body=EX_SDP_BOB), "200 (U2)", dt=0.05)
+    return F.f
+
+
+# --------------------------------------------------------------------------
+# handmade_exchange_tcp: exchanges over one TCP connection, several
+# messages per segment and a 4xx split over two segments.
+
+
+def build_exchange_tcp():
+    F = Frames()
+    O, I = "O", "I"
+    sdp = "Content-Type: application/sdp"
+    kw = dict(tp="TCP", via="192.0.2.20:5060")
+    x1 = Tx("INVITE", "ext1@192.0.2.20", "a41", 1, "z9hG4bKext1a", extra="Require: foo\n" + sdp, body=EX_SDP, **kw)
+    m1 = Tx("MESSAGE", "ext2@192.0.2.20", "a42", 1, "z9hG4bKext2a", contact=None,
+            extra="Content-Type: application/x-chat", body="Hi Bob\n", **kw)
+    F.add(O, x1.request() + m1.request(), "one segment: INVITE X1 (Require: foo) + MESSAGE M1 (application/x-chat)")
+    F.add(I, x1.response(420, "Bad Extension", "Unsupported: foo")
+          + m1.response(415, "Unsupported Media Type", "Accept: text/plain"), "one segment: 420 (X1) + 415 (M1)")
+    m2 = Tx("MESSAGE", m1.call, m1.ftag, 2, "z9hG4bKext2b", contact=None,
+            extra="Content-Type: text/plain", body="Hi Bob\n", **kw)
+    F.add(O, x1.ack() + m2.request(), "one segment: ACK (X1) + MESSAGE M2 (text/plain)")
+    x2 = Tx("INVITE", x1.call, x1.ftag, 2, "z9hG4bKext1b", extra="Require: foo\n" + sdp, body=EX_SDP, **kw)
+    F.add(O, x2.request(), "INVITE X2, still Require: foo")
+    F.add(I, m2.response(200, "OK") + x2.response(420, "Bad Extension", "Unsupported: foo"),
+          "one segment: 200 (M2) + 420 (X2)")
+    F.add(O, x2.ack(), "ACK (X2)")
+    r1 = Tx("REGISTER", "ext3@192.0.2.20", "a43", 1, "z9hG4bKext3a", ruri="sip:example.com",
+            frm="<sip:frank@example.com>", to="<sip:frank@example.com>", contact="<sip:frank@192.0.2.20:5060;transport=tcp>",
+            extra="Expires: 3600", **kw)
+    F.add(O, r1.request(), "REGISTER R1 (frank)", dt=0.5)
+    whole = r1.response(401, "Unauthorized", challenge("WWW-Authenticate", "example.com", "n43a"))
+    cut = whole.index(b"WWW-Authenticate") + 10
+    F.add(I, whole[:cut], "401 (R1), first part: cut inside WWW-Authenticate")
+    F.add(I, whole[cut:], "401 (R1), second part: the message completes here")
+    r2 = Tx("REGISTER", r1.call, r1.ftag, 2, "z9hG4bKext3b", ruri="sip:example.com",
+            frm="<sip:frank@example.com>", to="<sip:frank@example.com>", contact="<sip:frank@192.0.2.20:5060;transport=tcp>",
+            extra="Expires: 3600\n" + digest("Authorization", "frank", "example.com", "n43a", "sip:example.com",
+                                             "7d1e3f5a9c0b2e4d6f8a1c3e5b7d9f02"), **kw)
+    F.add(O, r2.request(), "REGISTER R2 with Authorization")
+    F.add(I, r2.response(200, "OK", "Contact: <sip:frank@192.0.2.20:5060;transport=tcp>;expires=3600"), "200 (R2)")
+    return F.f
+
+
+# --------------------------------------------------------------------------
 
 CAPTURES = [
     # name, builder, transport, ipv6
@@ -831,14 +1317,25 @@ CAPTURES = [
     ("handmade_tcp", build_tcp, "tcp", False),
     ("handmade_ipv6", build_ipv6, "udp", True),
     ("handmade_malformed", build_malformed, "udp", False),
+    ("handmade_exchange", build_exchange, "udp", False),
+    ("handmade_exchange_tcp", build_exchange_tcp, "tcp", False),
 ]
+
+
+def frame_time(i, frame):
+    """Timestamp text of frame i: 0.1 s apart, unless the frame carries its
+    own time (a 4th element, microseconds after BASE_DATETIME)."""
+    if len(frame) > 3:
+        return (BASE_DATETIME + datetime.timedelta(microseconds=frame[3])).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return BASE_TIME.format(i // 10, (i % 10) * 100000)
 
 
 def hexdump(frames):
     """text2pcap input: per frame a direction+time line, then offset/hex lines."""
     out = []
-    for i, (direction, data, _desc) in enumerate(frames):
-        out.append("{} {}".format(direction, BASE_TIME.format(i // 10, (i % 10) * 100000)))
+    for i, frame in enumerate(frames):
+        direction, data = frame[0], frame[1]
+        out.append("{} {}".format(direction, frame_time(i, frame)))
         for off in range(0, len(data), 16):
             chunk = data[off:off + 16]
             out.append("{:06x}  {}".format(off, " ".join("{:02x}".format(b) for b in chunk)))
@@ -848,8 +1345,8 @@ def hexdump(frames):
 
 def write_capture(name, frames, transport, ipv6):
     path = os.path.join(OUT_DIR, name + ".pcap")
-    for _d, data, desc in frames:
-        assert len(data) < 65000, (name, desc, len(data))
+    for frame in frames:
+        assert len(frame[1]) < 65000, (name, frame[2], len(frame[1]))
     # "I" frames are server->client: source is the first address/port.
     if ipv6:
         ip = ["-6", "{},{}".format(SERVER6, CLIENT6)]
@@ -879,9 +1376,11 @@ def main(argv):
     if "--list" in argv or "--print" in argv:
         for name, build, transport, ipv6 in CAPTURES:
             print("== {}.pcap ({}{})".format(name, transport, ", IPv6" if ipv6 else ""))
-            for i, (d, data, desc) in enumerate(build(), 1):
+            for i, frame in enumerate(build(), 1):
+                d, data, desc = frame[:3]
                 arrow = "client->server" if d == "O" else "server->client"
-                print("{:4d}  {}  {}  ({} bytes)".format(i, arrow, desc, len(data)))
+                when = "  @" + frame_time(i - 1, frame)[11:] if len(frame) > 3 else ""
+                print("{:4d}  {}  {}  ({} bytes){}".format(i, arrow, desc, len(data), when))
                 if "--print" in argv:
                     text = data.decode("utf-8", "backslashreplace")
                     if len(text) > 3000:

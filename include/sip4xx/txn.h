@@ -43,8 +43,15 @@ typedef struct {
     uint64_t auth_fingerprint;         /* hash of Authorization + Proxy-Authorization values */
     uint64_t fingerprint;              /* hash of the request minus what a retry must change */
     unsigned malformed;                /* sip4xx_malformed_t of the request */
+    unsigned defects;                  /* SIP4XX_DEFECT_* found while summarising */
     uint32_t missing_rules;            /* how many obligations the request missed */
 } sip4xx_req_summary_t;
+
+/* Request defects a 400 may be about that are not framing errors: values
+ * that break a header's grammar, and the CSeq/method rule. */
+#define SIP4XX_DEFECT_CSEQ_METHOD   0x1u  /* CSeq method differs from the method (RFC 3261 §8.1.1.5) */
+#define SIP4XX_DEFECT_EXPIRES       0x2u  /* Expires is not delta-seconds (RFC 3261 §20.19) */
+#define SIP4XX_DEFECT_MAX_FORWARDS  0x4u  /* Max-Forwards is not 1*DIGIT (RFC 3261 §20.22) */
 
 /* What a 4xx response asks of the next request; kept until that request
  * arrives. */
@@ -90,7 +97,8 @@ typedef struct {
     bool have_request;
     uint32_t terminator_frame;     /* CANCEL (or BYE) that ended the request, 0 if none seen */
     const char *terminator_method;
-    uint32_t glare_frame;          /* the other side's pending request in the dialog, 0 if none */
+    uint32_t glare_frame;          /* the other side's in-dialog request that was pending when
+                                      this request arrived (RFC 3261 §14.2), 0 if none */
     bool cancel_without_target;    /* a CANCEL whose INVITE is not in the capture */
 } sip4xx_cause_ctx_t;
 

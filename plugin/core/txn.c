@@ -429,6 +429,9 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
         s->body_len = m->content_length;
     s->malformed = m->malformed;
     s->missing_rules = (uint32_t)n_missing;
+    if (m->cseq_method.len && m->method.len &&
+        (m->cseq_method.len != m->method.len || memcmp(m->cseq_method.ptr, m->method.ptr, m->method.len) != 0))
+        s->defects |= SIP4XX_DEFECT_CSEQ_METHOD;
 
     uint64_t afp = 14695981039346656037ull;
     uint64_t h = fnv(14695981039346656037ull, m->method.ptr ? m->method.ptr : "", m->method.len, false);
@@ -451,12 +454,15 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
                 s->has_session_expires = to_u32(head, &s->session_expires);
             break;
         case SIP4XX_H_EXPIRES:
-            if (!s->has_expires)
-                s->has_expires = to_u32(v, &s->expires);
+            if (!s->has_expires && !(s->has_expires = to_u32(v, &s->expires)))
+                s->defects |= SIP4XX_DEFECT_EXPIRES;
             break;
         case SIP4XX_H_MAX_FORWARDS:
-            if (!s->has_max_forwards)
-                s->has_max_forwards = to_u32(v, &s->max_forwards);
+            if (!s->has_max_forwards && !(s->has_max_forwards = to_u32(v, &s->max_forwards)))
+                s->defects |= SIP4XX_DEFECT_MAX_FORWARDS;
+            /* Its value changes hop by hop, but gaining or losing the
+             * header is a modification (a fix after 400, §8.1.1). */
+            h = fnv(h, "Max-Forwards", 12, false);
             break;
         case SIP4XX_H_CONTACT:
             /* The smallest ;expires= over every Contact entry (RFC 3261 §10.2.1.1). */
@@ -592,10 +598,17 @@ sip4xx_cause_class_t sip4xx_explain_cause(const sip4xx_req_summary_t *req, const
 
     switch (resp->code) {
     case 400:
-        if (req->malformed || req->missing_rules) {
-            say(out, cap, "the request %s%s%s", req->malformed ? "is malformed" : "",
-                req->malformed && req->missing_rules ? " and " : "",
-                req->missing_rules ? "lacks mandatory headers (see its frame)" : "");
+        if (req->malformed || req->missing_rules || req->defects) {
+            say(out, cap, "the request %s%s%s%s%s%s",
+                req->malformed ? "is malformed; " : "",
+                req->missing_rules ? "lacks mandatory headers (see its frame); " : "",
+                (req->defects & SIP4XX_DEFECT_CSEQ_METHOD) ? "has a CSeq method other than its method (RFC 3261 §8.1.1.5); " : "",
+                (req->defects & SIP4XX_DEFECT_EXPIRES) ? "has an Expires that is not a number of seconds (RFC 3261 §20.19); " : "",
+                (req->defects & SIP4XX_DEFECT_MAX_FORWARDS) ? "has a Max-Forwards that is not a number (RFC 3261 §20.22); " : "",
+                "");
+            size_t n = strlen(out);
+            if (n >= 2 && out[n - 2] == ';')
+                out[n - 2] = '\0';
             return SIP4XX_CAUSE_REQUEST_BROKEN;
         }
         break;

@@ -20,9 +20,10 @@ typedef struct {
     char owner_tag[48];              /* From tag of the dialog-creating INVITE (RFC 3261 §14.1) */
     char pending_tag[2][48];         /* the latest pending in-dialog INVITE/UPDATE, per side */
     guint32 pending_frame[2];
+    struct txn *pending_txn[2];
 } call_t;
 
-typedef struct {
+typedef struct txn {
     guint32 req_frame, req_start, req_len;
     guint8 req_ordinal;
     nstime_t req_time;
@@ -32,6 +33,7 @@ typedef struct {
     guint8 cause_flags;
     const char *cause;               /* kept for retransmitted final responses */
     guint32 terminator_frame;        /* the CANCEL that ended it */
+    guint32 glare_frame;             /* the other side's pending in-dialog request at arrival */
     gboolean cancel_without_target;  /* a CANCEL whose INVITE is not in the capture */
     sip4xx_req_summary_t *req;       /* NULL once closed */
     call_t *call;
@@ -235,11 +237,20 @@ static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_mi
         t->cancel_without_target = inv == NULL;
     }
     /* An in-dialog INVITE/UPDATE pending on one side makes a request from
-     * the other side glare (RFC 3261 §14.1). */
+     * the other side glare; the receiver answers 491 (RFC 3261 §14.2).
+     * Judged on arrival: the first 491 of a crossing closes one side. */
     if (c && m->to_tag && (is_method(m, "INVITE") || is_method(m, "UPDATE")) && sip4xx_from_tag(m, tag, sizeof tag)) {
         int side = strcmp(c->pending_tag[0], tag) == 0 || !c->pending_tag[0][0] ? 0 : 1;
+        /* Both crossing requests are in glare: each side receives the
+         * other's while its own is in progress. */
+        if (c->pending_frame[!side] && strcmp(c->pending_tag[!side], tag) != 0) {
+            t->glare_frame = c->pending_frame[!side];
+            if (c->pending_txn[!side] && !c->pending_txn[!side]->glare_frame)
+                c->pending_txn[!side]->glare_frame = pinfo->num;
+        }
         g_strlcpy(c->pending_tag[side], tag, sizeof c->pending_tag[side]);
         c->pending_frame[side] = pinfo->num;
+        c->pending_txn[side] = t;
     }
     wmem_map_insert(txns, wmem_strdup(wmem_file_scope(), key), t);
 }
@@ -247,13 +258,15 @@ static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_mi
 static void clear_pending(call_t *c, guint32 req_frame)
 {
     for (int side = 0; c && side < 2; side++)
-        if (c->pending_frame[side] == req_frame)
+        if (c->pending_frame[side] == req_frame) {
             c->pending_frame[side] = 0;
+            c->pending_txn[side] = NULL;
+        }
 }
 
 static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg_record_t *r)
 {
-    char key[SIP4XX_KEY_MAX], tag[48], text[320];
+    char key[SIP4XX_KEY_MAX], text[320];
     gboolean is_4xx = m->code >= 400 && m->code <= 499;
     if (m->code < 200 || !sip4xx_txn_key(m, key, sizeof key)) {
         if (is_4xx)
@@ -286,8 +299,15 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg
     t->final_code = (guint16)m->code;
     clear_pending(t->call, t->req_frame);
     if (!is_4xx) {
+        /* Nothing later needs a transaction that ended without a 4xx:
+         * give its memory back. */
+        gpointer stored_key = NULL, stored = NULL;
         close_txn(t);
-        wmem_map_remove(txns, key);
+        if (wmem_map_lookup_extended(txns, key, (const void **)&stored_key, &stored)) {
+            wmem_map_remove(txns, key);
+            wmem_free(wmem_file_scope(), stored_key);
+        }
+        wmem_free(wmem_file_scope(), t);
         return;
     }
 
@@ -307,11 +327,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg
     ctx.terminator_frame = t->terminator_frame;
     ctx.terminator_method = "CANCEL";
     ctx.cancel_without_target = t->cancel_without_target;
-    if (t->call && sip4xx_from_tag(m, tag, sizeof tag))
-        for (int side = 0; side < 2; side++)
-            if (t->call->pending_frame[side] && strcmp(t->call->pending_tag[side], tag) != 0 &&
-                t->call->pending_frame[side] < pinfo->num)
-                ctx.glare_frame = t->call->pending_frame[side];
+    ctx.glare_frame = t->glare_frame;
     bool warn = false;
     sip4xx_cause_class_t cls = sip4xx_explain_cause(t->req, m, &ctx, text, sizeof text, &warn);
     t->cause_class = (guint8)cls;

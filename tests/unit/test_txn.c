@@ -200,6 +200,22 @@ static void test_cause_487(void)
     msg_free(q); msg_free(r);
 }
 
+/* RFC 3261 §21.4.1: a 400 for a request whose values break the rules. */
+static void test_cause_400(void)
+{
+    char text[256];
+    bool warn;
+    msg_t *q = req("OPTIONS sip:bob@example.com", "z9hG4bKd", "1 INVITE", "Expires: soon\r\n");
+    msg_t *r = resp("400 Bad Request", "z9hG4bKd", "1 INVITE", "");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_REQUEST_BROKEN);
+    g_assert_nonnull(strstr(text, "§8.1.1.5"));
+    g_assert_nonnull(strstr(text, "§20.19"));
+    msg_free(q);
+    q = req("OPTIONS sip:bob@example.com", "z9hG4bKd", "1 OPTIONS", "");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_NONE);
+    msg_free(q); msg_free(r);
+}
+
 static sip4xx_verdict_t judge(msg_t *orig, msg_t *r, msg_t *retry, gint64 gap_ms, int owner)
 {
     sip4xx_req_summary_t a, b;
@@ -225,6 +241,12 @@ static void test_verdict_unmodified(void)
     g_assert_cmpint(judge(a, r404, c, 100, -1), ==, SIP4XX_VERDICT_FOLLOWED);
     g_assert_cmpint(judge(a, r403, b, 100, -1), ==, SIP4XX_VERDICT_REPEATED_FORBIDDEN);
     g_assert_cmpint(judge(a, r408, b, 100, -1), ==, SIP4XX_VERDICT_FOLLOWED);
+    /* Gaining the Max-Forwards a 400 was about is a modification. */
+    msg_t *nomf = msg("MESSAGE sip:bob@example.com SIP/2.0\r\n" HDRS("z9hG4bKa", "1 MESSAGE")
+                      "To: <sip:bob@example.com>\r\nSubject: hi\r\nContent-Length: 0\r\n\r\n");
+    msg_t *r400 = resp("400 Bad Request", "z9hG4bKa", "1 MESSAGE", "");
+    g_assert_cmpint(judge(nomf, r400, b, 100, -1), ==, SIP4XX_VERDICT_FOLLOWED);
+    msg_free(nomf); msg_free(r400);
     g_assert_true(sip4xx_verdict_is_violation(SIP4XX_VERDICT_UNMODIFIED));
     g_assert_false(sip4xx_verdict_is_violation(SIP4XX_VERDICT_FOLLOWED));
     msg_free(a); msg_free(b); msg_free(c); msg_free(r404); msg_free(r403); msg_free(r408);
@@ -315,6 +337,7 @@ int main(int argc, char **argv)
     g_test_add_func("/txn/cause/415", test_cause_415);
     g_test_add_func("/txn/cause/values", test_cause_values);
     g_test_add_func("/txn/cause/487", test_cause_487);
+    g_test_add_func("/txn/cause/400", test_cause_400);
     g_test_add_func("/txn/verdict/unmodified", test_verdict_unmodified);
     g_test_add_func("/txn/verdict/challenge", test_verdict_challenge);
     g_test_add_func("/txn/verdict/values", test_verdict_values);
