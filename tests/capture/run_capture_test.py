@@ -8,6 +8,9 @@ Modes:
   twopass  tshark -2 -T pdml         (records rendered on the second pass)
   verbose  tshark -V                 (the text a user reads)
   summary  tshark                    (no tree asked for: the Info column)
+  consistency  one pass and two passes give the same sip4xx fields, but for
+           those that point to later frames (what the GUI shows on a click
+           is what a single pass computed)
 
 tshark runs unprivileged when we are root: as root it ignores
 WIRESHARK_PLUGIN_DIR (STYLE.md pitfall 6)."""
@@ -285,7 +288,7 @@ def main():
     ap.add_argument("--tshark", default="tshark")
     ap.add_argument("--plugin-dir", required=True)
     ap.add_argument("--check-loaded", action="store_true")
-    ap.add_argument("--mode", choices=["onepass", "twopass", "verbose", "summary"])
+    ap.add_argument("--mode", choices=["onepass", "twopass", "verbose", "summary", "consistency"])
     ap.add_argument("--capture")
     ap.add_argument("--expect")
     opts = ap.parse_args()
@@ -301,8 +304,25 @@ def main():
         print("sip4xx is loaded")
         return
 
-    expected, correlation = parse_expect(opts.expect)
     base = ["-n", "-r", opts.capture]
+    if opts.mode == "consistency":
+        # Fields that depend only on this and earlier frames.
+        fields = ["frame.number", "sip4xx.code", "sip4xx.reason", "sip4xx.reason_sent", "sip4xx.registered",
+                  "sip4xx.rfc", "sip4xx.section", "sip4xx.meaning", "sip4xx.action", "sip4xx.advice",
+                  "sip4xx.missing_header", "sip4xx.missing_header.ref", "sip4xx.request_in", "sip4xx.time",
+                  "sip4xx.cause", "sip4xx.cause_class", "sip4xx.retry_of", "_ws.expert.message"]
+        args = ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"] + sum((["-e", f] for f in fields), [])
+        one = run_tshark(base + args, opts, opts.capture).splitlines()
+        two = run_tshark(["-2"] + base + args, opts, opts.capture).splitlines()
+        diffs = [f"one pass: {a}\n    two passes: {b}" for a, b in zip(one, two) if a != b]
+        if len(one) != len(two) or diffs:
+            print(f"{opts.capture}: one-pass and two-pass differ", file=sys.stderr)
+            for d in diffs[:20]:
+                print("  " + d, file=sys.stderr)
+            sys.exit(1)
+        print(f"{os.path.basename(opts.capture)} (consistency): {len(one)} frames identical in one and two passes")
+        return
+    expected, correlation = parse_expect(opts.expect)
     if opts.mode == "onepass":
         seen = observed_from_pdml(run_tshark(base + ["-T", "pdml"], opts, opts.capture), correlation)
         errors = compare(for_mode(expected, False), seen)
