@@ -60,7 +60,8 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
     r.code = (guint16)(m.kind == SIP4XX_MSG_RESPONSE ? m.code : 0);
     r.malformed = (guint16)m.malformed;
     r.n_findings = (guint8)n_found;
-    sip4xx_state_track(pinfo, &m, n_found, &r);
+    if (sip4xx_ids.analyse_exchange)
+        sip4xx_state_track(pinfo, &m, n_found, &r);
     if (!worth_keeping(&m, n_found) && !r.retry_of)
         return used;
 

@@ -39,6 +39,11 @@ sip4xx_ids_t sip4xx_ids = {
     .tap = -1,
     .max_open_per_call = 128,
     .max_open_total = 200000,
+    .show_should = TRUE,
+    .check_general = TRUE,
+    .check_code = TRUE,
+    .check_malformed = TRUE,
+    .analyse_exchange = TRUE,
 };
 
 static dissector_handle_t sip4xx_handle;
@@ -188,6 +193,17 @@ static void proto_register_sip4xx(void)
     expert_register_field_array(expert_register_protocol(sip4xx_ids.proto), ei, array_length(ei));
 
     module_t *prefs = prefs_register_protocol(sip4xx_ids.proto, NULL);
+    prefs_register_bool_preference(prefs, "show_should", "Show SHOULD-level findings",
+        "Report headers the RFC says SHOULD be present (expert notes), not only MUST ones", &sip4xx_ids.show_should);
+    prefs_register_bool_preference(prefs, "check_general", "Check the headers every message needs",
+        "Via, From, To, Call-ID, CSeq, Max-Forwards, Contact, the To tag, Content-Length on streams (RFC 3261 §8)",
+        &sip4xx_ids.check_general);
+    prefs_register_bool_preference(prefs, "check_code", "Check each 4xx code's own headers",
+        "405 Allow, 401 WWW-Authenticate, 415 Accept, 423 Min-Expires, ...", &sip4xx_ids.check_code);
+    prefs_register_bool_preference(prefs, "check_malformed", "Report malformed SIP",
+        "Start line, header lines, Content-Length, CSeq syntax (RFC 3261 §7, §25)", &sip4xx_ids.check_malformed);
+    prefs_register_bool_preference(prefs, "analyse_exchange", "Analyse the exchange",
+        "Link each 4xx to its request, name the cause, judge the client's next attempt", &sip4xx_ids.analyse_exchange);
     prefs_register_uint_preference(prefs, "max_open_per_call", "Open transactions kept per call",
         "How many unanswered transactions of one Call-ID sip4xx keeps to correlate; past it, new ones are not"
         " tracked and say so (sip4xx.state_limit)", 10, &sip4xx_ids.max_open_per_call);

@@ -22,6 +22,24 @@ static const struct {
     { SIP4XX_MAL_EMPTY_VALUE,    "a mandatory header field has an empty value (RFC 3261 §25.1)" },
 };
 
+gboolean sip4xx_rule_shown(guint16 rule)
+{
+    if (rule >= sip4xx_rules_count)
+        return FALSE;
+    const sip4xx_rule_t *r = &sip4xx_rules[rule];
+    if (r->level == SIP4XX_LEVEL_SHOULD && !sip4xx_ids.show_should)
+        return FALSE;
+    return r->scope == SIP4XX_SCOPE_RESPONSE_CODE ? sip4xx_ids.check_code : sip4xx_ids.check_general;
+}
+
+guint sip4xx_shown_findings(const sip4xx_msg_record_t *r)
+{
+    guint n = 0;
+    for (guint k = 0; k < r->n_findings; k++)
+        n += sip4xx_rule_shown(r->findings[k]);
+    return n;
+}
+
 static proto_item *add_gen(proto_item *ti)
 {
     proto_item_set_generated(ti);
@@ -65,7 +83,7 @@ static void render_findings(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_
                             proto_tree *st)
 {
     for (guint k = 0; k < r->n_findings; k++) {
-        if (r->findings[k] >= sip4xx_rules_count)
+        if (!sip4xx_rule_shown(r->findings[k]))
             continue;
         const sip4xx_rule_t *rule = &sip4xx_rules[r->findings[k]];
         gboolean must = rule->level == SIP4XX_LEVEL_MUST;
@@ -84,7 +102,7 @@ static void render_findings(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_
 
 static void render_malformed(const sip4xx_msg_record_t *r, packet_info *pinfo, proto_item *top)
 {
-    if (!r->malformed)
+    if (!r->malformed || !sip4xx_ids.check_malformed)
         return;
     for (guint k = 0; k < G_N_ELEMENTS(malformed_texts); k++)
         if (r->malformed & malformed_texts[k].bit)
@@ -97,6 +115,8 @@ static void render_malformed(const sip4xx_msg_record_t *r, packet_info *pinfo, p
 static void render_exchange(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_info *pinfo,
                             proto_item *top, proto_tree *st)
 {
+    if (!sip4xx_ids.analyse_exchange)
+        return;
     if (r->request_in) {
         add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_request_in, tvb, r->start, r->len, r->request_in));
         add_gen(proto_tree_add_time(st, sip4xx_ids.hf_time, tvb, r->start, r->len, &r->delta));
@@ -145,14 +165,14 @@ static void append_info(const sip4xx_msg_record_t *r, gboolean is_4xx, packet_in
     const char *sep = "";
     if (is_4xx)
         wmem_strbuf_append_printf(info, "%u: ", r->code);
-    for (guint k = 0; k < r->n_findings; k++) {
-        if (r->findings[k] < sip4xx_rules_count) {
-            wmem_strbuf_append(info, k ? ", " : "missing ");
+    for (guint k = 0, shown = 0; k < r->n_findings; k++) {
+        if (sip4xx_rule_shown(r->findings[k])) {
+            wmem_strbuf_append(info, shown++ ? ", " : "missing ");
             wmem_strbuf_append(info, sip4xx_rules[r->findings[k]].label);
             sep = "; ";
         }
     }
-    if (r->malformed) {
+    if (r->malformed && sip4xx_ids.check_malformed) {
         wmem_strbuf_append_printf(info, "%smalformed", sep);
         sep = "; ";
     }
@@ -173,23 +193,29 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
 {
     for (guint i = 0; i < rec->n_msgs; i++) {
         const sip4xx_msg_record_t *r = &rec->msgs[i];
+        gboolean is_4xx = r->kind == SIP4XX_MSG_RESPONSE && r->code >= 400 && r->code <= 499;
+        guint shown = sip4xx_shown_findings(r);
+        gboolean malformed = r->malformed && sip4xx_ids.check_malformed;
+        gboolean linked = sip4xx_ids.analyse_exchange && (r->response_in || r->retry_of);
+        /* Preferences may leave nothing to say about this message. */
+        if (!is_4xx && !shown && !malformed && !linked)
+            continue;
+
         proto_item *top = add_gen(proto_tree_add_item(tree, sip4xx_ids.proto, tvb, r->start, r->len, ENC_NA));
         proto_tree *st = proto_item_add_subtree(top, sip4xx_ids.ett);
-        gboolean is_4xx = r->kind == SIP4XX_MSG_RESPONSE && r->code >= 400 && r->code <= 499;
-
         if (is_4xx)
             render_code(r, tvb, pinfo, top, st);
         render_findings(r, tvb, pinfo, st);
         render_malformed(r, pinfo, top);
         render_exchange(r, tvb, pinfo, top, st);
-        if (r->n_findings)
-            proto_item_append_text(top, "%s%u missing header%s", r->code >= 400 && r->code <= 499 ? ", " : ": ",
-                                   r->n_findings, plurality(r->n_findings, "", "s"));
-        if (is_4xx || r->n_findings || r->malformed)
+        if (shown)
+            proto_item_append_text(top, "%s%u missing header%s", is_4xx ? ", " : ": ", shown,
+                                   plurality(shown, "", "s"));
+        if (is_4xx || shown || malformed)
             append_info(r, is_4xx, pinfo);
-        if (r->retry_of && sip4xx_verdict_is_violation((sip4xx_verdict_t)r->verdict))
+        if (linked && r->retry_of && sip4xx_verdict_is_violation((sip4xx_verdict_t)r->verdict))
             col_append_fstr(pinfo->cinfo, COL_INFO, " [retry: %s]", sip4xx_verdict_label((sip4xx_verdict_t)r->verdict));
-        if (!is_4xx && !r->n_findings && !r->malformed) {
+        if (!is_4xx && !shown && !malformed) {
             if (r->response_in)
                 proto_item_append_text(top, ": answered by a 4xx in frame %u", r->response_in);
             else if (r->retry_of)

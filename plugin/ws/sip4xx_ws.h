@@ -62,7 +62,18 @@ typedef struct {
     /* Preferences. */
     guint max_open_per_call;
     guint max_open_total;
+    gboolean show_should;        /* SHOULD-level findings (notes) */
+    gboolean check_general;      /* headers every request/response needs */
+    gboolean check_code;         /* each 4xx code's own headers */
+    gboolean check_malformed;    /* message syntax */
+    gboolean analyse_exchange;   /* links, causes, reactions */
 } sip4xx_ids_t;
+
+/* Whether a rule's findings are shown, given the preferences. Records keep
+ * every finding, so changing a preference only re-renders. */
+gboolean sip4xx_rule_shown(guint16 rule);
+/* How many of a record's findings are shown. */
+guint sip4xx_shown_findings(const sip4xx_msg_record_t *r);
 
 extern sip4xx_ids_t sip4xx_ids;
 

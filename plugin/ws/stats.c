@@ -32,17 +32,17 @@ static tap_packet_status sip4xx_stats_packet(stats_tree *st, packet_info *pinfo 
         g_snprintf(label, sizeof label, "%u %s", r->code, row ? row->reason : "(unregistered)");
         tick_stat_node(st, node_codes, 0, FALSE);
         tick_stat_node(st, label, st_codes, FALSE);
-        if (r->cause_class) {
+        if (r->cause_class && sip4xx_ids.analyse_exchange) {
             tick_stat_node(st, node_causes, 0, FALSE);
             tick_stat_node(st, sip4xx_cause_label((sip4xx_cause_class_t)r->cause_class), st_causes, FALSE);
         }
-        if (r->retry_in && r->verdict) {
+        if (r->retry_in && r->verdict && sip4xx_ids.analyse_exchange) {
             tick_stat_node(st, node_reactions, 0, FALSE);
             tick_stat_node(st, sip4xx_verdict_label((sip4xx_verdict_t)r->verdict), st_reactions, FALSE);
         }
     }
     for (guint k = 0; k < r->n_findings; k++) {
-        if (r->findings[k] >= sip4xx_rules_count)
+        if (!sip4xx_rule_shown(r->findings[k]))
             continue;
         tick_stat_node(st, node_missing, 0, FALSE);
         tick_stat_node(st, sip4xx_rules[r->findings[k]].label, st_missing, FALSE);
