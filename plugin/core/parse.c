@@ -219,6 +219,23 @@ static void parse_cseq(sip4xx_msg_t *m)
     m->cseq_method = (sip4xx_span_t){ v.ptr + start, i - start };
 }
 
+/* message-header = field-name HCOLON field-value (RFC 3261 §7.3.1):
+ * HCOLON allows whitespace before the colon. On success, the name's length
+ * and the offset just past the colon. */
+static bool split_header_line(const line_t *l, uint32_t *name_len, uint32_t *value_at)
+{
+    uint32_t i = 0;
+    while (i < l->len && is_token(l->p[i]))
+        i++;
+    *name_len = i;
+    while (i < l->len && is_ws(l->p[i]))
+        i++;
+    if (*name_len == 0 || i >= l->len || l->p[i] != ':')
+        return false;
+    *value_at = i + 1;
+    return true;
+}
+
 /* Headers whose grammar has no empty form; an empty one is malformed. */
 static const sip4xx_hset_t value_required =
     SIP4XX_HBIT(VIA) | SIP4XX_HBIT(FROM) | SIP4XX_HBIT(TO) | SIP4XX_HBIT(CALL_ID) |
@@ -266,13 +283,8 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
             }
             continue;
         }
-        uint32_t i = 0;
-        while (i < l.len && is_token(l.p[i]))
-            i++;
-        uint32_t name_len = i;
-        while (i < l.len && is_ws(l.p[i]))
-            i++;
-        if (name_len == 0 || i >= l.len || l.p[i] != ':') {
+        uint32_t name_len, value_at;
+        if (!split_header_line(&l, &name_len, &value_at)) {
             m->malformed |= SIP4XX_MAL_HEADER_LINE;
             last = SIP4XX_H__COUNT;
             continue;
@@ -285,7 +297,7 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
             m->count[last]++;
         if (!sip4xx_msg_has(m, last)) {
             m->present |= (sip4xx_hset_t)1 << last;
-            m->value[last] = trim(l.p + i + 1, l.len - i - 1);
+            m->value[last] = trim(l.p + value_at, l.len - value_at);
             last_is_first = true;
         }
     }
@@ -338,16 +350,11 @@ bool sip4xx_next_header(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_t *
         pos = l.next;
         if (l.len == 0 || is_ws(l.p[0]))
             continue;
-        uint32_t i = 0;
-        while (i < l.len && is_token(l.p[i]))
-            i++;
-        uint32_t name_len = i;
-        while (i < l.len && is_ws(l.p[i]))
-            i++;
-        if (name_len == 0 || i >= l.len || l.p[i] != ':')
+        uint32_t name_len, value_at;
+        if (!split_header_line(&l, &name_len, &value_at))
             continue;
         /* Take in folded continuation lines (RFC 3261 §7.3.1). */
-        const char *vstart = l.p + i + 1;
+        const char *vstart = l.p + value_at;
         const char *vend = l.p + l.len;
         while (pos < end && is_ws(buf[pos])) {
             line_t c = next_line(buf, end, pos);
