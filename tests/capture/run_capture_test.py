@@ -8,6 +8,7 @@ Modes:
   twopass  tshark -2 -T pdml         (records rendered on the second pass)
   verbose  tshark -V                 (the text a user reads)
   summary  tshark                    (no tree asked for: the Info column)
+  json     tshark -T json (codes, missing headers, malformed)
   consistency  one pass and two passes give the same sip4xx fields, but for
            those that point to later frames (what the GUI shows on a click
            is what a single pass computed)
@@ -17,6 +18,7 @@ WIRESHARK_PLUGIN_DIR (STYLE.md pitfall 6)."""
 
 import argparse
 import collections
+import json
 import os
 import re
 import shutil
@@ -261,6 +263,40 @@ def observed_from_summary(text):
     return seen
 
 
+def observed_from_json(text):
+    """tshark -T json --no-duplicate-keys: repeated keys become lists."""
+    seen = collections.defaultdict(collections.Counter)
+
+    def values(v):
+        return v if isinstance(v, list) else [v]
+
+    def walk(node, frame, found):
+        if isinstance(node, list):
+            for n in node:
+                walk(n, frame, found)
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                if k == "sip4xx.code":
+                    for x in values(v):
+                        seen[frame][f"code={x}"] += 1
+                elif k == "sip4xx.missing_header":
+                    for x in values(v):
+                        seen[frame][f"missing={x}"] += 1
+                elif k == "sip4xx.malformed":
+                    found.add("malformed")
+                walk(v, frame, found)
+
+    for packet in json.loads(text):
+        layers = packet["_source"]["layers"]
+        frame = int(layers["frame"]["frame.number"])
+        for msg in values(layers.get("sip4xx", [])):
+            found = set()
+            walk(msg, frame, found)
+            if found:
+                seen[frame]["malformed"] += 1
+    return seen
+
+
 def without_levels(expected):
     out = collections.defaultdict(collections.Counter)
     for frame, c in expected.items():
@@ -288,7 +324,7 @@ def main():
     ap.add_argument("--tshark", default="tshark")
     ap.add_argument("--plugin-dir", required=True)
     ap.add_argument("--check-loaded", action="store_true")
-    ap.add_argument("--mode", choices=["onepass", "twopass", "verbose", "summary", "consistency"])
+    ap.add_argument("--mode", choices=["onepass", "twopass", "verbose", "summary", "json", "consistency"])
     ap.add_argument("--capture")
     ap.add_argument("--expect")
     ap.add_argument("--pref", action="append", default=[],
@@ -338,6 +374,9 @@ def main():
     elif opts.mode == "twopass":
         seen = observed_from_pdml(run_tshark(["-2"] + base + ["-T", "pdml"], opts, opts.capture), correlation)
         errors = compare(for_mode(expected, True), seen)
+    elif opts.mode == "json":
+        seen = observed_from_json(run_tshark(base + ["-T", "json", "--no-duplicate-keys"], opts, opts.capture))
+        errors = compare(without_levels(only_basic(expected)), seen)
     elif opts.mode == "verbose":
         seen = observed_from_verbose(run_tshark(base + ["-V"], opts, opts.capture))
         errors = compare(only_basic(expected), seen)
