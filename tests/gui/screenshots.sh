@@ -1,0 +1,197 @@
+#!/bin/sh
+# Screenshots of Wireshark (Qt) with sip4xx and the "SIP 4xx" profile, for
+# the README (PNG, 256 colours, each checked to be under 300 KB):
+#   main-window.png  the 405-without-Allow frame (-g 5) selected, its sip4xx
+#                    subtree expanded in the packet details
+#   packet-list.png  the packet list alone, another frame selected: the
+#                    profile's columns and colouring rules
+#   expert-info.png  Analyze › Expert Information (opened through the menu)
+#
+#   tests/gui/screenshots.sh [build-dir] [out-dir]
+#
+# build-dir defaults to build/ (its plugins/ folder is used through
+# WIRESHARK_PLUGIN_DIR), out-dir to plugin/profile/screenshots/.
+# Needs: wireshark-qt, xvfb, xdotool, imagemagick (import), setpriv; exits
+# 77 (ctest: skipped) when one is missing.
+# Wireshark runs under Xvfb as an unprivileged user (nobody when run as
+# root) with a private HOME holding the profile: nothing of the calling
+# user's configuration is read or written.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${1:-$ROOT/build}
+OUT=${2:-$ROOT/plugin/profile/screenshots}
+CAPTURE=$ROOT/captures/real_kamailio_routing.pcapng
+FRAME=5            # the 405 without Allow
+PROFILE="SIP 4xx"
+W=1400 H=900
+UPPER=395                       # packet list pane height: all 20 frames
+LIST_BOTTOM=$((UPPER + 94))    # its bottom edge on screen (below menu, toolbars)
+
+for tool in wireshark Xvfb xdotool import setpriv; do
+    command -v "$tool" >/dev/null 2>&1 || {
+        echo "screenshots.sh: $tool not found (apt-get install wireshark-qt xvfb xdotool imagemagick)" >&2
+        exit 77
+    }
+done
+if ! ls "$BUILD"/plugins/*/epan/sip4xx.so >/dev/null 2>&1; then
+    echo "screenshots.sh: no plugin in $BUILD/plugins (build first)" >&2
+    exit 2
+fi
+mkdir -p "$OUT"
+
+WORK=$(mktemp -d /tmp/sip4xx-gui-XXXXXX)
+XVFB_PID='' WS_PID=''
+# shellcheck disable=SC2317  # called by the trap
+cleanup() {
+    if [ -n "$WS_PID" ]; then kill "$WS_PID" 2>/dev/null || true; fi
+    if [ -n "$XVFB_PID" ]; then kill "$XVFB_PID" 2>/dev/null || true; fi
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+HOME_DIR=$WORK/home
+CONF=$HOME_DIR/.config/wireshark
+mkdir -p "$CONF/profiles" "$HOME_DIR/extcap" "$HOME_DIR/run"
+cp -r "$ROOT/plugin/profile/$PROFILE" "$CONF/profiles/"
+cp -r "$BUILD/plugins" "$HOME_DIR/plugins"
+cp "$CAPTURE" "$HOME_DIR/"
+CAP=$HOME_DIR/$(basename "$CAPTURE")
+
+# Window state (not part of the shipped profile): a fixed window size, no
+# bytes pane (the details get the room), column widths that fit.
+cat > "$CONF/recent_common" <<EOF
+gui.geometry_main_x: 0
+gui.geometry_main_y: 0
+gui.geometry_main_width: $W
+gui.geometry_main_height: $H
+gui.geometry_main_maximized: FALSE
+privs.warn_if_elevated: FALSE
+EOF
+cat > "$CONF/profiles/$PROFILE/recent" <<EOF
+gui.byte_view_show: FALSE
+gui.geometry_main_upper_pane: $UPPER
+column.width:
+	"%m", "45",
+	"%t", "95",
+	"%s", "80",
+	"%d", "80",
+	"%p", "62",
+	"%L", "55",
+	"%Cus:sip4xx.code", "40",
+	"%Cus:sip4xx.missing_header", "110",
+	"%Cus:sip4xx.request_in", "80",
+	"%Cus:sip4xx.meaning", "430",
+	"%i", "600"
+EOF
+
+if [ "$(id -u)" = 0 ]; then
+    AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    chmod -R a+rwX "$WORK"
+    chown 65534:65534 "$HOME_DIR/run"
+else
+    AS=
+fi
+chmod 700 "$HOME_DIR/run"
+
+# shot WINDOW FILE [import options]: a PNG with a 256-colour palette (the
+# screenshots are text on flat colours: it keeps them small and sharp).
+shot() {
+    win=$1 file=$2; shift 2
+    import -window "$win" "$@" +repage +dither -colors 256 -define png:compression-level=9 "PNG8:$file"
+}
+
+# A free display number.
+D=57
+while [ -e "/tmp/.X11-unix/X$D" ] || [ -e "/tmp/.X$D-lock" ]; do D=$((D + 1)); done
+Xvfb ":$D" -screen 0 "${W}x${H}x24" -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
+XVFB_PID=$!
+export DISPLAY=":$D"
+i=0
+until xdotool getdisplaygeometry >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -lt 50 ] || { echo "Xvfb did not start" >&2; cat "$WORK/xvfb.log" >&2; exit 1; }
+    sleep 0.2
+done
+
+# shellcheck disable=SC2086  # $AS is a command prefix or nothing
+(cd "$HOME_DIR" && exec $AS env -i PATH=/usr/bin:/bin HOME="$HOME_DIR" DISPLAY="$DISPLAY" \
+    XDG_RUNTIME_DIR="$HOME_DIR/run" XDG_CONFIG_HOME="$HOME_DIR/.config" \
+    WIRESHARK_PLUGIN_DIR="$HOME_DIR/plugins" WIRESHARK_EXTCAP_DIR="$HOME_DIR/extcap" \
+    LC_ALL=C.UTF-8 TZ=UTC QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR=1 \
+    wireshark -C "$PROFILE" -r "$CAP" -g "$FRAME") >"$WORK/wireshark.log" 2>&1 &
+WS_PID=$!
+
+# The main window: its title is the capture file's name.
+NAME=$(basename "$CAP")
+i=0
+while :; do
+    WIN=$(xdotool search --onlyvisible --name "^$NAME" 2>/dev/null | head -1 || true)
+    [ -n "$WIN" ] && break
+    i=$((i + 1))
+    if [ $i -ge 150 ] || ! kill -0 "$WS_PID" 2>/dev/null; then
+        echo "screenshots.sh: Wireshark's main window did not appear" >&2
+        cat "$WORK/wireshark.log" >&2
+        exit 1
+    fi
+    sleep 0.2
+done
+xdotool windowmove "$WIN" 0 0 windowsize "$WIN" "$W" "$H"
+sleep 3
+
+# Packet details: click into the pane, go to its last top-level item (the
+# sip4xx tree: a post-dissector comes last) and expand it (one level: its
+# expert items stay folded).
+xdotool mousemove --window "$WIN" 200 $((H - 150)) click 1
+sleep 0.5
+xdotool key --window "$WIN" End
+sleep 0.3
+xdotool key --window "$WIN" Right
+sleep 0.3
+# The pointer out of the way (no hover highlight in the picture).
+xdotool mousemove --window "$WIN" 5 5
+sleep 1
+shot root "$OUT/main-window.png"
+
+# The packet list with another frame selected, so that the 405 row shows
+# its colouring rule (missing MUST header) instead of the selection colour.
+xdotool mousemove --window "$WIN" 300 121 click 1
+sleep 1
+shot root "$OUT/packet-list.png" -crop "${W}x$((LIST_BOTTOM))+0+0"
+
+# Analyze › Expert Information, through the menu: Expert Information is the
+# menu's last item, Up from the first wraps to it.
+xdotool key --window "$WIN" alt+a
+sleep 1
+xdotool key --window "$WIN" Up
+sleep 0.3
+xdotool key --window "$WIN" Return
+i=0
+while :; do
+    EWIN=$(xdotool search --onlyvisible --name "Expert Information" 2>/dev/null | head -1 || true)
+    [ -n "$EWIN" ] && break
+    i=$((i + 1))
+    [ $i -lt 50 ] || { echo "screenshots.sh: the Expert Information dialog did not open" >&2; exit 1; }
+    sleep 0.2
+done
+xdotool windowmove "$EWIN" 0 0 windowsize "$EWIN" 1150 430
+sleep 1
+# Unfold every group: from the last one up (a group's entries are below it).
+xdotool mousemove --window "$EWIN" 400 30 click 1
+sleep 0.3
+xdotool key --window "$EWIN" End
+for _ in 1 2 3 4 5 6 7 8; do
+    xdotool key --window "$EWIN" Right Up
+done
+xdotool key --window "$EWIN" Home
+sleep 1
+shot "$EWIN" "$OUT/expert-info.png"
+
+status=0
+for f in main-window packet-list expert-info; do
+    size=$(wc -c <"$OUT/$f.png")
+    echo "$OUT/$f.png: $size bytes"
+    if [ "$size" -ge 307200 ]; then echo "  over 300 KB" >&2; status=1; fi
+    if [ "$size" -lt 10000 ]; then echo "  suspiciously small: a blank picture?" >&2; status=1; fi
+done
+exit $status

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""The field and expert-info reference of README.md, generated from what the
+plugin registers, as tshark reports it with the plugin loaded:
+
+  tshark -G fields   the sip4xx fields: name, type, description (the blurb)
+  tshark -G ftypes   the type names
+  tshark -G values   the values of fields with a value_string
+  expert infos       name and summary from tshark -G fields (an expert
+                     info is registered as an FT_NONE field); group and
+                     severity from tshark -G expert where tshark has it, else
+                     from the ei_register_info table of
+                     plugin/ws/packet-sip4xx.c (Wireshark 4.0's tshark
+                     reports neither), the two checked against each other
+
+The reference goes into README.md between the markers
+<!-- fields:begin --> and <!-- fields:end -->.
+
+  gen_reference.py --plugin-dir build/plugins --write    update README.md
+  gen_reference.py --plugin-dir build/plugins --check    fail (with a diff) when README.md is out of date
+
+tshark runs unprivileged when we are root: as root it ignores
+WIRESHARK_PLUGIN_DIR."""
+
+import argparse
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+NOBODY = 65534
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+BEGIN = "<!-- fields:begin -->"
+END = "<!-- fields:end -->"
+REGISTRATION = os.path.join(ROOT, "plugin", "ws", "packet-sip4xx.c")
+
+GROUPS = {  # epan/proto.h PI_* group -> the name Wireshark shows
+    "PI_CHECKSUM": "Checksum", "PI_SEQUENCE": "Sequence", "PI_RESPONSE_CODE": "Response code",
+    "PI_REQUEST_CODE": "Request code", "PI_UNDECODED": "Undecoded", "PI_REASSEMBLE": "Reassemble",
+    "PI_MALFORMED": "Malformed", "PI_DEBUG": "Debug", "PI_PROTOCOL": "Protocol", "PI_SECURITY": "Security",
+    "PI_COMMENTS_GROUP": "Comment", "PI_DECRYPTION": "Decryption", "PI_ASSUMPTION": "Assumption",
+    "PI_DEPRECATED": "Deprecated",
+}
+SEVERITIES = {"PI_COMMENT": "Comment", "PI_CHAT": "Chat", "PI_NOTE": "Note", "PI_WARN": "Warning",
+              "PI_ERROR": "Error"}
+
+
+def tshark(opts, args, home):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": home,
+        "LC_ALL": "C.UTF-8",
+        "WIRESHARK_PLUGIN_DIR": os.path.join(home, "plugins"),
+        "WIRESHARK_EXTCAP_DIR": os.path.join(home, "extcap"),
+    }
+    cmd = [opts.tshark] + args
+    if os.geteuid() == 0:
+        cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] + cmd
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, errors="replace", cwd=home)
+
+
+def glossaries(opts):
+    home = tempfile.mkdtemp(prefix="sip4xx-ref-")
+    try:
+        os.makedirs(os.path.join(home, "extcap"))
+        shutil.copytree(opts.plugin_dir, os.path.join(home, "plugins"))
+        for d, _, files in os.walk(home):
+            os.chmod(d, 0o755)
+            for f in files:
+                os.chmod(os.path.join(d, f), 0o644)
+        out = {}
+        for report in ("fields", "ftypes", "values"):
+            p = tshark(opts, ["-G", report], home)
+            if p.returncode != 0:
+                sys.exit(f"tshark -G {report} failed ({p.returncode}):\n{p.stderr}")
+            out[report] = p.stdout
+        p = tshark(opts, ["-G", "expert"], home)
+        out["expert"] = p.stdout if p.returncode == 0 else None
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return out
+
+
+def registered_experts():
+    """name -> (group, severity, summary) from the ei_register_info table."""
+    with open(REGISTRATION, encoding="utf-8") as f:
+        text = f.read()
+    table = {}
+    for m in re.finditer(r'\{\s*"(sip4xx[\w.]*)",\s*(PI_\w+),\s*(PI_\w+),\s*"((?:[^"\\]|\\.)*)"', text):
+        name, group, severity, summary = m.groups()
+        table[name] = (GROUPS.get(group, group), SEVERITIES.get(severity, severity), summary)
+    return table
+
+
+def tshark_experts(text):
+    """name -> (group, severity) from a tshark -G expert, when it has one:
+    tab-separated rows holding the name, a group and a severity."""
+    table = {}
+    groups = {v.lower(): v for v in GROUPS.values()}
+    sevs = {v.lower(): v for v in SEVERITIES.values()}
+    for line in (text or "").splitlines():
+        cols = line.split("\t")
+        name = next((c for c in cols if c.startswith("sip4xx")), None)
+        if not name:
+            continue
+        g = next((groups[c.lower()] for c in cols if c.lower() in groups), None)
+        s = next((sevs[c.lower()] for c in cols if c.lower() in sevs), None)
+        if g and s:
+            table[name] = (g, s)
+    return table
+
+
+def md(text):
+    return text.replace("|", "\\|").strip()
+
+
+def generate(opts):
+    g = glossaries(opts)
+    ftypes = dict(line.split("\t", 1) for line in g["ftypes"].splitlines() if "\t" in line)
+    values = {}
+    for line in g["values"].splitlines():
+        cols = line.split("\t")
+        if cols[0] == "V" and len(cols) >= 4 and cols[1].startswith("sip4xx"):
+            values.setdefault(cols[1], []).append((cols[2], cols[3]))
+        elif cols[0] == "T" and len(cols) >= 4 and cols[1].startswith("sip4xx"):
+            values.setdefault(cols[1], []).extend([("True", cols[2]), ("False", cols[3])])
+
+    proto = None
+    fields = []
+    nones = {}
+    for line in g["fields"].splitlines():
+        cols = line.split("\t")
+        if cols[0] == "P" and len(cols) >= 3 and cols[2] == "sip4xx":
+            proto = cols[1]
+        elif cols[0] == "F" and len(cols) >= 5 and cols[4] == "sip4xx":
+            name, abbrev, ftype = cols[1], cols[2], cols[3]
+            blurb = cols[7] if len(cols) > 7 else ""
+            if ftype == "FT_NONE" and not blurb:
+                nones[abbrev] = name
+            else:
+                fields.append((abbrev, ftype, blurb or name))
+    if not proto or not fields:
+        sys.exit("tshark -G fields lists no sip4xx protocol or fields: is the plugin loaded?")
+
+    registered = registered_experts()
+    from_tshark = tshark_experts(g["expert"])
+    problems = []
+    if set(registered) != set(nones):
+        problems.append(f"expert infos in {os.path.relpath(REGISTRATION, ROOT)} {sorted(registered)} "
+                        f"and in tshark -G fields {sorted(nones)} differ")
+    for name, (group, sev, summary) in registered.items():
+        if name in nones and nones[name] != summary.replace('\\"', '"'):
+            problems.append(f"{name}: summary '{summary}' in the source, '{nones[name]}' in tshark")
+        if name in from_tshark and from_tshark[name] != (group, sev):
+            problems.append(f"{name}: {group}/{sev} in the source, {from_tshark[name]} in tshark -G expert")
+    if problems:
+        sys.exit("\n".join(problems))
+
+    out = [BEGIN,
+           "<!-- Generated by tests/reference/gen_reference.py from what the plugin registers "
+           "(tshark -G fields, -G ftypes, -G values; expert groups and severities from "
+           "plugin/ws/packet-sip4xx.c). Do not edit: run "
+           "`python3 tests/reference/gen_reference.py --plugin-dir build/plugins --write`. -->",
+           "",
+           "### Fields",
+           "",
+           "| field | type | what |",
+           "|---|---|---|",
+           f"| `sip4xx` | protocol | {md(proto)}: one subtree per SIP message sip4xx has something to say about |"]
+    for abbrev, ftype, blurb in fields:
+        what = md(blurb)
+        if abbrev in values:
+            what += "; values: " + "; ".join(f"`{v}` {md(t)}" for v, t in values[abbrev])
+        out.append(f"| `{abbrev}` | {md(ftypes.get(ftype, ftype)).lower()} | {what} |")
+    out += ["",
+            "### Expert infos",
+            "",
+            "Each is also a field: filter on it (`tshark -Y sip4xx.missing_header.must`), or "
+            "list them all with `tshark -q -z expert,note,sip4xx`.",
+            "",
+            "| name | group / severity | summary |",
+            "|---|---|---|"]
+    for name in nones:  # registration order
+        group, sev, _ = registered[name]
+        out.append(f"| `{name}` | {group} / {sev} | {md(nones[name])} |")
+    out.append(END)
+    return "\n".join(out) + "\n"
+
+
+def splice(readme_text, section):
+    if readme_text.count(BEGIN) != 1 or readme_text.count(END) != 1:
+        sys.exit(f"README.md must hold exactly one {BEGIN} and one {END}")
+    head, rest = readme_text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    return head + section.rstrip("\n") + tail
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tshark", default="tshark")
+    ap.add_argument("--plugin-dir", required=True)
+    ap.add_argument("--readme", default=os.path.join(ROOT, "README.md"))
+    mode = ap.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", action="store_true", help="update README.md")
+    mode.add_argument("--check", action="store_true", help="fail when README.md is out of date")
+    mode.add_argument("--print", action="store_true", help="print the generated section")
+    opts = ap.parse_args()
+
+    section = generate(opts)
+    if opts.print:
+        sys.stdout.write(section)
+        return
+    with open(opts.readme, encoding="utf-8") as f:
+        current = f.read()
+    wanted = splice(current, section)
+    if opts.write:
+        if wanted != current:
+            with open(opts.readme, "w", encoding="utf-8") as f:
+                f.write(wanted)
+            print(f"{opts.readme}: reference updated")
+        else:
+            print(f"{opts.readme}: reference up to date")
+        return
+    # --check: regenerate into a temporary file and compare.
+    with tempfile.NamedTemporaryFile("w", suffix="-README.md", delete=False, encoding="utf-8") as tmp:
+        tmp.write(wanted)
+    try:
+        if wanted == current:
+            print(f"{opts.readme}: field and expert-info reference up to date")
+            return
+        diff = difflib.unified_diff(current.splitlines(True), wanted.splitlines(True),
+                                    "README.md", f"README.md regenerated ({tmp.name})")
+        sys.stderr.writelines(diff)
+        rel = os.path.relpath(opts.plugin_dir, ROOT) if opts.plugin_dir.startswith(ROOT) else opts.plugin_dir
+        sys.exit("\nREADME.md's field and expert-info reference is out of date with what the plugin registers.\n"
+                 f"Update it with:  python3 tests/reference/gen_reference.py --plugin-dir {rel} --write")
+    finally:
+        os.unlink(tmp.name)
+
+
+if __name__ == "__main__":
+    main()
