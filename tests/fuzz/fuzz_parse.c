@@ -1,0 +1,253 @@
+/* sip4xx — libFuzzer harness over the pure core: bytes -> sip4xx_parse ->
+ * sip4xx_check_msg, on datagram and on stream framing.
+ *
+ * Then every reader of the model: the header walkers (sip4xx_next_header,
+ * sip4xx_next_value) and the transaction helpers of txn.h, which copy
+ * bounded text into caller buffers — given exact-size heap buffers, once
+ * roomy and once tiny, so a write past cap is an ASan report.
+ *
+ * Every span the parser returns is read byte by byte, so a span that points
+ * outside the input is an ASan report here rather than a silent over-read in
+ * tshark. The model's own invariants (model.h) are checked with abort():
+ * libFuzzer and the replay runner both count an abort as a crash.
+ *
+ * Built two ways (tests/fuzz/CMakeLists.txt): with clang -fsanitize=fuzzer
+ * when SIP4XX_FUZZ=ON, and with replay_main.c in the normal build, where
+ * ctest replays tests/fuzz/corpus/ through it.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sip4xx/checks.h"
+#include "sip4xx/model.h"
+#include "sip4xx/spec.h"
+#include "sip4xx/txn.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Keeps the sums alive so the reads are not optimised away. */
+static volatile unsigned sink;
+
+#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
+
+static unsigned touch(sip4xx_span_t s, const uint8_t *data, size_t size)
+{
+    unsigned sum = 0;
+    if (s.len == 0)
+        return 0;
+    /* A non-empty span lies inside the caller's buffer (model.h). */
+    CHECK(s.ptr != NULL);
+    CHECK((const uint8_t *)s.ptr >= data);
+    CHECK((size_t)((const uint8_t *)s.ptr - data) + s.len <= size);
+    for (uint32_t i = 0; i < s.len; i++)
+        sum += (unsigned char)s.ptr[i];
+    return sum;
+}
+
+typedef bool (*copy_fn)(const sip4xx_msg_t *, char *, size_t);
+
+static bool key_as_invite(const sip4xx_msg_t *m, char *out, size_t cap)
+{
+    return sip4xx_txn_key_as(m, "INVITE", out, cap);
+}
+
+/* The bounded copies of txn.h: with a roomy and a tiny exact-size heap
+ * buffer; a true result leaves a NUL-terminated string inside cap. */
+static unsigned txn_helpers(const sip4xx_msg_t *m, size_t n_missing)
+{
+    static const copy_fn fns[] = { sip4xx_txn_key, key_as_invite, sip4xx_retry_key,
+                                   sip4xx_call_id, sip4xx_from_tag };
+    static const size_t caps[] = { SIP4XX_KEY_MAX, 5, 1 };
+    unsigned sum = 0;
+    for (size_t f = 0; f < sizeof fns / sizeof fns[0]; f++) {
+        for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+            char *out = malloc(caps[c]);
+            CHECK(out != NULL);
+            memset(out, 'x', caps[c]);
+            if (fns[f](m, out, caps[c])) {
+                CHECK(memchr(out, '\0', caps[c]) != NULL);
+                sum += (unsigned)strlen(out);
+            }
+            free(out);
+        }
+    }
+    if (m->kind == SIP4XX_MSG_REQUEST) {
+        sip4xx_req_summary_t *req = malloc(sizeof *req);
+        CHECK(req != NULL);
+        sip4xx_summarize_request(m, n_missing, req);
+        CHECK(memchr(req->method, '\0', sizeof req->method) != NULL);
+        CHECK(memchr(req->uri_scheme, '\0', sizeof req->uri_scheme) != NULL);
+        const sip4xx_list_t *lists[] = { &req->content_type, &req->content_encoding,
+                                         &req->content_language, &req->require,
+                                         &req->proxy_require, &req->supported,
+                                         &req->auth_realms, &req->proxy_auth_realms };
+        for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+            CHECK(memchr(lists[k]->s, '\0', sizeof lists[k]->s) != NULL);
+            sum += (unsigned)strlen(lists[k]->s);
+        }
+        free(req);
+    } else if (m->kind == SIP4XX_MSG_RESPONSE) {
+        sip4xx_resp_summary_t *resp = malloc(sizeof *resp);
+        CHECK(resp != NULL);
+        sip4xx_summarize_response(m, resp);
+        const sip4xx_list_t *lists[] = { &resp->realms, &resp->unsupported, &resp->accept };
+        for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+            CHECK(memchr(lists[k]->s, '\0', sizeof lists[k]->s) != NULL);
+            sum += (unsigned)strlen(lists[k]->s);
+        }
+        free(resp);
+    }
+    return sum;
+}
+
+static uint32_t one(const uint8_t *data, size_t size, bool stream)
+{
+    sip4xx_msg_t m;
+    memset(&m, 0xA5, sizeof m);          /* parse must overwrite everything */
+    m.stream_transport = stream;
+    uint32_t used = sip4xx_parse(data, size, &m);
+
+    CHECK(m.stream_transport == stream);
+    CHECK(used == m.msg_len);
+    CHECK(m.header_len <= size);
+    CHECK(m.msg_len >= m.header_len && m.msg_len <= size);
+    CHECK(m.kind == SIP4XX_MSG_UNPARSED || m.kind == SIP4XX_MSG_REQUEST ||
+          m.kind == SIP4XX_MSG_RESPONSE);
+    CHECK(m.kind != SIP4XX_MSG_RESPONSE || (m.code >= 100 && m.code <= 999));
+    CHECK(m.kind != SIP4XX_MSG_UNPARSED || (m.malformed & SIP4XX_MAL_START_LINE));
+    CHECK(m.present >> SIP4XX_H__COUNT == 0 || SIP4XX_H__COUNT == 64);
+
+    unsigned sum = touch(m.method, data, size) + touch(m.request_uri, data, size) +
+                   touch(m.reason, data, size) + touch(m.cseq_method, data, size);
+    for (unsigned id = 0; id < SIP4XX_H__COUNT; id++) {
+        bool has = sip4xx_msg_has(&m, (sip4xx_header_id_t)id);
+        CHECK(has == (m.count[id] > 0));
+        if (has)
+            sum += touch(m.value[id], data, size);
+        else
+            CHECK(m.value[id].len == 0);
+        sum += sip4xx_span_eq_ci(m.value[id], "INVITE");
+    }
+
+    /* raw is the whole input; header_len and msg_len lie inside it. */
+    CHECK(m.raw.len == 0 || ((const uint8_t *)m.raw.ptr == data && m.raw.len <= size));
+    sum += touch(m.raw, data, size);
+
+    /* Every header line: the cursor moves forward, spans stay inside. */
+    uint32_t cursor = 0, prev = 0, lines = 0;
+    sip4xx_span_t name, value;
+    while (sip4xx_next_header(&m, &cursor, &name, &value)) {
+        CHECK(cursor > prev && cursor <= size);
+        CHECK(name.len > 0);
+        prev = cursor;
+        sum += touch(name, data, size) + touch(value, data, size);
+        CHECK(++lines <= size);
+    }
+    for (unsigned id = 0; id < SIP4XX_H__COUNT; id++) {
+        uint32_t n_values = 0;
+        cursor = prev = 0;
+        while (sip4xx_next_value(&m, (sip4xx_header_id_t)id, &cursor, &value)) {
+            CHECK(cursor > prev && cursor <= size);
+            prev = cursor;
+            sum += touch(value, data, size);
+            CHECK(++n_values <= size);
+        }
+        CHECK(!sip4xx_msg_has(&m, (sip4xx_header_id_t)id) || n_values > 0 || m.count[id] == 0);
+    }
+
+    sip4xx_finding_t found[SIP4XX_MAX_FINDINGS];
+    size_t n = sip4xx_check_msg(&m, found, SIP4XX_MAX_FINDINGS);
+    CHECK(n <= sip4xx_rules_count);
+    for (size_t k = 0; k < n && k < SIP4XX_MAX_FINDINGS; k++) {
+        CHECK(found[k].rule < sip4xx_rules_count);
+        CHECK(sip4xx_rule_applies(&sip4xx_rules[found[k].rule], &m));
+        sum += found[k].rule;
+    }
+    /* What the render layer looks up for a response. */
+    if (m.kind == SIP4XX_MSG_RESPONSE) {
+        const sip4xx_code_t *row = sip4xx_code_lookup(m.code);
+        if (!row)
+            row = sip4xx_code_fallback(m.code);
+        if (row) {
+            CHECK(row->code >= 400 && row->code <= 499);
+            sum += (unsigned)strlen(row->reason) + sip4xx_span_eq_ci(m.reason, row->reason);
+        }
+    }
+    sum += txn_helpers(&m, n);
+    sink += sum;
+    return used;
+}
+
+/* The exchange logic over consecutive messages of a stream: each response
+ * is explained against the request before it, each request after a
+ * response is judged as a retry. Output buffers of several sizes, down to
+ * one byte, must come back NUL-terminated. */
+static void exchange(const uint8_t *data, size_t size)
+{
+    static const size_t caps[] = { 1, 17, 320 };
+    sip4xx_req_summary_t req, now;
+    sip4xx_resp_summary_t resp;
+    bool have_req = false, have_resp = false;
+    size_t off = 0;
+    for (unsigned round = 0; off < size && round < 64; round++) {
+        sip4xx_msg_t m;
+        m.stream_transport = true;
+        uint32_t used = sip4xx_parse(data + off, size - off, &m);
+        if (m.kind == SIP4XX_MSG_REQUEST) {
+            sip4xx_summarize_request(&m, round & 3, &now);
+            if (have_req && have_resp) {
+                for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+                    char *out = malloc(caps[c]);
+                    CHECK(out != NULL);
+                    sip4xx_verdict_t v = sip4xx_judge_retry(&req, &resp, &now, (int64_t)(round * 700) - 500,
+                                                            (int)(round % 3) - 1, out, caps[c]);
+                    CHECK(memchr(out, '\0', caps[c]) != NULL);
+                    sink += (unsigned)v + (unsigned)sip4xx_verdict_is_violation(v);
+                    free(out);
+                }
+            }
+            req = now;
+            have_req = true;
+            have_resp = false;
+        } else if (m.kind == SIP4XX_MSG_RESPONSE) {
+            sip4xx_cause_ctx_t ctx = { .have_request = have_req, .terminator_frame = round & 1 ? 7 : 0,
+                                       .terminator_method = "CANCEL", .glare_frame = round & 2 ? 9 : 0,
+                                       .cancel_without_target = (round & 4) != 0 };
+            for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+                char *out = malloc(caps[c]);
+                bool warn;
+                CHECK(out != NULL);
+                sip4xx_cause_class_t k = sip4xx_explain_cause(have_req ? &req : NULL, &m, &ctx, out, caps[c], &warn);
+                CHECK(memchr(out, '\0', caps[c]) != NULL);
+                sink += (unsigned)k + (unsigned)strlen(sip4xx_cause_label(k));
+                free(out);
+            }
+            sip4xx_summarize_response(&m, &resp);
+            have_resp = true;
+        }
+        if (used == 0)
+            break;
+        off += used;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    one(data, size, false);
+    exchange(data, size);
+    /* On a stream, several messages follow one another (RFC 3261 §18.3):
+     * parse on from where each one ends, as a TCP segment would be read.
+     * Each round consumes at least one byte, so this ends. */
+    size_t off = 0;
+    while (off < size) {
+        uint32_t used = one(data + off, size - off, true);
+        if (used == 0)
+            break;
+        off += used;
+    }
+    if (size == 0)
+        one(data, 0, true);
+    return 0;
+}
