@@ -29,4 +29,13 @@
 #define tvb_find_uint8 tvb_find_guint8
 #endif
 
+/* 4.2 moved preference flags from gboolean to bool. */
+#if SIP4XX_WS_VERSION >= 402
+#include <stdbool.h>
+typedef bool sip4xx_pref_bool_t;
+#else
+#include <glib.h>
+typedef gboolean sip4xx_pref_bool_t;
+#endif
+
 #endif

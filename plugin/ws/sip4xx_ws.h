@@ -7,6 +7,8 @@
 #include <epan/packet.h>
 #include <epan/expert.h>
 
+#include "compat.h"
+
 #include "sip4xx/checks.h"
 #include "sip4xx/txn.h"
 
@@ -62,11 +64,11 @@ typedef struct {
     /* Preferences. */
     guint max_open_per_call;
     guint max_open_total;
-    gboolean show_should;        /* SHOULD-level findings (notes) */
-    gboolean check_general;      /* headers every request/response needs */
-    gboolean check_code;         /* each 4xx code's own headers */
-    gboolean check_malformed;    /* message syntax */
-    gboolean analyse_exchange;   /* links, causes, reactions */
+    sip4xx_pref_bool_t show_should;        /* SHOULD-level findings (notes) */
+    sip4xx_pref_bool_t check_general;      /* headers every request/response needs */
+    sip4xx_pref_bool_t check_code;         /* each 4xx code's own headers */
+    sip4xx_pref_bool_t check_malformed;    /* message syntax */
+    sip4xx_pref_bool_t analyse_exchange;   /* links, causes, reactions */
 } sip4xx_ids_t;
 
 /* Whether a rule's findings are shown, given the preferences. Records keep
