@@ -120,6 +120,15 @@ def md(text):
 def generate(opts):
     g = glossaries(opts)
     ftypes = dict(line.split("\t", 1) for line in g["ftypes"].splitlines() if "\t" in line)
+    # Wireshark's own type descriptions change between versions ("2 bytes"
+    # in 4.0, "16 bits" in 4.4): name the types sip4xx uses the same way
+    # everywhere, so the reference is one text for every version.
+    ftypes.update({
+        "FT_UINT8": "unsigned integer, 8 bits", "FT_UINT16": "unsigned integer, 16 bits",
+        "FT_UINT32": "unsigned integer, 32 bits", "FT_BOOLEAN": "boolean", "FT_STRING": "character string",
+        "FT_FRAMENUM": "frame number", "FT_RELATIVE_TIME": "time offset", "FT_PROTOCOL": "protocol",
+        "FT_NONE": "label",
+    })
     values = {}
     for line in g["values"].splitlines():
         cols = line.split("\t")
