@@ -89,4 +89,8 @@ const char *sip4xx_header_name(sip4xx_header_id_t id);
  * not track. */
 sip4xx_header_id_t sip4xx_header_lookup(const char *name, size_t len);
 
+/* The same answer by scanning the whole table: the reference the fast
+ * lookup is tested against. */
+sip4xx_header_id_t sip4xx_header_scan(const char *name, size_t len);
+
 #endif

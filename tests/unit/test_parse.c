@@ -204,6 +204,28 @@ static void test_header_lookup(void)
     g_assert_cmpint(sip4xx_header_lookup("x", 1), ==, SIP4XX_H_SESSION_EXPIRES);
     g_assert_cmpint(sip4xx_header_lookup("X-Foo", 5), ==, SIP4XX_H__COUNT);
     g_assert_cmpstr(sip4xx_header_name(SIP4XX_H_MIN_SE), ==, "Min-SE");
+
+    /* The fast lookup agrees with the full scan: every name in upper and
+     * lower case, and names that are near misses. */
+    for (unsigned id = 0; id < SIP4XX_H__COUNT; id++) {
+        const char *name = sip4xx_header_name(id);
+        gchar *up = g_ascii_strup(name, -1), *down = g_ascii_strdown(name, -1);
+        g_assert_cmpint(sip4xx_header_lookup(up, strlen(up)), ==, id);
+        g_assert_cmpint(sip4xx_header_lookup(down, strlen(down)), ==, id);
+        down[strlen(down) - 1] = 'q';
+        g_assert_cmpint(sip4xx_header_lookup(down, strlen(down)), ==, sip4xx_header_scan(down, strlen(down)));
+        g_free(up);
+        g_free(down);
+    }
+    GRand *rng = g_rand_new_with_seed(4);
+    for (int i = 0; i < 20000; i++) {
+        char buf[24];
+        size_t n = (size_t)g_rand_int_range(rng, 0, (gint32)sizeof buf);
+        for (size_t k = 0; k < n; k++)
+            buf[k] = "ACEFILMSTVXaceilmstvx-"[g_rand_int_range(rng, 0, 22)];
+        g_assert_cmpint(sip4xx_header_lookup(buf, n), ==, sip4xx_header_scan(buf, n));
+    }
+    g_rand_free(rng);
 }
 
 int main(int argc, char **argv)
