@@ -19,7 +19,6 @@
 /* Bounded text copies; longer values are cut and marked truncated. */
 #define SIP4XX_TOKEN_MAX 24
 #define SIP4XX_LIST_MAX  96
-#define SIP4XX_KEY_MAX   160
 
 typedef struct {
     char s[SIP4XX_LIST_MAX];
@@ -53,6 +52,16 @@ typedef struct {
 #define SIP4XX_DEFECT_EXPIRES       0x2u  /* Expires is not delta-seconds (RFC 3261 §20.19) */
 #define SIP4XX_DEFECT_MAX_FORWARDS  0x4u  /* Max-Forwards is not 1*DIGIT (RFC 3261 §20.22) */
 
+/* What a retry is compared with: the refused request, reduced to what
+ * sip4xx_judge_retry reads. Kept per 4xx until the client's next attempt. */
+typedef struct {
+    uint64_t fingerprint;
+    uint64_t auth_fingerprint;
+    bool had_auth, had_proxy_auth;
+} sip4xx_attempt_t;
+
+void sip4xx_attempt_of(const sip4xx_req_summary_t *req, sip4xx_attempt_t *out);
+
 /* What a 4xx response asks of the next request; kept until that request
  * arrives. */
 typedef struct {
@@ -65,29 +74,32 @@ typedef struct {
     sip4xx_list_t accept;              /* 415 */
 } sip4xx_resp_summary_t;
 
-/* Transaction key of a message: the top Via branch and the CSeq method
+/* Keys are 64-bit FNV-1a hashes of the parts named below, so the state
+ * maps compare integers and nothing is formatted per message. Two
+ * different transactions share a key with probability about n^2 / 2^65:
+ * negligible at capture sizes.
+ *
+ * Transaction key of a message: the top Via branch and the CSeq method
  * when the branch carries the RFC 3261 magic cookie (§8.1.1.7, §17.1.3);
  * otherwise the RFC 2543 way: Call-ID, From tag, CSeq number and method
  * (§17.1.3 last paragraph). ACK to a non-2xx shares the INVITE's branch
  * and so matches it by method "INVITE". Returns false when the message
  * lacks what a key needs. */
-bool sip4xx_txn_key(const sip4xx_msg_t *m, char *out, size_t cap);
+bool sip4xx_txn_key(const sip4xx_msg_t *m, uint64_t *key);
 
-/* Key of the request a CANCEL or ACK refers to (same branch, method INVITE
- * or the CSeq number's original method): the INVITE's key. */
-bool sip4xx_txn_key_as(const sip4xx_msg_t *m, const char *method, char *out, size_t cap);
+/* Key of the transaction of method `method` sharing m's branch: a CANCEL
+ * names its INVITE this way. */
+bool sip4xx_txn_key_as(const sip4xx_msg_t *m, const char *method, uint64_t *key);
 
 /* Key that groups a client's successive attempts at the same request:
  * Call-ID, From tag and method; REGISTER by its address of record (To URI)
  * since RFC 3261 §10.2 only says a UA SHOULD keep the Call-ID. On a
  * response, the key of the request it answers. */
-bool sip4xx_retry_key(const sip4xx_msg_t *m, char *out, size_t cap);
+bool sip4xx_retry_key(const sip4xx_msg_t *m, uint64_t *key);
 
-/* Call-ID of the message, bounded copy; false without one. */
-bool sip4xx_call_id(const sip4xx_msg_t *m, char *out, size_t cap);
-
-/* From/To tag of the message, bounded copy; false without one. */
-bool sip4xx_from_tag(const sip4xx_msg_t *m, char *out, size_t cap);
+/* Hashes of the Call-ID and of the From tag; false without one. */
+bool sip4xx_call_key(const sip4xx_msg_t *m, uint64_t *key);
+bool sip4xx_from_tag_key(const sip4xx_msg_t *m, uint64_t *key);
 
 void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_req_summary_t *out);
 void sip4xx_summarize_response(const sip4xx_msg_t *m, sip4xx_resp_summary_t *out);
@@ -168,7 +180,7 @@ const char *sip4xx_verdict_label(sip4xx_verdict_t v);
  * request of the same kind; gap_ms: time from the 4xx to the retry;
  * call_id_owner: the retrying side generated the Call-ID (RFC 3261 §14.1),
  * -1 if unknown. Writes a sentence into out. */
-sip4xx_verdict_t sip4xx_judge_retry(const sip4xx_req_summary_t *orig, const sip4xx_resp_summary_t *resp,
+sip4xx_verdict_t sip4xx_judge_retry(const sip4xx_attempt_t *orig, const sip4xx_resp_summary_t *resp,
                                     const sip4xx_req_summary_t *retry, int64_t gap_ms, int call_id_owner,
                                     char *out, size_t cap);
 

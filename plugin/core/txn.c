@@ -255,31 +255,66 @@ static void say(char *out, size_t cap, const char *fmt, ...)
 
 /* --------------------------------------------------------------- keys */
 
+/* The branch parameter of the top Via value. This runs for every message,
+ * so it jumps from ';' to ';' with memchr instead of tracking quotes: a
+ * via-param is a token or a host (RFC 3261 §25.1 via-params), and the
+ * only quoted strings a Via may carry are in generic parameters, which
+ * never hold the text ";branch=". */
 static bool top_via_branch(const sip4xx_msg_t *m, sip4xx_span_t *branch)
 {
     if (!sip4xx_msg_has(m, SIP4XX_H_VIA))
         return false;
-    sip4xx_span_t top, rest;
-    split_at(m->value[SIP4XX_H_VIA], ',', &top, &rest);
-    sip4xx_span_t head, params;
-    split_at(top, ';', &head, &params);
-    return param(params, "branch", branch) && branch->len > 0;
+    const char *p = m->value[SIP4XX_H_VIA].ptr;
+    const char *end = p + m->value[SIP4XX_H_VIA].len;
+    const char *comma = memchr(p, ',', (size_t)(end - p));
+    if (comma)
+        end = comma;                       /* the top Via value only */
+    while ((p = memchr(p, ';', (size_t)(end - p))) != NULL) {
+        p++;
+        while (p < end && is_ws(*p))
+            p++;
+        if (end - p > 6 && eq_ci(p, "branch", 6)) {
+            const char *q = p + 6;
+            while (q < end && is_ws(*q))
+                q++;
+            if (q < end && *q == '=') {
+                q++;
+                while (q < end && is_ws(*q))
+                    q++;
+                const char *v = q;
+                while (q < end && *q != ';' && !is_ws(*q))
+                    q++;
+                *branch = (sip4xx_span_t){ v, (uint32_t)(q - v) };
+                return branch->len > 0;
+            }
+        }
+    }
+    return false;
 }
 
-bool sip4xx_call_id(const sip4xx_msg_t *m, char *out, size_t cap)
+static uint64_t fnv(uint64_t h, const char *p, size_t n, bool fold_case);
+#define FNV_START 14695981039346656037ull
+
+bool sip4xx_call_key(const sip4xx_msg_t *m, uint64_t *key)
 {
     if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
         return false;
-    copy_span(out, cap, m->value[SIP4XX_H_CALL_ID]);
+    /* RFC 3261 §20.8: Call-IDs compare byte for byte. */
+    *key = fnv(FNV_START, m->value[SIP4XX_H_CALL_ID].ptr, m->value[SIP4XX_H_CALL_ID].len, false);
     return true;
 }
 
-bool sip4xx_from_tag(const sip4xx_msg_t *m, char *out, size_t cap)
+static bool from_tag(const sip4xx_msg_t *m, sip4xx_span_t *tag)
+{
+    return sip4xx_msg_has(m, SIP4XX_H_FROM) && param(header_params(m->value[SIP4XX_H_FROM]), "tag", tag);
+}
+
+bool sip4xx_from_tag_key(const sip4xx_msg_t *m, uint64_t *key)
 {
     sip4xx_span_t tag;
-    if (!sip4xx_msg_has(m, SIP4XX_H_FROM) || !param(header_params(m->value[SIP4XX_H_FROM]), "tag", &tag))
+    if (!from_tag(m, &tag))
         return false;
-    copy_span(out, cap, tag);
+    *key = fnv(FNV_START, tag.ptr, tag.len, false);
     return true;
 }
 
@@ -288,24 +323,37 @@ static sip4xx_span_t cseq_method(const sip4xx_msg_t *m)
     return m->cseq_method.len ? m->cseq_method : m->method;
 }
 
-bool sip4xx_txn_key_as(const sip4xx_msg_t *m, const char *method, char *out, size_t cap)
+/* Parts of a key, separated so that ("ab","c") and ("a","bc") differ. */
+static uint64_t part(uint64_t h, const char *p, size_t n)
 {
-    sip4xx_span_t branch;
-    char callid[64], tag[48];
-    int n;
-    if (top_via_branch(m, &branch) && branch.len >= 7 && memcmp(branch.ptr, "z9hG4bK", 7) == 0) {
-        n = snprintf(out, cap, "b|%.*s|%s", (int)(branch.len < 96 ? branch.len : 96), branch.ptr, method);
-    } else {
-        if (!sip4xx_call_id(m, callid, sizeof callid) || !sip4xx_msg_has(m, SIP4XX_H_CSEQ) || !m->cseq_method.len)
-            return false;
-        if (!sip4xx_from_tag(m, tag, sizeof tag))
-            tag[0] = '\0';
-        n = snprintf(out, cap, "c|%s|%s|%u|%s", callid, tag, m->cseq_number, method);
-    }
-    return n > 0 && (size_t)n < cap;
+    h = fnv(h, p, n, false);
+    return fnv(h, "|", 1, false);
 }
 
-bool sip4xx_txn_key(const sip4xx_msg_t *m, char *out, size_t cap)
+bool sip4xx_txn_key_as(const sip4xx_msg_t *m, const char *method, uint64_t *key)
+{
+    sip4xx_span_t branch, tag = { "", 0 };
+    uint64_t h = FNV_START;
+    if (top_via_branch(m, &branch) && branch.len >= 7 && memcmp(branch.ptr, "z9hG4bK", 7) == 0) {
+        h = part(h, "b", 1);
+        h = part(h, branch.ptr, branch.len);
+    } else {
+        if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len ||
+            !sip4xx_msg_has(m, SIP4XX_H_CSEQ) || !m->cseq_method.len)
+            return false;
+        from_tag(m, &tag);
+        char num[12];
+        int n = snprintf(num, sizeof num, "%u", m->cseq_number);
+        h = part(h, "c", 1);
+        h = part(h, m->value[SIP4XX_H_CALL_ID].ptr, m->value[SIP4XX_H_CALL_ID].len);
+        h = part(h, tag.ptr, tag.len);
+        h = part(h, num, (size_t)(n > 0 ? n : 0));
+    }
+    *key = part(h, method, strlen(method));
+    return true;
+}
+
+bool sip4xx_txn_key(const sip4xx_msg_t *m, uint64_t *key)
 {
     char method[SIP4XX_TOKEN_MAX];
     sip4xx_span_t meth = cseq_method(m);
@@ -315,7 +363,7 @@ bool sip4xx_txn_key(const sip4xx_msg_t *m, char *out, size_t cap)
     /* An ACK to a non-2xx is part of the INVITE transaction (§17.1.1.3). */
     if (strcmp(method, "ACK") == 0)
         strcpy(method, "INVITE");
-    return sip4xx_txn_key_as(m, method, out, cap);
+    return sip4xx_txn_key_as(m, method, key);
 }
 
 static bool to_uri(const sip4xx_msg_t *m, sip4xx_span_t *uri)
@@ -337,31 +385,36 @@ static bool to_uri(const sip4xx_msg_t *m, sip4xx_span_t *uri)
     return uri->len > 0;
 }
 
-bool sip4xx_retry_key(const sip4xx_msg_t *m, char *out, size_t cap)
+bool sip4xx_retry_key(const sip4xx_msg_t *m, uint64_t *key)
 {
-    char callid[64], tag[48];
-    sip4xx_span_t aor;
+    sip4xx_span_t aor, tag = { "", 0 };
     /* On a response, the request it answers is named by the CSeq method. */
     sip4xx_span_t method = m->kind == SIP4XX_MSG_REQUEST ? m->method : m->cseq_method;
-    int n;
+    uint64_t h = FNV_START;
     if (m->kind == SIP4XX_MSG_UNPARSED || !method.len)
         return false;
     if (sip4xx_span_eq_ci(method, "REGISTER") && to_uri(m, &aor)) {
-        n = snprintf(out, cap, "R|%.*s", (int)(aor.len < 128 ? aor.len : 128), aor.ptr);
+        h = part(h, "R", 1);
+        h = part(h, aor.ptr, aor.len);
     } else {
-        if (!sip4xx_call_id(m, callid, sizeof callid))
+        if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
             return false;
-        if (!sip4xx_from_tag(m, tag, sizeof tag))
-            tag[0] = '\0';
-        n = snprintf(out, cap, "r|%s|%s|%.*s", callid, tag, (int)(method.len < 24 ? method.len : 24), method.ptr);
+        from_tag(m, &tag);
+        h = part(h, "r", 1);
+        h = part(h, m->value[SIP4XX_H_CALL_ID].ptr, m->value[SIP4XX_H_CALL_ID].len);
+        h = part(h, tag.ptr, tag.len);
+        h = part(h, method.ptr, method.len);
     }
-    return n > 0 && (size_t)n < cap;
+    *key = h;
+    return true;
 }
 
 /* ---------------------------------------------------------- summaries */
 
 static uint64_t fnv(uint64_t h, const char *p, size_t n, bool fold_case)
 {
+    if (!p)
+        return h;
     for (size_t i = 0; i < n; i++) {
         h ^= (uint8_t)(fold_case ? lower(p[i]) : p[i]);
         h *= 1099511628211ull;
@@ -372,14 +425,16 @@ static uint64_t fnv(uint64_t h, const char *p, size_t n, bool fold_case)
 /* Headers a retry changes by design (new branch, new CSeq) or that hops
  * and clocks rewrite; the rest of the request is what "without
  * modification" (RFC 3261 §21.4) compares. */
-static bool fingerprint_skips(sip4xx_span_t name)
+static const sip4xx_hset_t fingerprint_skip_ids =
+    SIP4XX_HBIT(VIA) | SIP4XX_HBIT(CSEQ) | SIP4XX_HBIT(CONTENT_LENGTH) | SIP4XX_HBIT(MAX_FORWARDS) |
+    SIP4XX_HBIT(RECORD_ROUTE);
+
+static bool fingerprint_skips(sip4xx_header_id_t id, sip4xx_span_t name)
 {
-    static const char *const skip[] = { "Via", "v", "CSeq", "Content-Length", "l", "Max-Forwards",
-                                        "Record-Route", "Date", "Timestamp" };
-    for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
-        if (sip4xx_span_eq_ci(name, skip[i]))
-            return true;
-    return false;
+    if (id < SIP4XX_H__COUNT)
+        return (fingerprint_skip_ids >> id) & 1u;
+    /* Headers the core does not track, compared by name. */
+    return sip4xx_span_eq_ci(name, "Date") || sip4xx_span_eq_ci(name, "Timestamp");
 }
 
 static void realms_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_list_t *l, uint64_t *fp,
@@ -433,8 +488,8 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
         (m->cseq_method.len != m->method.len || memcmp(m->cseq_method.ptr, m->method.ptr, m->method.len) != 0))
         s->defects |= SIP4XX_DEFECT_CSEQ_METHOD;
 
-    uint64_t afp = 14695981039346656037ull;
-    uint64_t h = fnv(14695981039346656037ull, m->method.ptr ? m->method.ptr : "", m->method.len, false);
+    uint64_t afp = FNV_START;
+    uint64_t h = fnv(FNV_START, m->method.ptr ? m->method.ptr : "", m->method.len, false);
     h = fnv(h, m->request_uri.ptr ? m->request_uri.ptr : "", m->request_uri.len, false);
 
     uint32_t cur = 0;
@@ -486,7 +541,7 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
         default:
             break;
         }
-        if (fingerprint_skips(name))
+        if (fingerprint_skips(id, name))
             continue;
         const char *canon = id < SIP4XX_H__COUNT ? sip4xx_header_name(id) : NULL;
         h = canon ? fnv(h, canon, strlen(canon), false) : fnv(h, name.ptr, name.len, true);
@@ -726,12 +781,20 @@ sip4xx_cause_class_t sip4xx_explain_cause(const sip4xx_req_summary_t *req, const
 
 /* ------------------------------------------------------------- verdict */
 
+void sip4xx_attempt_of(const sip4xx_req_summary_t *req, sip4xx_attempt_t *out)
+{
+    out->fingerprint = req->fingerprint;
+    out->auth_fingerprint = req->auth_fingerprint;
+    out->had_auth = req->auth_realms.s[0] != '\0';
+    out->had_proxy_auth = req->proxy_auth_realms.s[0] != '\0';
+}
+
 bool sip4xx_verdict_is_violation(sip4xx_verdict_t v)
 {
     return v != SIP4XX_VERDICT_NONE && v != SIP4XX_VERDICT_FOLLOWED;
 }
 
-sip4xx_verdict_t sip4xx_judge_retry(const sip4xx_req_summary_t *orig, const sip4xx_resp_summary_t *resp,
+sip4xx_verdict_t sip4xx_judge_retry(const sip4xx_attempt_t *orig, const sip4xx_resp_summary_t *resp,
                                     const sip4xx_req_summary_t *retry, int64_t gap_ms, int call_id_owner,
                                     char *out, size_t cap)
 {
@@ -744,14 +807,14 @@ sip4xx_verdict_t sip4xx_judge_retry(const sip4xx_req_summary_t *orig, const sip4
     case 401:
     case 407: {
         const sip4xx_list_t *now = resp->code == 401 ? &retry->auth_realms : &retry->proxy_auth_realms;
-        const sip4xx_list_t *before = resp->code == 401 ? &orig->auth_realms : &orig->proxy_auth_realms;
+        bool had = resp->code == 401 ? orig->had_auth : orig->had_proxy_auth;
         list_intersect(now->s, resp->realms.s, items, sizeof items);
         if (!items[0] && resp->realms.s[0]) {
             say(out, cap, "the retry has no %s for realm %s (RFC 3261 §22.2, §22.3)",
                 resp->code == 401 ? "Authorization" : "Proxy-Authorization", resp->realms.s);
             return SIP4XX_VERDICT_NO_CREDENTIALS;
         }
-        if (before->s[0] && retry->auth_fingerprint == orig->auth_fingerprint && !resp->stale) {
+        if (had && retry->auth_fingerprint == orig->auth_fingerprint && !resp->stale) {
             say(out, cap, "the retry repeats the credentials the server just rejected");
             return SIP4XX_VERDICT_SAME_CREDENTIALS;
         }

@@ -87,7 +87,6 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
 void sip4xx_state_init(void);
 void sip4xx_state_cleanup(void);
 sip4xx_frame_record_t *sip4xx_state_record(guint32 frame);
-void sip4xx_state_set_record(guint32 frame, sip4xx_frame_record_t *rec);
 /* Slot for message `ordinal` of `frame`, created when missing. */
 sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint8 ordinal);
 /* Correlate one parsed message (first pass); fills the link/cause/verdict

@@ -1,90 +1,119 @@
 /* sip4xx — correlation state, built on the first pass only and kept in
- * file scope: open transactions (request summaries until the final
- * response), the 4xx responses waiting for the client's next attempt, a
- * little per-call context (Call-ID owner, pending in-dialog requests for
- * glare), and the frame -> record map that lets a later frame add a link
- * to an earlier frame's record.
+ * file scope: open transactions, the 4xx responses waiting for the
+ * client's next attempt, a little per-call context (who generated the
+ * Call-ID, the pending in-dialog requests for glare), and the frame ->
+ * record map that lets a later frame add a link to an earlier record.
+ *
+ * Costs, per message: integer keys (64-bit hashes, include/sip4xx/txn.h),
+ * no text formatted. An open transaction keeps a copy of its request's
+ * bytes (at most SIP4XX_RAW_MAX) and nothing else; the request is
+ * summarised only if a 4xx answers it. A 4xx waiting for a retry keeps a
+ * response summary and the 24-byte sip4xx_attempt_t.
  *
  * Bounds: at most max_open_per_call open transactions per Call-ID and
- * max_open_total open transactions plus waiting 4xx in the whole file
- * (both preferences); past them a message is not tracked and says so
- * (sip4xx.state_limit). A transaction that ends without a 4xx is removed.
+ * max_open_total open transactions plus waiting 4xx in all (both
+ * preferences); past them a message is not tracked and says so. A
+ * transaction that ends without a 4xx is freed at once; a 4xx and what
+ * waits for its retry are freed SIP4XX_STATE_WINDOW seconds later (64*T1,
+ * RFC 3261 §17.1.2.2: past it, a retransmission of the transaction cannot
+ * arrive; a retry that late is judged as a new request).
  */
 #include "sip4xx_ws.h"
 
 #include <string.h>
 
+#define SIP4XX_RAW_MAX 4096u
+#define SIP4XX_STATE_WINDOW 32
+
+struct txn;
+
 typedef struct {
+    guint64 key;
     guint open;                      /* open transactions of this Call-ID */
     guint dropped;                   /* requests not tracked for the limits */
-    char owner_tag[48];              /* From tag of the dialog-creating INVITE (RFC 3261 §14.1) */
-    char pending_tag[2][48];         /* the latest pending in-dialog INVITE/UPDATE, per side */
+    guint64 owner_tag;               /* From tag of the dialog-creating INVITE (RFC 3261 §14.1) */
+    gboolean has_owner;
+    guint64 pending_tag[2];          /* the latest pending in-dialog INVITE/UPDATE, per side */
     guint32 pending_frame[2];
     struct txn *pending_txn[2];
 } call_t;
 
 typedef struct txn {
+    guint64 key;
+    guint32 gen;                     /* tells a freed-and-reused block from the original */
     guint32 req_frame, req_start, req_len;
     guint8 req_ordinal;
+    guint8 req_missing;              /* obligations the request missed, for a 400's cause */
+    gboolean req_stream;
     nstime_t req_time;
     guint32 final_frame;
-    guint16 final_code;
     guint8 cause_class;
     guint8 cause_flags;
     const char *cause;               /* kept for retransmitted final responses */
     guint32 terminator_frame;        /* the CANCEL that ended it */
     guint32 glare_frame;             /* the other side's pending in-dialog request at arrival */
     gboolean cancel_without_target;  /* a CANCEL whose INVITE is not in the capture */
-    sip4xx_req_summary_t *req;       /* NULL once closed */
+    guint8 *raw;                     /* the request's bytes while open; NULL once closed */
+    guint32 raw_len;
     call_t *call;
 } txn_t;
 
 typedef struct {
+    guint64 key;
+    guint32 gen;
     guint32 resp_frame;
     guint8 resp_ordinal;
     nstime_t resp_time;
     guint32 orig_cseq;
-    char call_id[64];
+    guint64 call;
     sip4xx_resp_summary_t resp;
-    sip4xx_req_summary_t orig;
+    sip4xx_attempt_t orig;
 } reaction_t;
 
+/* What to free once SIP4XX_STATE_WINDOW has passed, in arrival order. */
+typedef struct {
+    nstime_t due;
+    gboolean is_reaction;
+    guint64 key;
+    void *obj;
+    guint32 gen;
+} expiry_t;
+
 static wmem_map_t *txns;        /* txn key -> txn_t */
-static wmem_map_t *calls;       /* Call-ID -> call_t */
+static wmem_map_t *calls;       /* Call-ID key -> call_t */
 static wmem_map_t *reactions;   /* retry key -> reaction_t */
 static wmem_map_t *records;     /* frame number -> sip4xx_frame_record_t */
+static wmem_list_t *expiries;   /* expiry_t, oldest first */
 static guint open_total;
+static guint32 generation;
 
 void sip4xx_state_init(void)
 {
-    txns = wmem_map_new(wmem_file_scope(), wmem_str_hash, g_str_equal);
-    calls = wmem_map_new(wmem_file_scope(), wmem_str_hash, g_str_equal);
-    reactions = wmem_map_new(wmem_file_scope(), wmem_str_hash, g_str_equal);
+    txns = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
+    calls = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
+    reactions = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
     records = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    expiries = wmem_list_new(wmem_file_scope());
     open_total = 0;
+    generation = 0;
 }
 
 void sip4xx_state_cleanup(void)
 {
-    /* The maps live in file scope: Wireshark frees them with the file. */
+    /* Everything lives in file scope: Wireshark frees it with the file. */
     txns = calls = reactions = records = NULL;
+    expiries = NULL;
     open_total = 0;
 }
 
 size_t sip4xx_state_bytes_per_transaction(void)
 {
-    return sizeof(txn_t) + sizeof(sip4xx_req_summary_t) + SIP4XX_KEY_MAX;
+    return sizeof(txn_t) + SIP4XX_RAW_MAX;
 }
 
 sip4xx_frame_record_t *sip4xx_state_record(guint32 frame)
 {
     return records ? (sip4xx_frame_record_t *)wmem_map_lookup(records, GUINT_TO_POINTER(frame)) : NULL;
-}
-
-void sip4xx_state_set_record(guint32 frame, sip4xx_frame_record_t *rec)
-{
-    if (records)
-        wmem_map_insert(records, GUINT_TO_POINTER(frame), rec);
 }
 
 sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint8 ordinal)
@@ -94,13 +123,13 @@ sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint8 ordinal)
     sip4xx_frame_record_t *rec = sip4xx_state_record(frame);
     if (!rec) {
         rec = wmem_new0(wmem_file_scope(), sip4xx_frame_record_t);
-        sip4xx_state_set_record(frame, rec);
+        wmem_map_insert(records, GUINT_TO_POINTER(frame), rec);
     }
     for (guint i = 0; i < rec->n_msgs; i++)
         if (rec->msgs[i].ordinal == ordinal)
             return &rec->msgs[i];
     if (rec->n_msgs == rec->cap) {
-        rec->cap = rec->cap ? rec->cap * 2 : 2;
+        rec->cap = rec->cap ? rec->cap * 2 : 1;
         rec->msgs = (sip4xx_msg_record_t *)wmem_realloc(wmem_file_scope(), rec->msgs, rec->cap * sizeof *rec->msgs);
     }
     /* Keep the messages in frame order: they render in that order. */
@@ -114,15 +143,86 @@ sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint8 ordinal)
     return &rec->msgs[at];
 }
 
+static void free_txn(txn_t *t)
+{
+    if (t->raw) {
+        wmem_free(wmem_file_scope(), t->raw);
+        t->raw = NULL;
+        if (t->call && t->call->open)
+            t->call->open--;
+        if (open_total)
+            open_total--;
+    }
+}
+
+static void forget_txn(txn_t *t)
+{
+    if (wmem_map_lookup(txns, &t->key) == t)
+        wmem_map_remove(txns, &t->key);
+    for (int side = 0; t->call && side < 2; side++)
+        if (t->call->pending_txn[side] == t) {
+            t->call->pending_txn[side] = NULL;
+            t->call->pending_frame[side] = 0;
+        }
+    free_txn(t);
+    wmem_free(wmem_file_scope(), t);
+}
+
+static void forget_reaction(reaction_t *re)
+{
+    if (wmem_map_lookup(reactions, &re->key) == re) {
+        wmem_map_remove(reactions, &re->key);
+        if (open_total)
+            open_total--;
+    }
+    wmem_free(wmem_file_scope(), re);
+}
+
+static void expire_later(const nstime_t *now, gboolean is_reaction, guint64 key, void *obj, guint32 gen)
+{
+    expiry_t *e = wmem_new(wmem_file_scope(), expiry_t);
+    e->due = *now;
+    e->due.secs += SIP4XX_STATE_WINDOW;
+    e->is_reaction = is_reaction;
+    e->key = key;
+    e->obj = obj;
+    e->gen = gen;
+    wmem_list_append(expiries, e);
+}
+
+/* Free what has waited its window. Objects replaced or freed meanwhile
+ * are recognised by comparing the map's current entry. */
+static void expire(const nstime_t *now)
+{
+    wmem_list_frame_t *f;
+    while ((f = wmem_list_head(expiries)) != NULL) {
+        expiry_t *e = (expiry_t *)wmem_list_frame_data(f);
+        if (nstime_cmp(&e->due, now) > 0)
+            break;
+        wmem_list_remove_frame(expiries, f);
+        if (e->is_reaction) {
+            reaction_t *re = (reaction_t *)wmem_map_lookup(reactions, &e->key);
+            if (re == e->obj && re->gen == e->gen)
+                forget_reaction(re);
+        } else {
+            txn_t *t = (txn_t *)wmem_map_lookup(txns, &e->key);
+            if (t == e->obj && t->gen == e->gen)
+                forget_txn(t);
+        }
+        wmem_free(wmem_file_scope(), e);
+    }
+}
+
 static call_t *call_of(const sip4xx_msg_t *m)
 {
-    char id[64];
-    if (!sip4xx_call_id(m, id, sizeof id))
+    guint64 key;
+    if (!sip4xx_call_key(m, &key))
         return NULL;
-    call_t *c = (call_t *)wmem_map_lookup(calls, id);
+    call_t *c = (call_t *)wmem_map_lookup(calls, &key);
     if (!c) {
         c = wmem_new0(wmem_file_scope(), call_t);
-        wmem_map_insert(calls, wmem_strdup(wmem_file_scope(), id), c);
+        c->key = key;
+        wmem_map_insert(calls, &c->key, c);
     }
     return c;
 }
@@ -130,18 +230,6 @@ static call_t *call_of(const sip4xx_msg_t *m)
 static gboolean room_for(const call_t *c)
 {
     return open_total < sip4xx_ids.max_open_total && (!c || c->open < sip4xx_ids.max_open_per_call);
-}
-
-static void close_txn(txn_t *t)
-{
-    if (t->req) {
-        wmem_free(wmem_file_scope(), t->req);
-        t->req = NULL;
-        if (t->call && t->call->open)
-            t->call->open--;
-        if (open_total)
-            open_total--;
-    }
 }
 
 static gint64 ms_between(const nstime_t *from, const nstime_t *to)
@@ -158,24 +246,27 @@ static gboolean is_method(const sip4xx_msg_t *m, const char *method)
 }
 
 /* The client's next attempt after a 4xx: judge it and link both ways. */
-static void judge_reaction(packet_info *pinfo, const sip4xx_msg_t *m, const sip4xx_req_summary_t *now,
-                           call_t *c, sip4xx_msg_record_t *r)
+static void judge_reaction(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing, call_t *c,
+                           sip4xx_msg_record_t *r)
 {
-    char key[SIP4XX_KEY_MAX], callid[64], tag[48], text[256];
-    if (!sip4xx_retry_key(m, key, sizeof key))
+    guint64 key, call, tag;
+    char text[256];
+    if (!sip4xx_retry_key(m, &key))
         return;
-    reaction_t *re = (reaction_t *)wmem_map_lookup(reactions, key);
+    reaction_t *re = (reaction_t *)wmem_map_lookup(reactions, &key);
     if (!re || re->resp_frame >= pinfo->num)
         return;
-    gboolean same_call = sip4xx_call_id(m, callid, sizeof callid) && strcmp(callid, re->call_id) == 0;
+    gboolean same_call = sip4xx_call_key(m, &call) && call == re->call;
     /* A new attempt, not a retransmission: a higher CSeq in the same call
      * (RFC 3261 §8.1.3.5), or a REGISTER under a new Call-ID. */
     if (same_call && m->cseq_number <= re->orig_cseq)
         return;
     int owner = -1;
-    if (c && c->owner_tag[0] && sip4xx_from_tag(m, tag, sizeof tag))
-        owner = strcmp(tag, c->owner_tag) == 0;
-    sip4xx_verdict_t v = sip4xx_judge_retry(&re->orig, &re->resp, now, ms_between(&re->resp_time, &pinfo->abs_ts),
+    if (c && c->has_owner && sip4xx_from_tag_key(m, &tag))
+        owner = tag == c->owner_tag;
+    sip4xx_req_summary_t now;
+    sip4xx_summarize_request(m, n_missing, &now);
+    sip4xx_verdict_t v = sip4xx_judge_retry(&re->orig, &re->resp, &now, ms_between(&re->resp_time, &pinfo->abs_ts),
                                             owner, text, sizeof text);
     const char *kept = wmem_strdup(wmem_file_scope(), text);
     r->retry_of = re->resp_frame;
@@ -187,29 +278,25 @@ static void judge_reaction(packet_info *pinfo, const sip4xx_msg_t *m, const sip4
         resp_rec->verdict = (guint8)v;
         resp_rec->verdict_text = kept;
     }
-    wmem_map_remove(reactions, key);
-    wmem_free(wmem_file_scope(), re);
-    if (open_total)
-        open_total--;
+    forget_reaction(re);
 }
 
 static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing, sip4xx_msg_record_t *r)
 {
-    char key[SIP4XX_KEY_MAX], tag[48];
-    if (is_method(m, "ACK") || !sip4xx_txn_key(m, key, sizeof key))
+    guint64 key, tag;
+    if (is_method(m, "ACK") || !sip4xx_txn_key(m, &key))
         return;
-    if (wmem_map_lookup(txns, key)) {
+    if (wmem_map_lookup(txns, &key)) {
         r->flags |= SIP4XX_REC_RETRANSMIT;
         return;
     }
     call_t *c = call_of(m);
-    sip4xx_req_summary_t now;
-    sip4xx_summarize_request(m, n_missing, &now);
+    if (c && !c->has_owner && is_method(m, "INVITE") && !m->to_tag && sip4xx_from_tag_key(m, &tag)) {
+        c->owner_tag = tag;
+        c->has_owner = TRUE;
+    }
 
-    if (c && is_method(m, "INVITE") && !m->to_tag && !c->owner_tag[0] && sip4xx_from_tag(m, tag, sizeof tag))
-        g_strlcpy(c->owner_tag, tag, sizeof c->owner_tag);
-
-    judge_reaction(pinfo, m, &now, c, r);
+    judge_reaction(pinfo, m, n_missing, c, r);
 
     if (!room_for(c)) {
         r->flags |= SIP4XX_REC_STATE_LIMIT;
@@ -218,67 +305,72 @@ static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_mi
         return;
     }
     txn_t *t = wmem_new0(wmem_file_scope(), txn_t);
+    t->key = key;
+    t->gen = ++generation;
     t->req_frame = pinfo->num;
     t->req_ordinal = r->ordinal;
     t->req_start = r->start;
     t->req_len = r->len;
     t->req_time = pinfo->abs_ts;
+    t->req_missing = (guint8)MIN(n_missing, 255u);
+    t->req_stream = m->stream_transport;
     t->call = c;
-    t->req = (sip4xx_req_summary_t *)wmem_memdup(wmem_file_scope(), &now, sizeof now);
+    t->raw_len = MIN(m->msg_len, SIP4XX_RAW_MAX);
+    t->raw = (guint8 *)wmem_memdup(wmem_file_scope(), m->raw.ptr, t->raw_len ? t->raw_len : 1);
     if (c)
         c->open++;
     open_total++;
 
     if (is_method(m, "CANCEL")) {
-        char ikey[SIP4XX_KEY_MAX];
-        txn_t *inv = sip4xx_txn_key_as(m, "INVITE", ikey, sizeof ikey) ? (txn_t *)wmem_map_lookup(txns, ikey) : NULL;
+        guint64 ikey;
+        txn_t *inv = sip4xx_txn_key_as(m, "INVITE", &ikey) ? (txn_t *)wmem_map_lookup(txns, &ikey) : NULL;
         if (inv && !inv->terminator_frame)
             inv->terminator_frame = pinfo->num;
         t->cancel_without_target = inv == NULL;
     }
     /* An in-dialog INVITE/UPDATE pending on one side makes a request from
      * the other side glare; the receiver answers 491 (RFC 3261 §14.2).
-     * Judged on arrival: the first 491 of a crossing closes one side. */
-    if (c && m->to_tag && (is_method(m, "INVITE") || is_method(m, "UPDATE")) && sip4xx_from_tag(m, tag, sizeof tag)) {
-        int side = strcmp(c->pending_tag[0], tag) == 0 || !c->pending_tag[0][0] ? 0 : 1;
-        /* Both crossing requests are in glare: each side receives the
-         * other's while its own is in progress. */
-        if (c->pending_frame[!side] && strcmp(c->pending_tag[!side], tag) != 0) {
+     * Both crossing requests are in glare: each side receives the other's
+     * while its own is in progress. Judged on arrival. */
+    if (c && m->to_tag && (is_method(m, "INVITE") || is_method(m, "UPDATE")) && sip4xx_from_tag_key(m, &tag)) {
+        int side = (c->pending_frame[0] == 0 || c->pending_tag[0] == tag) ? 0 : 1;
+        if (c->pending_frame[!side] && c->pending_tag[!side] != tag) {
             t->glare_frame = c->pending_frame[!side];
             if (c->pending_txn[!side] && !c->pending_txn[!side]->glare_frame)
                 c->pending_txn[!side]->glare_frame = pinfo->num;
         }
-        g_strlcpy(c->pending_tag[side], tag, sizeof c->pending_tag[side]);
+        c->pending_tag[side] = tag;
         c->pending_frame[side] = pinfo->num;
         c->pending_txn[side] = t;
     }
-    wmem_map_insert(txns, wmem_strdup(wmem_file_scope(), key), t);
+    wmem_map_insert(txns, &t->key, t);
 }
 
-static void clear_pending(call_t *c, guint32 req_frame)
+static void clear_pending(txn_t *t)
 {
-    for (int side = 0; c && side < 2; side++)
-        if (c->pending_frame[side] == req_frame) {
-            c->pending_frame[side] = 0;
-            c->pending_txn[side] = NULL;
+    for (int side = 0; t->call && side < 2; side++)
+        if (t->call->pending_txn[side] == t) {
+            t->call->pending_frame[side] = 0;
+            t->call->pending_txn[side] = NULL;
         }
 }
 
 static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg_record_t *r)
 {
-    char key[SIP4XX_KEY_MAX], text[320];
+    guint64 key;
+    char text[320];
     gboolean is_4xx = m->code >= 400 && m->code <= 499;
-    if (m->code < 200 || !sip4xx_txn_key(m, key, sizeof key)) {
+    if (m->code < 200 || !sip4xx_txn_key(m, &key)) {
         if (is_4xx)
             r->flags |= SIP4XX_REC_NO_REQUEST;
         return;
     }
-    txn_t *t = (txn_t *)wmem_map_lookup(txns, key);
+    txn_t *t = (txn_t *)wmem_map_lookup(txns, &key);
     if (!t || t->req_frame >= pinfo->num) {
         /* Not "absent from the capture" if the limits made us skip a
          * request of this call: then say that instead. */
-        char id[64];
-        call_t *c = sip4xx_call_id(m, id, sizeof id) ? (call_t *)wmem_map_lookup(calls, id) : NULL;
+        guint64 ck;
+        call_t *c = sip4xx_call_key(m, &ck) ? (call_t *)wmem_map_lookup(calls, &ck) : NULL;
         if (is_4xx)
             r->flags |= (c && c->dropped) ? SIP4XX_REC_STATE_LIMIT : SIP4XX_REC_NO_REQUEST;
         return;
@@ -296,18 +388,10 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg
         return;
     }
     t->final_frame = pinfo->num;
-    t->final_code = (guint16)m->code;
-    clear_pending(t->call, t->req_frame);
+    clear_pending(t);
     if (!is_4xx) {
-        /* Nothing later needs a transaction that ended without a 4xx:
-         * give its memory back. */
-        gpointer stored_key = NULL, stored = NULL;
-        close_txn(t);
-        if (wmem_map_lookup_extended(txns, key, (const void **)&stored_key, &stored)) {
-            wmem_map_remove(txns, key);
-            wmem_free(wmem_file_scope(), stored_key);
-        }
-        wmem_free(wmem_file_scope(), t);
+        /* Nothing later needs a transaction that ended without a 4xx. */
+        forget_txn(t);
         return;
     }
 
@@ -323,13 +407,23 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg
         }
     }
 
-    sip4xx_cause_ctx_t ctx = { .have_request = t->req != NULL };
+    /* Only now is the request read again and summarised. */
+    sip4xx_req_summary_t req;
+    gboolean have_req = FALSE;
+    if (t->raw) {
+        sip4xx_msg_t rm;
+        rm.stream_transport = t->req_stream;
+        sip4xx_parse(t->raw, t->raw_len, &rm);
+        sip4xx_summarize_request(&rm, t->req_missing, &req);
+        have_req = TRUE;
+    }
+    sip4xx_cause_ctx_t ctx = { .have_request = have_req };
     ctx.terminator_frame = t->terminator_frame;
     ctx.terminator_method = "CANCEL";
     ctx.cancel_without_target = t->cancel_without_target;
     ctx.glare_frame = t->glare_frame;
     bool warn = false;
-    sip4xx_cause_class_t cls = sip4xx_explain_cause(t->req, m, &ctx, text, sizeof text, &warn);
+    sip4xx_cause_class_t cls = sip4xx_explain_cause(have_req ? &req : NULL, m, &ctx, text, sizeof text, &warn);
     t->cause_class = (guint8)cls;
     t->cause = text[0] ? wmem_strdup(wmem_file_scope(), text) : NULL;
     t->cause_flags = warn ? SIP4XX_REC_CAUSE_WARN : 0;
@@ -338,34 +432,40 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg
     r->flags |= t->cause_flags;
 
     /* Wait for the client's next attempt. */
-    char rkey[SIP4XX_KEY_MAX];
-    if (t->req && sip4xx_retry_key(m, rkey, sizeof rkey)) {
-        reaction_t *old = (reaction_t *)wmem_map_lookup(reactions, rkey);
+    guint64 rkey;
+    if (have_req && sip4xx_retry_key(m, &rkey)) {
+        reaction_t *old = (reaction_t *)wmem_map_lookup(reactions, &rkey);
         if (old || open_total < sip4xx_ids.max_open_total) {
-            reaction_t *re = old ? old : wmem_new0(wmem_file_scope(), reaction_t);
+            reaction_t *re = wmem_new0(wmem_file_scope(), reaction_t);
+            re->key = rkey;
+            re->gen = ++generation;
             re->resp_frame = pinfo->num;
             re->resp_ordinal = r->ordinal;
             re->resp_time = pinfo->abs_ts;
             re->orig_cseq = m->cseq_number;
-            if (!sip4xx_call_id(m, re->call_id, sizeof re->call_id))
-                re->call_id[0] = '\0';
+            if (!sip4xx_call_key(m, &re->call))
+                re->call = 0;
             sip4xx_summarize_response(m, &re->resp);
-            re->orig = *t->req;
-            if (!old) {
-                wmem_map_insert(reactions, wmem_strdup(wmem_file_scope(), rkey), re);
-                open_total++;
-            }
+            sip4xx_attempt_of(&req, &re->orig);
+            if (old)
+                forget_reaction(old);
+            wmem_map_insert(reactions, &re->key, re);
+            open_total++;
+            expire_later(&pinfo->abs_ts, TRUE, re->key, re, re->gen);
         } else {
             r->flags |= SIP4XX_REC_STATE_LIMIT;
         }
     }
-    close_txn(t);
+    free_txn(t);
+    /* Kept for retransmissions of this 4xx, then freed. */
+    expire_later(&pinfo->abs_ts, FALSE, t->key, t, t->gen);
 }
 
 void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing, sip4xx_msg_record_t *r)
 {
     if (!txns)
         return;
+    expire(&pinfo->abs_ts);
     if (m->kind == SIP4XX_MSG_REQUEST)
         track_request(pinfo, m, n_missing, r);
     else if (m->kind == SIP4XX_MSG_RESPONSE)

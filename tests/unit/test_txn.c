@@ -53,33 +53,57 @@ static msg_t *resp(const char *status, const char *branch, const char *cseq, con
 /* RFC 3261 §17.1.3: branch + CSeq method; the response finds its request. */
 static void test_keys(void)
 {
-    char a[SIP4XX_KEY_MAX], b[SIP4XX_KEY_MAX];
+    guint64 a, b;
     msg_t *q = req("INVITE sip:bob@example.com", "z9hG4bKx1", "1 INVITE", "Contact: <sip:a@192.0.2.1>\r\n");
     msg_t *r = resp("486 Busy Here", "z9hG4bKx1", "1 INVITE", "");
-    g_assert_true(sip4xx_txn_key(&q->m, a, sizeof a));
-    g_assert_true(sip4xx_txn_key(&r->m, b, sizeof b));
-    g_assert_cmpstr(a, ==, b);
+    g_assert_true(sip4xx_txn_key(&q->m, &a));
+    g_assert_true(sip4xx_txn_key(&r->m, &b));
+    g_assert_cmpuint(a, ==, b);
 
     /* A CANCEL has its own transaction, and names the INVITE's. */
     msg_t *c = req("CANCEL sip:bob@example.com", "z9hG4bKx1", "1 CANCEL", "");
-    g_assert_true(sip4xx_txn_key(&c->m, b, sizeof b));
-    g_assert_cmpstr(a, !=, b);
-    g_assert_true(sip4xx_txn_key_as(&c->m, "INVITE", b, sizeof b));
-    g_assert_cmpstr(a, ==, b);
+    g_assert_true(sip4xx_txn_key(&c->m, &b));
+    g_assert_cmpuint(a, !=, b);
+    g_assert_true(sip4xx_txn_key_as(&c->m, "INVITE", &b));
+    g_assert_cmpuint(a, ==, b);
+
+    /* An ACK to a non-2xx belongs to the INVITE transaction (§17.1.1.3). */
+    msg_t *ack = req("ACK sip:bob@example.com", "z9hG4bKx1", "1 ACK", "");
+    g_assert_true(sip4xx_txn_key(&ack->m, &b));
+    g_assert_cmpuint(a, ==, b);
+
+    /* Another branch is another transaction. */
+    msg_t *other = req("INVITE sip:bob@example.com", "z9hG4bKx2", "1 INVITE", "");
+    g_assert_true(sip4xx_txn_key(&other->m, &b));
+    g_assert_cmpuint(a, !=, b);
 
     /* No magic cookie: the RFC 2543 fallback on Call-ID, From tag, CSeq. */
-    msg_t *old = req("OPTIONS sip:bob@example.com", "1234", "5 OPTIONS", "");
-    g_assert_true(sip4xx_txn_key(&old->m, a, sizeof a));
-    g_assert_true(g_str_has_prefix(a, "c|c1@192.0.2.1|a1|5|OPTIONS"));
+    msg_t *old1 = req("OPTIONS sip:bob@example.com", "1234", "5 OPTIONS", "");
+    msg_t *old2 = resp("404 Not Found", "9999", "5 OPTIONS", "");
+    msg_t *old3 = req("OPTIONS sip:bob@example.com", "1234", "6 OPTIONS", "");
+    g_assert_true(sip4xx_txn_key(&old1->m, &a));
+    g_assert_true(sip4xx_txn_key(&old2->m, &b));
+    g_assert_cmpuint(a, ==, b);
+    g_assert_true(sip4xx_txn_key(&old3->m, &b));
+    g_assert_cmpuint(a, !=, b);
 
-    /* The retry key: same for a response and its request, REGISTER by AOR. */
+    /* The retry key: same for a response and its request, REGISTER by AOR
+     * whatever the Call-ID. */
     msg_t *reg = req("REGISTER sip:example.com", "z9hG4bKr1", "1 REGISTER", "");
     msg_t *reg401 = resp("401 Unauthorized", "z9hG4bKr1", "1 REGISTER", "");
-    g_assert_true(sip4xx_retry_key(&reg->m, a, sizeof a));
-    g_assert_true(sip4xx_retry_key(&reg401->m, b, sizeof b));
-    g_assert_cmpstr(a, ==, b);
-    g_assert_cmpstr(a, ==, "R|sip:bob@example.com");
-    msg_free(q); msg_free(r); msg_free(c); msg_free(old); msg_free(reg); msg_free(reg401);
+    gchar *other_call = g_strdup_printf("REGISTER sip:example.com SIP/2.0\r\n"
+                                        "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKr2\r\n"
+                                        "From: <sip:alice@example.com>;tag=zz\r\nCall-ID: other\r\n"
+                                        "CSeq: 1 REGISTER\r\nTo: <sip:bob@example.com>\r\n\r\n");
+    msg_t *reg2 = msg(other_call);
+    g_assert_true(sip4xx_retry_key(&reg->m, &a));
+    g_assert_true(sip4xx_retry_key(&reg401->m, &b));
+    g_assert_cmpuint(a, ==, b);
+    g_assert_true(sip4xx_retry_key(&reg2->m, &b));
+    g_assert_cmpuint(a, ==, b);
+    g_free(other_call);
+    msg_free(q); msg_free(r); msg_free(c); msg_free(ack); msg_free(other); msg_free(old1); msg_free(old2);
+    msg_free(old3); msg_free(reg); msg_free(reg401); msg_free(reg2);
 }
 
 static sip4xx_cause_class_t cause_of(msg_t *q, msg_t *r, char *text, size_t cap, bool *warn)
@@ -219,12 +243,14 @@ static void test_cause_400(void)
 static sip4xx_verdict_t judge(msg_t *orig, msg_t *r, msg_t *retry, gint64 gap_ms, int owner)
 {
     sip4xx_req_summary_t a, b;
+    sip4xx_attempt_t at;
     sip4xx_resp_summary_t rs;
     char text[256];
     sip4xx_summarize_request(&orig->m, 0, &a);
+    sip4xx_attempt_of(&a, &at);
     sip4xx_summarize_request(&retry->m, 0, &b);
     sip4xx_summarize_response(&r->m, &rs);
-    return sip4xx_judge_retry(&a, &rs, &b, gap_ms, owner, text, sizeof text);
+    return sip4xx_judge_retry(&at, &rs, &b, gap_ms, owner, text, sizeof text);
 }
 
 /* RFC 3261 §21.4: a client SHOULD NOT retry the same request unmodified;
