@@ -93,8 +93,6 @@ sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint8 ordinal);
  * members of r. */
 void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing,
                         sip4xx_msg_record_t *r);
-/* Bytes kept per open transaction, for the documentation and the bench. */
-size_t sip4xx_state_bytes_per_transaction(void);
 
 /* render.c: findings -> tree items, expert infos, Info column, tap. */
 void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *frame_tvb,

@@ -106,11 +106,6 @@ void sip4xx_state_cleanup(void)
     open_total = 0;
 }
 
-size_t sip4xx_state_bytes_per_transaction(void)
-{
-    return sizeof(txn_t) + SIP4XX_RAW_MAX;
-}
-
 sip4xx_frame_record_t *sip4xx_state_record(guint32 frame)
 {
     return records ? (sip4xx_frame_record_t *)wmem_map_lookup(records, GUINT_TO_POINTER(frame)) : NULL;
