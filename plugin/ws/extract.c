@@ -25,6 +25,19 @@ static gboolean worth_keeping(const sip4xx_msg_t *m, size_t n_findings)
            (m->kind == SIP4XX_MSG_RESPONSE && m->code >= 400 && m->code <= 499);
 }
 
+/* The method a 4xx answers, as a static string: statistics group by it,
+ * and a static string costs nothing per message. */
+static const char *method_name(sip4xx_span_t method)
+{
+    static const char *const known[] = { "ACK", "BYE", "CANCEL", "INFO", "INVITE", "MESSAGE", "NOTIFY",
+                                         "OPTIONS", "PRACK", "PUBLISH", "REFER", "REGISTER", "SUBSCRIBE",
+                                         "UPDATE" };
+    for (guint i = 0; i < G_N_ELEMENTS(known); i++)
+        if (method.len == strlen(known[i]) && memcmp(method.ptr, known[i], method.len) == 0)
+            return known[i];
+    return method.len ? "other" : "unknown";
+}
+
 static const char *reason_if_different(const sip4xx_msg_t *m)
 {
     const sip4xx_code_t *row = sip4xx_code_lookup(m->code);
@@ -71,6 +84,8 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
             r.findings[k] = found[k].rule;
     }
     r.reason_sent = reason_if_different(&m);
+    if (m.kind == SIP4XX_MSG_RESPONSE)
+        r.method = method_name(m.cseq_method);
     sip4xx_msg_record_t *slot = sip4xx_state_msg(pinfo->num, ordinal);
     if (slot) {
         /* A later message of this same frame may already have linked here. */

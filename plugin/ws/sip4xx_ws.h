@@ -30,6 +30,7 @@ typedef struct {
     guint8 flags;             /* SIP4XX_REC_* */
     guint16 *findings;        /* rule indexes, n_findings of them */
     const char *reason_sent;  /* Reason-Phrase when it differs from the registered one */
+    const char *method;       /* on a 4xx: the CSeq method (a static string), for statistics */
     guint32 request_in;       /* on a response: the request's frame */
     guint32 response_in;      /* on a request answered by a 4xx: that response's frame */
     guint32 retry_in;         /* on a 4xx: the client's next request of the same kind */

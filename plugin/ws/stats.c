@@ -6,9 +6,10 @@
 
 #include <epan/stats_tree.h>
 
-static int st_codes, st_missing, st_causes, st_reactions;
+static int st_codes, st_methods, st_missing, st_causes, st_reactions;
 
 static const char *const node_codes = "4xx responses by code";
+static const char *const node_methods = "4xx responses by request method";
 static const char *const node_missing = "Missing headers";
 static const char *const node_causes = "Causes";
 static const char *const node_reactions = "Reactions to 4xx";
@@ -16,6 +17,7 @@ static const char *const node_reactions = "Reactions to 4xx";
 static void sip4xx_stats_init(stats_tree *st)
 {
     st_codes = stats_tree_create_node(st, node_codes, 0, STAT_DT_INT, TRUE);
+    st_methods = stats_tree_create_node(st, node_methods, 0, STAT_DT_INT, TRUE);
     st_missing = stats_tree_create_node(st, node_missing, 0, STAT_DT_INT, TRUE);
     st_causes = stats_tree_create_node(st, node_causes, 0, STAT_DT_INT, TRUE);
     st_reactions = stats_tree_create_node(st, node_reactions, 0, STAT_DT_INT, TRUE);
@@ -32,6 +34,11 @@ static tap_packet_status sip4xx_stats_packet(stats_tree *st, packet_info *pinfo 
         g_snprintf(label, sizeof label, "%u %s", r->code, row ? row->reason : "(unregistered)");
         tick_stat_node(st, node_codes, 0, FALSE);
         tick_stat_node(st, label, st_codes, FALSE);
+        if (r->method) {
+            tick_stat_node(st, node_methods, 0, FALSE);
+            int m = tick_stat_node(st, r->method, st_methods, TRUE);
+            tick_stat_node(st, label, m, FALSE);
+        }
         if (r->cause_class && sip4xx_ids.analyse_exchange) {
             tick_stat_node(st, node_causes, 0, FALSE);
             tick_stat_node(st, sip4xx_cause_label((sip4xx_cause_class_t)r->cause_class), st_causes, FALSE);
