@@ -75,6 +75,21 @@ static sip4xx_span_t header_params(sip4xx_span_t v)
     return rest.len ? (sip4xx_span_t){ rest.ptr - 1, rest.len + 1 } : rest;
 }
 
+/* One "name = value" item: true with the value (quotes removed) when its
+ * name is want, case-insensitively. */
+static bool match_kv(sip4xx_span_t item, sip4xx_span_t want, sip4xx_span_t *out)
+{
+    sip4xx_span_t k, v;
+    split_at(span_trim(item), '=', &k, &v);
+    if (!span_ieq(span_trim(k), want))
+        return false;
+    v = span_trim(v);
+    if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
+        v = (sip4xx_span_t){ v.ptr + 1, v.len - 2 };
+    *out = v;
+    return true;
+}
+
 /* ;name=value among semicolon parameters. */
 static bool param(sip4xx_span_t params, const char *name, sip4xx_span_t *out)
 {
@@ -82,15 +97,8 @@ static bool param(sip4xx_span_t params, const char *name, sip4xx_span_t *out)
     sip4xx_span_t head, rest = params;
     for (int guard = 0; rest.len && guard < 256; guard++) {
         split_at(rest, ';', &head, &rest);
-        sip4xx_span_t kv = span_trim(head), k, v;
-        split_at(kv, '=', &k, &v);
-        if (span_ieq(span_trim(k), want)) {
-            v = span_trim(v);
-            if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
-                v = (sip4xx_span_t){ v.ptr + 1, v.len - 2 };
-            *out = v;
+        if (match_kv(head, want, out))
             return true;
-        }
     }
     return false;
 }
@@ -107,15 +115,8 @@ static bool auth_param(sip4xx_span_t v, const char *name, sip4xx_span_t *out)
     sip4xx_span_t want = { name, (uint32_t)strlen(name) };
     for (int guard = 0; rest.len && guard < 256; guard++) {
         split_at(rest, ',', &head, &rest);
-        sip4xx_span_t k, val;
-        split_at(span_trim(head), '=', &k, &val);
-        if (span_ieq(span_trim(k), want)) {
-            val = span_trim(val);
-            if (val.len >= 2 && val.ptr[0] == '"' && val.ptr[val.len - 1] == '"')
-                val = (sip4xx_span_t){ val.ptr + 1, val.len - 2 };
-            *out = val;
+        if (match_kv(head, want, out))
             return true;
-        }
     }
     return false;
 }
