@@ -78,6 +78,9 @@ class Home:
             "WIRESHARK_EXTCAP_DIR": os.path.join(self.dir, "extcap"),
             "TERM": "xterm-256color",
             "COLORTERM": "truecolor",   # tshark --color emits 24-bit colour
+            # script(1) runs the command through $SHELL, else (util-linux
+            # 2.40, sid) the user's login shell: nobody's is nologin.
+            "SHELL": "/bin/sh",
         }
         cmd = [self.opts.tshark] + args
         if tty:
