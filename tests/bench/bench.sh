@@ -65,6 +65,10 @@ BH=$(mktemp -d /tmp/sip4xx-bench.XXXXXX)
 trap 'rc=$?; if [[ $rc == 0 ]]; then rm -rf "$BH"; else log "kept $BH (raw.tsv, cg/) after failure"; fi' EXIT
 mkdir -p "$BH/plugins" "$BH/empty" "$BH/extcap" "$BH/home" "$BH/cg" "$BH/caps"
 cp -r "$PLUGIN_DIR"/. "$BH/plugins/"
+# commit and checksum of what is measured, taken now: HEAD and build/ may
+# move while the benchmark runs
+export B_COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO" diff --quiet HEAD -- plugin include 2>/dev/null || echo ' + uncommitted changes in plugin/ or include/')"
+export B_SO_SHA=$(sha256sum "$(ls "$BH"/plugins/*/epan/sip4xx.so | head -1)" | cut -c1-16)
 chmod -R a+rX "$BH"
 chmod 1777 "$BH/home" "$BH/cg"
 RAW=$BH/raw.tsv
@@ -188,12 +192,9 @@ for mode in $CG_MODES; do
 done
 
 # ---- metadata and report
-SO=$(ls "$PLUGIN_DIR"/*/epan/sip4xx.so | head -1)
 export B_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 export B_MACHINE="$(uname -srm), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) CPU, $(free -g | awk '/Mem:/ {print $2}') GB RAM"
 export B_WS=$(tshark --version 2>/dev/null | head -1)
-export B_COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO" diff --quiet HEAD -- plugin include 2>/dev/null || echo ' + uncommitted changes in plugin/ or include/')"
-export B_SO_SHA=$(sha256sum "$SO" | cut -c1-16)
 export B_RUNS=$RUNS B_RSS_RUNS=$RSS_RUNS B_CG_FRAMES=$CG_FRAMES B_CG_MODES=$CG_MODES
 export B_CG_SIP_FRAMES=$SIP_FRAMES_IN_SLICE
 export B_SIP="$(basename "$SIP") ($(capinfos -c -M "$SIP" | awk '/Number of packets/ {print $NF}') frames)"
