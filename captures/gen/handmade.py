@@ -1307,6 +1307,24 @@ def build_exchange_tcp():
     return F.f
 
 
+def build_bye487():
+    """An INVITE ended by a BYE before its final response: the caller
+    sends BYE in the early dialog, the UAS answers the BYE 200 and the
+    INVITE 487 (RFC 3261 §15.1.2)."""
+    F = Frames()
+    O, I = "O", "I"
+    inv = Tx("INVITE", "bye1@192.0.2.20", "a51", 1, "z9hG4bKbye1a",
+             extra="Content-Type: application/sdp", body=EX_SDP, resp_tag="b51")
+    F.add(O, inv.request(), "INVITE")
+    F.add(I, inv.response(180, "Ringing", "Contact: " + BOB_CONTACT), "180 Ringing (early dialog, To tag b51)")
+    bye = Tx("BYE", inv.call, inv.ftag, 2, "z9hG4bKbye1b", ruri=BOB_CONTACT[1:-1], totag="b51", contact=None)
+    F.add(O, bye.request(), "BYE in the early dialog", dt=1.0)
+    F.add(I, bye.response(200, "OK"), "200 OK (BYE)")
+    F.add(I, inv.response(487, "Request Terminated"), "487 (INVITE)")
+    F.add(O, inv.ack(), "ACK (487)")
+    return F.f
+
+
 # --------------------------------------------------------------------------
 
 CAPTURES = [
@@ -1319,6 +1337,7 @@ CAPTURES = [
     ("handmade_malformed", build_malformed, "udp", False),
     ("handmade_exchange", build_exchange, "udp", False),
     ("handmade_exchange_tcp", build_exchange_tcp, "tcp", False),
+    ("handmade_bye487", build_bye487, "udp", False),
 ]
 
 

@@ -36,6 +36,7 @@ typedef struct {
     guint64 pending_tag[2];          /* the latest pending in-dialog INVITE/UPDATE, per side */
     guint32 pending_frame[2];
     struct txn *pending_txn[2];
+    struct txn *pending_invite;      /* the latest INVITE without a final response */
 } call_t;
 
 typedef struct txn {
@@ -50,7 +51,8 @@ typedef struct txn {
     guint8 cause_class;
     guint8 cause_flags;
     const char *cause;               /* kept for retransmitted final responses */
-    guint32 terminator_frame;        /* the CANCEL that ended it */
+    guint32 terminator_frame;        /* the CANCEL or BYE that ended it */
+    const char *terminator_method;
     guint32 glare_frame;             /* the other side's pending in-dialog request at arrival */
     gboolean cancel_without_target;  /* a CANCEL whose INVITE is not in the capture */
     guint8 *raw;                     /* the request's bytes while open; NULL once closed */
@@ -159,6 +161,8 @@ static void forget_txn(txn_t *t)
             t->call->pending_txn[side] = NULL;
             t->call->pending_frame[side] = 0;
         }
+    if (t->call && t->call->pending_invite == t)
+        t->call->pending_invite = NULL;
     free_txn(t);
     wmem_free(wmem_file_scope(), t);
 }
@@ -319,10 +323,20 @@ static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_mi
     if (is_method(m, "CANCEL")) {
         guint64 ikey;
         txn_t *inv = sip4xx_txn_key_as(m, "INVITE", &ikey) ? (txn_t *)wmem_map_lookup(txns, &ikey) : NULL;
-        if (inv && !inv->terminator_frame)
+        if (inv && !inv->terminator_frame) {
             inv->terminator_frame = pinfo->num;
+            inv->terminator_method = "CANCEL";
+        }
         t->cancel_without_target = inv == NULL;
     }
+    /* A BYE from the caller before the INVITE has its final response
+     * ends the INVITE too: the UAS answers it 487 (RFC 3261 §15.1.2). */
+    if (c && is_method(m, "BYE") && c->pending_invite && !c->pending_invite->terminator_frame) {
+        c->pending_invite->terminator_frame = pinfo->num;
+        c->pending_invite->terminator_method = "BYE";
+    }
+    if (c && is_method(m, "INVITE"))
+        c->pending_invite = t;
     /* An in-dialog INVITE/UPDATE pending on one side makes a request from
      * the other side glare; the receiver answers 491 (RFC 3261 §14.2).
      * Both crossing requests are in glare: each side receives the other's
@@ -348,6 +362,8 @@ static void clear_pending(txn_t *t)
             t->call->pending_frame[side] = 0;
             t->call->pending_txn[side] = NULL;
         }
+    if (t->call && t->call->pending_invite == t)
+        t->call->pending_invite = NULL;
 }
 
 static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg_record_t *r)
@@ -414,7 +430,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg
     }
     sip4xx_cause_ctx_t ctx = { .have_request = have_req };
     ctx.terminator_frame = t->terminator_frame;
-    ctx.terminator_method = "CANCEL";
+    ctx.terminator_method = t->terminator_method;
     ctx.cancel_without_target = t->cancel_without_target;
     ctx.glare_frame = t->glare_frame;
     bool warn = false;
