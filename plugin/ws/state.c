@@ -86,6 +86,7 @@ static wmem_map_t *calls;       /* Call-ID key -> call_t */
 static wmem_map_t *reactions;   /* retry key -> reaction_t */
 static wmem_map_t *records;     /* frame number -> sip4xx_frame_record_t */
 static wmem_list_t *expiries;   /* expiry_t, oldest first */
+static wmem_map_t *texts;       /* cause and verdict sentences, one copy each */
 static guint open_total;
 static guint32 generation;
 
@@ -96,6 +97,7 @@ void sip4xx_state_init(void)
     reactions = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
     records = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     expiries = wmem_list_new(wmem_file_scope());
+    texts = wmem_map_new(wmem_file_scope(), wmem_str_hash, g_str_equal);
     open_total = 0;
     generation = 0;
 }
@@ -103,7 +105,7 @@ void sip4xx_state_init(void)
 void sip4xx_state_cleanup(void)
 {
     /* Everything lives in file scope: Wireshark frees it with the file. */
-    txns = calls = reactions = records = NULL;
+    txns = calls = reactions = records = texts = NULL;
     expiries = NULL;
     open_total = 0;
 }
@@ -138,6 +140,19 @@ sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint8 ordinal)
     memset(&rec->msgs[at], 0, sizeof rec->msgs[at]);
     rec->msgs[at].ordinal = ordinal;
     return &rec->msgs[at];
+}
+
+/* Records keep their sentences for the whole file, and most repeat (the
+ * same realm challenged, the same Allow list): keep one copy of each. */
+static const char *kept_text(const char *text)
+{
+    const char *known = (const char *)wmem_map_lookup(texts, text);
+    if (!known) {
+        char *copy = wmem_strdup(wmem_file_scope(), text);
+        wmem_map_insert(texts, copy, copy);
+        known = copy;
+    }
+    return known;
 }
 
 static void free_txn(txn_t *t)
@@ -267,7 +282,7 @@ static void judge_reaction(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_m
     sip4xx_summarize_request(m, n_missing, &now);
     sip4xx_verdict_t v = sip4xx_judge_retry(&re->orig, &re->resp, &now, ms_between(&re->resp_time, &pinfo->abs_ts),
                                             owner, text, sizeof text);
-    const char *kept = wmem_strdup(wmem_file_scope(), text);
+    const char *kept = kept_text(text);
     r->retry_of = re->resp_frame;
     r->verdict = (guint8)v;
     r->verdict_text = kept;
@@ -436,7 +451,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg
     bool warn = false;
     sip4xx_cause_class_t cls = sip4xx_explain_cause(have_req ? &req : NULL, m, &ctx, text, sizeof text, &warn);
     t->cause_class = (guint8)cls;
-    t->cause = text[0] ? wmem_strdup(wmem_file_scope(), text) : NULL;
+    t->cause = text[0] ? kept_text(text) : NULL;
     t->cause_flags = warn ? SIP4XX_REC_CAUSE_WARN : 0;
     r->cause_class = t->cause_class;
     r->cause = t->cause;
