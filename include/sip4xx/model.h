@@ -49,7 +49,6 @@ typedef struct {
     /* Header section. */
     sip4xx_hset_t present;                 /* headers seen at least once */
     sip4xx_span_t value[SIP4XX_H__COUNT];  /* first occurrence, trimmed, folding kept */
-    uint16_t count[SIP4XX_H__COUNT];       /* occurrences (saturating) */
     bool to_tag;                           /* the To header carries a tag parameter */
     uint32_t cseq_number;
     sip4xx_span_t cseq_method;

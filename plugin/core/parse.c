@@ -302,8 +302,6 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
         last_is_first = false;
         if (last == SIP4XX_H__COUNT)
             continue;
-        if (m->count[last] < UINT16_MAX)
-            m->count[last]++;
         if (!sip4xx_msg_has(m, last)) {
             m->present |= (sip4xx_hset_t)1 << last;
             m->value[last] = trim(l.p + value_at, l.len - value_at);
@@ -317,8 +315,9 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
     m->header_len = pos;
 
     /* Values that need the whole (possibly folded) header first. */
-    for (unsigned id = 0; id < SIP4XX_H__COUNT; id++)
-        if (((value_required >> id) & 1u) && sip4xx_msg_has(m, id) && m->value[id].len == 0)
+    sip4xx_hset_t want = m->present & value_required;
+    for (unsigned id = 0; want >> id; id++)       /* up to the highest such id only */
+        if (((want >> id) & 1u) && m->value[id].len == 0)
             m->malformed |= SIP4XX_MAL_EMPTY_VALUE;
     if (sip4xx_msg_has(m, SIP4XX_H_TO))
         m->to_tag = value_has_tag(m->value[SIP4XX_H_TO]);

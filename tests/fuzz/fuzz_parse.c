@@ -116,7 +116,6 @@ static uint32_t one(const uint8_t *data, size_t size, bool stream)
                    touch(m.reason, data, size) + touch(m.cseq_method, data, size);
     for (unsigned id = 0; id < SIP4XX_H__COUNT; id++) {
         bool has = sip4xx_msg_has(&m, (sip4xx_header_id_t)id);
-        CHECK(has == (m.count[id] > 0));
         if (has)
             sum += touch(m.value[id], data, size);
         else
@@ -147,7 +146,8 @@ static uint32_t one(const uint8_t *data, size_t size, bool stream)
             sum += touch(value, data, size);
             CHECK(++n_values <= size);
         }
-        CHECK(!sip4xx_msg_has(&m, (sip4xx_header_id_t)id) || n_values > 0 || m.count[id] == 0);
+        /* A header the parser saw is found again by the walker. */
+        CHECK(sip4xx_msg_has(&m, (sip4xx_header_id_t)id) == (n_values > 0));
     }
 
     sip4xx_finding_t found[SIP4XX_MAX_FINDINGS];
