@@ -146,7 +146,7 @@ static void copy_span(char *dst, size_t cap, sip4xx_span_t s)
     dst[n] = '\0';
 }
 
-static void list_add(sip4xx_list_t *l, sip4xx_span_t item, bool lowercase)
+static void list_add(sip4xx_list_t *l, sip4xx_span_t item)
 {
     item = span_trim(item);
     if (!item.len)
@@ -159,9 +159,21 @@ static void list_add(sip4xx_list_t *l, sip4xx_span_t item, bool lowercase)
     }
     if (used)
         l->s[used++] = ',';
-    for (uint32_t i = 0; i < item.len; i++)
-        l->s[used++] = lowercase ? lower(item.ptr[i]) : item.ptr[i];
-    l->s[used] = '\0';
+    memcpy(l->s + used, item.ptr, item.len);
+    l->s[used + item.len] = '\0';
+}
+
+/* Items of one header value into a list: comma-separated, ;parameters
+ * dropped. */
+static void list_add_value(sip4xx_list_t *l, sip4xx_span_t v)
+{
+    sip4xx_span_t item, rest = v;
+    for (int guard = 0; rest.len && guard < 64; guard++) {
+        split_at(rest, ',', &item, &rest);
+        sip4xx_span_t bare, params;
+        split_at(item, ';', &bare, &params);
+        list_add(l, bare);
+    }
 }
 
 /* Every comma-separated item of every occurrence of header id, without
@@ -171,15 +183,8 @@ static void list_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_list_
     uint32_t cur = 0;
     sip4xx_span_t v;
     memset(l, 0, sizeof *l);
-    for (int guard = 0; guard < 64 && sip4xx_next_value(m, id, &cur, &v); guard++) {
-        sip4xx_span_t item, rest = v;
-        for (int g2 = 0; rest.len && g2 < 64; g2++) {
-            split_at(rest, ',', &item, &rest);
-            sip4xx_span_t bare, params;
-            split_at(item, ';', &bare, &params);
-            list_add(l, bare, false);
-        }
-    }
+    for (int guard = 0; guard < 64 && sip4xx_next_value(m, id, &cur, &v); guard++)
+        list_add_value(l, v);
 }
 
 static bool eq_ci(const char *a, const char *b, size_t n)
@@ -446,24 +451,11 @@ static void realms_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_lis
     memset(l, 0, sizeof *l);
     for (int guard = 0; guard < 32 && sip4xx_next_value(m, id, &cur, &v); guard++) {
         if (auth_param(v, "realm", &realm))
-            list_add(l, realm, false);
+            list_add(l, realm);
         if (fp)
             *fp = fnv(*fp, v.ptr, v.len, false);
         if (stale && auth_param(v, "stale", &st) && sip4xx_span_eq_ci(st, "true"))
             *stale = true;
-    }
-}
-
-/* Items of one header value into a list: comma-separated, ;parameters
- * dropped. */
-static void list_add_value(sip4xx_list_t *l, sip4xx_span_t v)
-{
-    sip4xx_span_t item, rest = v;
-    for (int guard = 0; rest.len && guard < 64; guard++) {
-        split_at(rest, ',', &item, &rest);
-        sip4xx_span_t bare, params;
-        split_at(item, ';', &bare, &params);
-        list_add(l, bare, false);
     }
 }
 
@@ -536,7 +528,7 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
         case SIP4XX_H_AUTHORIZATION:
         case SIP4XX_H_PROXY_AUTHORIZATION:
             if (auth_param(v, "realm", &e))
-                list_add(id == SIP4XX_H_AUTHORIZATION ? &s->auth_realms : &s->proxy_auth_realms, e, false);
+                list_add(id == SIP4XX_H_AUTHORIZATION ? &s->auth_realms : &s->proxy_auth_realms, e);
             afp = fnv(afp, v.ptr, v.len, false);
             break;
         default:
