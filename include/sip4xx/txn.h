@@ -101,6 +101,31 @@ bool sip4xx_retry_key(const sip4xx_msg_t *m, uint64_t *key);
 bool sip4xx_call_key(const sip4xx_msg_t *m, uint64_t *key);
 bool sip4xx_from_tag_key(const sip4xx_msg_t *m, uint64_t *key);
 
+/* The keys above of one message, as the Wireshark layer takes them: the
+ * transaction and call keys at once, the retry and From-tag keys only when
+ * asked (most messages never need them), the From tag read at most once.
+ * Each has_* says whether the key function would have returned true; the
+ * value is then the same. m must outlive k. */
+typedef struct {
+    bool read, found;
+    sip4xx_span_t tag;
+} sip4xx_tag_cache_t;
+
+typedef struct {
+    const sip4xx_msg_t *m;
+    bool has_txn, has_call;
+    uint64_t txn, call;
+    bool retry_done, has_retry, from_tag_done, has_from_tag;
+    uint64_t retry, from_tag;
+    sip4xx_tag_cache_t tag;
+} sip4xx_keys_t;
+
+void sip4xx_keys_init(const sip4xx_msg_t *m, sip4xx_keys_t *k);
+bool sip4xx_keys_retry(sip4xx_keys_t *k, uint64_t *key);
+bool sip4xx_keys_from_tag(sip4xx_keys_t *k, uint64_t *key);
+/* All four at once (tests and the fuzzer compare them with each alone). */
+void sip4xx_keys_of(const sip4xx_msg_t *m, sip4xx_keys_t *k);
+
 void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_req_summary_t *out);
 void sip4xx_summarize_response(const sip4xx_msg_t *m, sip4xx_resp_summary_t *out);
 

@@ -8,11 +8,13 @@
 static bool method_is(const sip4xx_msg_t *m, const char *method)
 {
     /* RFC 3261 §7.1: method names are case-sensitive. */
-    size_t n = method ? strlen(method) : 0;
-    return n && m->method.len == n && memcmp(m->method.ptr, method, n) == 0;
+    if (!method || !m->method.len || m->method.ptr[0] != method[0])
+        return false;
+    size_t n = strlen(method);
+    return m->method.len == n && memcmp(m->method.ptr, method, n) == 0;
 }
 
-bool sip4xx_rule_applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
+static inline bool applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
 {
     bool in_scope = false;
     switch (r->scope) {
@@ -46,6 +48,11 @@ bool sip4xx_rule_applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
     return false;
 }
 
+bool sip4xx_rule_applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
+{
+    return applies(r, m);
+}
+
 static bool rule_met(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
 {
     switch (r->need) {
@@ -63,7 +70,11 @@ size_t sip4xx_check_msg(const sip4xx_msg_t *m, sip4xx_finding_t *out, size_t max
     size_t n = 0;
     for (size_t i = 0; i < sip4xx_rules_count; i++) {
         const sip4xx_rule_t *r = &sip4xx_rules[i];
-        if (!sip4xx_rule_applies(r, m) || rule_met(r, m))
+        /* This runs on every SIP message: the one-instruction test of the
+         * headers goes first, the scope (which may compare a method) after. */
+        if (r->need == SIP4XX_NEED_ANY_HEADER && (m->present & r->headers) != 0)
+            continue;
+        if (!applies(r, m) || rule_met(r, m))
             continue;
         if (n < max)
             out[n].rule = (uint16_t)i;

@@ -41,7 +41,7 @@ static bool is_token(char c)
     return token_char[(uint8_t)c];
 }
 
-static line_t next_line(const char *buf, uint32_t len, uint32_t pos)
+static inline line_t next_line(const char *buf, uint32_t len, uint32_t pos)
 {
     line_t l = { buf + pos, 0, len, false };
     const char *lf = memchr(buf + pos, '\n', len - pos);
@@ -231,12 +231,16 @@ static void parse_cseq(sip4xx_msg_t *m)
 /* message-header = field-name HCOLON field-value (RFC 3261 §7.3.1):
  * HCOLON allows whitespace before the colon. On success, the name's length
  * and the offset just past the colon. */
-static bool split_header_line(const line_t *l, uint32_t *name_len, uint32_t *value_at)
+static bool split_header_line(const line_t *l, uint32_t *name_len, uint32_t *value_at, uint32_t *hash)
 {
-    uint32_t i = 0;
-    while (i < l->len && is_token(l->p[i]))
+    uint32_t i = 0, h = 0;
+    /* The name's hash is taken on the way: the lookup needs it next. */
+    while (i < l->len && is_token(l->p[i])) {
+        h = SIP4XX_HEADER_HASH_STEP(h, l->p[i]);
         i++;
+    }
     *name_len = i;
+    *hash = h;
     while (i < l->len && is_ws(l->p[i]))
         i++;
     if (*name_len == 0 || i >= l->len || l->p[i] != ':')
@@ -292,13 +296,13 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
             }
             continue;
         }
-        uint32_t name_len, value_at;
-        if (!split_header_line(&l, &name_len, &value_at)) {
+        uint32_t name_len, value_at, hash;
+        if (!split_header_line(&l, &name_len, &value_at, &hash)) {
             m->malformed |= SIP4XX_MAL_HEADER_LINE;
             last = SIP4XX_H__COUNT;
             continue;
         }
-        last = sip4xx_header_lookup(l.p, name_len);
+        last = sip4xx_header_lookup_hashed(l.p, name_len, hash);
         last_is_first = false;
         if (last == SIP4XX_H__COUNT)
             continue;
@@ -358,8 +362,8 @@ bool sip4xx_next_header(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_t *
         pos = l.next;
         if (l.len == 0 || is_ws(l.p[0]))
             continue;
-        uint32_t name_len, value_at;
-        if (!split_header_line(&l, &name_len, &value_at))
+        uint32_t name_len, value_at, hash;
+        if (!split_header_line(&l, &name_len, &value_at, &hash))
             continue;
         /* Take in folded continuation lines (RFC 3261 §7.3.1). */
         const char *vstart = l.p + value_at;

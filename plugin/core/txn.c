@@ -329,14 +329,30 @@ static sip4xx_span_t cseq_method(const sip4xx_msg_t *m)
     return m->cseq_method.len ? m->cseq_method : m->method;
 }
 
-/* Parts of a key, separated so that ("ab","c") and ("a","bc") differ. */
+/* Parts of a key. fnv mixes in each part's length first, so ("ab","c")
+ * and ("a","bc") differ without a separator. */
 static uint64_t part(uint64_t h, const char *p, size_t n)
 {
-    h = fnv(h, p, n, false);
-    return fnv(h, "|", 1, false);
+    return fnv(h, p, n, false);
 }
 
-bool sip4xx_txn_key_as(const sip4xx_msg_t *m, const char *method, uint64_t *key)
+/* The From tag, read at most once per message by whichever key needs it
+ * first (sip4xx_keys_t holds one). */
+typedef sip4xx_tag_cache_t tag_cache_t;
+
+static bool cached_from_tag(const sip4xx_msg_t *m, tag_cache_t *c, sip4xx_span_t *tag)
+{
+    if (!c->read) {
+        c->read = true;
+        c->found = from_tag(m, &c->tag);
+        if (!c->found)
+            c->tag = (sip4xx_span_t){ "", 0 };
+    }
+    *tag = c->tag;
+    return c->found;
+}
+
+static bool txn_key_as(const sip4xx_msg_t *m, const char *method, tag_cache_t *tc, uint64_t *key)
 {
     sip4xx_span_t branch, tag = { "", 0 };
     uint64_t h = FNV_START;
@@ -347,7 +363,7 @@ bool sip4xx_txn_key_as(const sip4xx_msg_t *m, const char *method, uint64_t *key)
         if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len ||
             !sip4xx_msg_has(m, SIP4XX_H_CSEQ) || !m->cseq_method.len)
             return false;
-        from_tag(m, &tag);
+        cached_from_tag(m, tc, &tag);
         char num[12];
         int n = snprintf(num, sizeof num, "%u", m->cseq_number);
         h = part(h, "c", 1);
@@ -359,7 +375,13 @@ bool sip4xx_txn_key_as(const sip4xx_msg_t *m, const char *method, uint64_t *key)
     return true;
 }
 
-bool sip4xx_txn_key(const sip4xx_msg_t *m, uint64_t *key)
+bool sip4xx_txn_key_as(const sip4xx_msg_t *m, const char *method, uint64_t *key)
+{
+    tag_cache_t tc = { false, false, { NULL, 0 } };
+    return txn_key_as(m, method, &tc, key);
+}
+
+static bool txn_key(const sip4xx_msg_t *m, tag_cache_t *tc, uint64_t *key)
 {
     char method[SIP4XX_TOKEN_MAX];
     sip4xx_span_t meth = cseq_method(m);
@@ -369,7 +391,13 @@ bool sip4xx_txn_key(const sip4xx_msg_t *m, uint64_t *key)
     /* An ACK to a non-2xx is part of the INVITE transaction (§17.1.1.3). */
     if (strcmp(method, "ACK") == 0)
         strcpy(method, "INVITE");
-    return sip4xx_txn_key_as(m, method, key);
+    return txn_key_as(m, method, tc, key);
+}
+
+bool sip4xx_txn_key(const sip4xx_msg_t *m, uint64_t *key)
+{
+    tag_cache_t tc = { false, false, { NULL, 0 } };
+    return txn_key(m, &tc, key);
 }
 
 static bool to_uri(const sip4xx_msg_t *m, sip4xx_span_t *uri)
@@ -391,7 +419,7 @@ static bool to_uri(const sip4xx_msg_t *m, sip4xx_span_t *uri)
     return uri->len > 0;
 }
 
-bool sip4xx_retry_key(const sip4xx_msg_t *m, uint64_t *key)
+static bool retry_key(const sip4xx_msg_t *m, tag_cache_t *tc, uint64_t *key)
 {
     sip4xx_span_t aor, tag = { "", 0 };
     /* On a response, the request it answers is named by the CSeq method. */
@@ -405,7 +433,7 @@ bool sip4xx_retry_key(const sip4xx_msg_t *m, uint64_t *key)
     } else {
         if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
             return false;
-        from_tag(m, &tag);
+        cached_from_tag(m, tc, &tag);
         h = part(h, "r", 1);
         h = part(h, m->value[SIP4XX_H_CALL_ID].ptr, m->value[SIP4XX_H_CALL_ID].len);
         h = part(h, tag.ptr, tag.len);
@@ -415,17 +443,83 @@ bool sip4xx_retry_key(const sip4xx_msg_t *m, uint64_t *key)
     return true;
 }
 
+bool sip4xx_retry_key(const sip4xx_msg_t *m, uint64_t *key)
+{
+    tag_cache_t tc = { false, false, { NULL, 0 } };
+    return retry_key(m, &tc, key);
+}
+
+void sip4xx_keys_init(const sip4xx_msg_t *m, sip4xx_keys_t *k)
+{
+    memset(k, 0, sizeof *k);
+    k->m = m;
+    k->has_txn = txn_key(m, &k->tag, &k->txn);
+    k->has_call = sip4xx_call_key(m, &k->call);
+}
+
+bool sip4xx_keys_retry(sip4xx_keys_t *k, uint64_t *key)
+{
+    if (!k->retry_done) {
+        k->retry_done = true;
+        k->has_retry = retry_key(k->m, &k->tag, &k->retry);
+    }
+    *key = k->retry;
+    return k->has_retry;
+}
+
+bool sip4xx_keys_from_tag(sip4xx_keys_t *k, uint64_t *key)
+{
+    if (!k->from_tag_done) {
+        sip4xx_span_t tag;
+        k->from_tag_done = true;
+        k->has_from_tag = cached_from_tag(k->m, &k->tag, &tag);
+        if (k->has_from_tag)
+            k->from_tag = fnv(FNV_START, tag.ptr, tag.len, false);
+    }
+    *key = k->from_tag;
+    return k->has_from_tag;
+}
+
+void sip4xx_keys_of(const sip4xx_msg_t *m, sip4xx_keys_t *k)
+{
+    uint64_t unused;
+    sip4xx_keys_init(m, k);
+    sip4xx_keys_retry(k, &unused);
+    sip4xx_keys_from_tag(k, &unused);
+}
+
 /* ---------------------------------------------------------- summaries */
 
 static uint64_t fnv(uint64_t h, const char *p, size_t n, bool fold_case)
 {
+    /* Eight bytes per step (a multiply-xorshift mix, as in MurmurHash3's
+     * finaliser): keys are taken on every message, and this is most of
+     * their cost. Case folding, rare (unknown header names in the
+     * fingerprint), goes byte by byte. */
+    const uint64_t mul = 0xff51afd7ed558ccdull;
     if (!p)
         return h;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (uint8_t)(fold_case ? lower(p[i]) : p[i]);
-        h *= 1099511628211ull;
+    if (fold_case) {
+        for (size_t i = 0; i < n; i++) {
+            h ^= (uint8_t)lower(p[i]);
+            h *= 1099511628211ull;
+        }
+        return h;
     }
-    return h;
+    h ^= (uint64_t)n * 0x9e3779b97f4a7c15ull;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * mul;
+        h ^= h >> 33;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t tail = 0;
+    for (size_t i = 0; i < n; i++)
+        tail |= (uint64_t)(uint8_t)p[i] << (8 * i);
+    h = (h ^ tail) * mul;
+    return h ^ (h >> 33);
 }
 
 /* Headers a retry changes by design (new branch, new CSeq) or that hops

@@ -29,60 +29,93 @@ const char *sip4xx_header_name(sip4xx_header_id_t id)
     return ((unsigned)id < SIP4XX_H__COUNT) ? header_rows[id].name : NULL;
 }
 
-/* Long names by (length, first letter, last letter), folded into a small
- * table built on first use: a lookup compares one or two candidates, not
- * the whole list. Built from header_rows, so it can never disagree. */
-#define BUCKETS 128u
-#define PER_BUCKET 4u
-static uint8_t bucket[BUCKETS][PER_BUCKET];   /* id + 1; 0 ends a bucket */
-static bool bucket_ready;
+/* Long names in an open-addressed table keyed by SIP4XX_HEADER_HASH_STEP
+ * over the name, built on first use from header_rows (so it can never
+ * disagree with them) with every name lower-cased once: a lookup is one
+ * walk over the name for the hash, then usually one comparison. Compact
+ * forms are a direct table. The parser runs this on every header line of
+ * every SIP message, so it is worth the care. */
+#define SLOTS 256u                       /* a power of two, > 4 * SIP4XX_H__COUNT */
+static uint8_t slot_id[SLOTS];           /* id + 1; 0 is an empty slot */
+static char lower_name[SIP4XX_H__COUNT][32];
+static uint8_t compact_id[256];          /* id + 1 by compact letter (either case) */
+static bool tables_ready;
 
-static unsigned bucket_of(const char *name, size_t len)
-{
-    return ((unsigned)len * 7u + (unsigned)(uint8_t)ascii_lower(name[0]) * 3u +
-            (unsigned)(uint8_t)ascii_lower(name[len - 1])) % BUCKETS;
-}
+_Static_assert(SLOTS >= 4 * SIP4XX_H__COUNT, "keep the table sparse");
 
-static bool build_buckets(void)
+static void build_tables(void)
 {
     for (unsigned i = 0; i < SIP4XX_H__COUNT; i++) {
-        uint8_t *b = bucket[bucket_of(header_rows[i].name, header_rows[i].name_len)];
-        unsigned k = 0;
-        while (k < PER_BUCKET && b[k])
-            k++;
-        if (k == PER_BUCKET)
-            return false;                 /* too crowded: fall back to the scan */
-        b[k] = (uint8_t)(i + 1);
+        const header_row_t *row = &header_rows[i];
+        uint32_t h = 0;
+        for (unsigned k = 0; k < row->name_len; k++) {
+            lower_name[i][k] = ascii_lower(row->name[k]);
+            h = SIP4XX_HEADER_HASH_STEP(h, row->name[k]);
+        }
+        unsigned s = h & (SLOTS - 1);
+        while (slot_id[s])
+            s = (s + 1) & (SLOTS - 1);
+        slot_id[s] = (uint8_t)(i + 1);
+        if (row->compact) {
+            compact_id[(uint8_t)row->compact] = (uint8_t)(i + 1);
+            compact_id[(uint8_t)(row->compact - 'a' + 'A')] = (uint8_t)(i + 1);
+        }
     }
-    return true;
+    tables_ready = true;
 }
 
-static bool same_name(const header_row_t *row, const char *name, size_t len)
+#define SIP4XX_X_FITS(id, name, compact, rfc) \
+    _Static_assert(sizeof(name) <= sizeof lower_name[0], name " fits lower_name");
+SIP4XX_HEADER_LIST(SIP4XX_X_FITS)
+#undef SIP4XX_X_FITS
+
+static bool same_lower_name(unsigned id, const char *name, size_t len)
 {
-    if (row->name_len != len)
-        return false;
     /* RFC 3261 §7.3.1: header field names are case-insensitive. */
+    if (header_rows[id].name_len != len)
+        return false;
+    const char *want = lower_name[id];
     for (size_t k = 0; k < len; k++)
-        if (ascii_lower(row->name[k]) != ascii_lower(name[k]))
+        if (ascii_lower(name[k]) != want[k])
             return false;
     return true;
 }
 
+sip4xx_header_id_t sip4xx_header_lookup_hashed(const char *name, size_t len, uint32_t hash)
+{
+    if (!tables_ready)
+        build_tables();
+    if (len == 1) {
+        /* RFC 3261 §7.3.3: compact forms are single letters, any case. */
+        uint8_t id = compact_id[(uint8_t)name[0]];
+        return id ? (sip4xx_header_id_t)(id - 1) : SIP4XX_H__COUNT;
+    }
+    if (len == 0 || len >= sizeof lower_name[0])
+        return SIP4XX_H__COUNT;
+    /* Probe until an empty slot: the table is at most a quarter full. */
+    for (unsigned s = hash & (SLOTS - 1); slot_id[s]; s = (s + 1) & (SLOTS - 1))
+        if (same_lower_name(slot_id[s] - 1u, name, len))
+            return (sip4xx_header_id_t)(slot_id[s] - 1);
+    return SIP4XX_H__COUNT;
+}
+
 sip4xx_header_id_t sip4xx_header_lookup(const char *name, size_t len)
 {
-    static bool use_buckets;
-    if (!bucket_ready) {
-        use_buckets = build_buckets();
-        bucket_ready = true;
-    }
-    if (len > 1 && use_buckets) {
-        const uint8_t *b = bucket[bucket_of(name, len)];
-        for (unsigned k = 0; k < PER_BUCKET && b[k]; k++)
-            if (same_name(&header_rows[b[k] - 1], name, len))
-                return (sip4xx_header_id_t)(b[k] - 1);
-        return SIP4XX_H__COUNT;
-    }
-    return sip4xx_header_scan(name, len);
+    uint32_t h = 0;
+    for (size_t k = 0; k < len; k++)
+        h = SIP4XX_HEADER_HASH_STEP(h, name[k]);
+    return sip4xx_header_lookup_hashed(name, len, h);
+}
+
+/* The reference: no tables, both sides folded as they are compared. */
+static bool same_name(const header_row_t *row, const char *name, size_t len)
+{
+    if (row->name_len != len)
+        return false;
+    for (size_t k = 0; k < len; k++)
+        if (ascii_lower(row->name[k]) != ascii_lower(name[k]))
+            return false;
+    return true;
 }
 
 sip4xx_header_id_t sip4xx_header_scan(const char *name, size_t len)

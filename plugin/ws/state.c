@@ -37,6 +37,7 @@ typedef struct {
     guint32 pending_frame[2];
     struct txn *pending_txn[2];
     struct txn *pending_invite;      /* the latest INVITE without a final response */
+    guint waiting;                   /* 4xx to non-REGISTER requests of this call awaiting a retry */
 } call_t;
 
 typedef struct txn {
@@ -70,6 +71,7 @@ typedef struct {
     guint64 call;
     sip4xx_resp_summary_t resp;
     sip4xx_attempt_t orig;
+    call_t *counted_in;              /* whose `waiting` counts it; NULL: register_waiting does */
 } reaction_t;
 
 /* What to free once SIP4XX_STATE_WINDOW has passed, in arrival order. */
@@ -89,6 +91,9 @@ static wmem_list_t *expiries;   /* expiry_t, oldest first */
 static wmem_map_t *texts;       /* cause and verdict sentences, one copy each */
 static guint open_total;
 static guint32 generation;
+/* A retry is looked for only where a 4xx waits for one: a REGISTER retry
+ * may change its Call-ID (RFC 3261 §10.2), any other retry keeps it. */
+static guint register_waiting;
 
 void sip4xx_state_init(void)
 {
@@ -100,6 +105,7 @@ void sip4xx_state_init(void)
     texts = wmem_map_new(wmem_file_scope(), wmem_str_hash, g_str_equal);
     open_total = 0;
     generation = 0;
+    register_waiting = 0;
 }
 
 void sip4xx_state_cleanup(void)
@@ -188,8 +194,17 @@ static void forget_reaction(reaction_t *re)
         wmem_map_remove(reactions, &re->key);
         if (open_total)
             open_total--;
+        if (re->counted_in && re->counted_in->waiting)
+            re->counted_in->waiting--;
+        else if (!re->counted_in && register_waiting)
+            register_waiting--;
     }
     wmem_free(wmem_file_scope(), re);
+}
+
+static gboolean is_register(sip4xx_span_t method)
+{
+    return sip4xx_span_eq_ci(method, "REGISTER");
 }
 
 static void expire_later(const nstime_t *now, gboolean is_reaction, guint64 key, void *obj, guint32 gen)
@@ -227,15 +242,14 @@ static void expire(const nstime_t *now)
     }
 }
 
-static call_t *call_of(const sip4xx_msg_t *m)
+static call_t *call_of(const sip4xx_keys_t *k)
 {
-    guint64 key;
-    if (!sip4xx_call_key(m, &key))
+    if (!k->has_call)
         return NULL;
-    call_t *c = (call_t *)wmem_map_lookup(calls, &key);
+    call_t *c = (call_t *)wmem_map_lookup(calls, &k->call);
     if (!c) {
         c = wmem_new0(wmem_file_scope(), call_t);
-        c->key = key;
+        c->key = k->call;
         wmem_map_insert(calls, &c->key, c);
     }
     return c;
@@ -260,23 +274,25 @@ static gboolean is_method(const sip4xx_msg_t *m, const char *method)
 }
 
 /* The client's next attempt after a 4xx: judge it and link both ways. */
-static void judge_reaction(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing, call_t *c,
-                           sip4xx_msg_record_t *r)
+static void judge_reaction(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k, size_t n_missing,
+                           call_t *c, sip4xx_msg_record_t *r)
 {
-    guint64 key, call, tag;
     char text[256];
-    if (!sip4xx_retry_key(m, &key))
+    guint64 key, tag;
+    if (is_register(m->method) ? register_waiting == 0 : (!c || c->waiting == 0))
+        return;
+    if (!sip4xx_keys_retry(k, &key))
         return;
     reaction_t *re = (reaction_t *)wmem_map_lookup(reactions, &key);
     if (!re || re->resp_frame >= pinfo->num)
         return;
-    gboolean same_call = sip4xx_call_key(m, &call) && call == re->call;
+    gboolean same_call = k->has_call && k->call == re->call;
     /* A new attempt, not a retransmission: a higher CSeq in the same call
      * (RFC 3261 §8.1.3.5), or a REGISTER under a new Call-ID. */
     if (same_call && m->cseq_number <= re->orig_cseq)
         return;
     int owner = -1;
-    if (c && c->has_owner && sip4xx_from_tag_key(m, &tag))
+    if (c && c->has_owner && sip4xx_keys_from_tag(k, &tag))
         owner = tag == c->owner_tag;
     sip4xx_req_summary_t now;
     sip4xx_summarize_request(m, n_missing, &now);
@@ -295,22 +311,24 @@ static void judge_reaction(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_m
     forget_reaction(re);
 }
 
-static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing, sip4xx_msg_record_t *r)
+static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k, size_t n_missing,
+                          sip4xx_msg_record_t *r)
 {
-    guint64 key, tag;
-    if (is_method(m, "ACK") || !sip4xx_txn_key(m, &key))
+    guint64 tag;
+    if (is_method(m, "ACK") || !k->has_txn)
         return;
+    guint64 key = k->txn;
     if (wmem_map_lookup(txns, &key)) {
         r->flags |= SIP4XX_REC_RETRANSMIT;
         return;
     }
-    call_t *c = call_of(m);
-    if (c && !c->has_owner && is_method(m, "INVITE") && !m->to_tag && sip4xx_from_tag_key(m, &tag)) {
+    call_t *c = call_of(k);
+    if (c && !c->has_owner && is_method(m, "INVITE") && !m->to_tag && sip4xx_keys_from_tag(k, &tag)) {
         c->owner_tag = tag;
         c->has_owner = TRUE;
     }
 
-    judge_reaction(pinfo, m, n_missing, c, r);
+    judge_reaction(pinfo, m, k, n_missing, c, r);
 
     if (!room_for(c)) {
         r->flags |= SIP4XX_REC_STATE_LIMIT;
@@ -356,7 +374,7 @@ static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_mi
      * the other side glare; the receiver answers 491 (RFC 3261 §14.2).
      * Both crossing requests are in glare: each side receives the other's
      * while its own is in progress. Judged on arrival. */
-    if (c && m->to_tag && (is_method(m, "INVITE") || is_method(m, "UPDATE")) && sip4xx_from_tag_key(m, &tag)) {
+    if (c && m->to_tag && (is_method(m, "INVITE") || is_method(m, "UPDATE")) && sip4xx_keys_from_tag(k, &tag)) {
         int side = (c->pending_frame[0] == 0 || c->pending_tag[0] == tag) ? 0 : 1;
         if (c->pending_frame[!side] && c->pending_tag[!side] != tag) {
             t->glare_frame = c->pending_frame[!side];
@@ -381,12 +399,13 @@ static void clear_pending(txn_t *t)
         t->call->pending_invite = NULL;
 }
 
-static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg_record_t *r)
+static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k,
+                           sip4xx_msg_record_t *r)
 {
-    guint64 key;
     char text[320];
     gboolean is_4xx = m->code >= 400 && m->code <= 499;
-    if (m->code < 200 || !sip4xx_txn_key(m, &key)) {
+    guint64 key = k->txn;
+    if (m->code < 200 || !k->has_txn) {
         if (is_4xx)
             r->flags |= SIP4XX_REC_NO_REQUEST;
         return;
@@ -395,8 +414,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg
     if (!t || t->req_frame >= pinfo->num) {
         /* Not "absent from the capture" if the limits made us skip a
          * request of this call: then say that instead. */
-        guint64 ck;
-        call_t *c = sip4xx_call_key(m, &ck) ? (call_t *)wmem_map_lookup(calls, &ck) : NULL;
+        call_t *c = k->has_call ? (call_t *)wmem_map_lookup(calls, &k->call) : NULL;
         if (is_4xx)
             r->flags |= (c && c->dropped) ? SIP4XX_REC_STATE_LIMIT : SIP4XX_REC_NO_REQUEST;
         return;
@@ -459,7 +477,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg
 
     /* Wait for the client's next attempt. */
     guint64 rkey;
-    if (have_req && sip4xx_retry_key(m, &rkey)) {
+    if (have_req && sip4xx_keys_retry(k, &rkey)) {
         reaction_t *old = (reaction_t *)wmem_map_lookup(reactions, &rkey);
         if (old || open_total < sip4xx_ids.max_open_total) {
             reaction_t *re = wmem_new0(wmem_file_scope(), reaction_t);
@@ -469,8 +487,16 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_msg
             re->resp_ordinal = r->ordinal;
             re->resp_time = pinfo->abs_ts;
             re->orig_cseq = m->cseq_number;
-            if (!sip4xx_call_key(m, &re->call))
-                re->call = 0;
+            re->call = k->has_call ? k->call : 0;
+            if (is_register(m->cseq_method)) {
+                register_waiting++;
+            } else {
+                re->counted_in = call_of(k);
+                if (re->counted_in)
+                    re->counted_in->waiting++;
+                else
+                    register_waiting++;      /* no Call-ID: cannot be retried by key anyway */
+            }
             sip4xx_summarize_response(m, &re->resp);
             sip4xx_attempt_of(&req, &re->orig);
             if (old)
@@ -492,8 +518,12 @@ void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_miss
     if (!txns)
         return;
     expire(&pinfo->abs_ts);
+    if (m->kind == SIP4XX_MSG_UNPARSED)
+        return;
+    sip4xx_keys_t k;
+    sip4xx_keys_init(m, &k);
     if (m->kind == SIP4XX_MSG_REQUEST)
-        track_request(pinfo, m, n_missing, r);
-    else if (m->kind == SIP4XX_MSG_RESPONSE)
-        track_response(pinfo, m, r);
+        track_request(pinfo, m, &k, n_missing, r);
+    else
+        track_response(pinfo, m, &k, r);
 }

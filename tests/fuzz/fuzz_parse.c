@@ -61,11 +61,21 @@ static unsigned txn_helpers(const sip4xx_msg_t *m, size_t n_missing)
     static const key_fn fns[] = { sip4xx_txn_key, key_as_invite, sip4xx_retry_key,
                                   sip4xx_call_key, sip4xx_from_tag_key };
     unsigned sum = 0;
+    bool has[5];
+    uint64_t keys[5];
     for (size_t f = 0; f < sizeof fns / sizeof fns[0]; f++) {
-        uint64_t key = 0;
-        if (fns[f](m, &key))
-            sum += (unsigned)(key >> 32) ^ (unsigned)key;
+        keys[f] = 0;
+        has[f] = fns[f](m, &keys[f]);
+        if (has[f])
+            sum += (unsigned)(keys[f] >> 32) ^ (unsigned)keys[f];
     }
+    /* All keys at once (the From tag read once) agree with each alone. */
+    sip4xx_keys_t all;
+    sip4xx_keys_of(m, &all);
+    CHECK(all.has_txn == has[0] && (!has[0] || all.txn == keys[0]));
+    CHECK(all.has_retry == has[2] && (!has[2] || all.retry == keys[2]));
+    CHECK(all.has_call == has[3] && (!has[3] || all.call == keys[3]));
+    CHECK(all.has_from_tag == has[4] && (!has[4] || all.from_tag == keys[4]));
     if (m->kind == SIP4XX_MSG_REQUEST) {
         sip4xx_req_summary_t *req = malloc(sizeof *req);
         CHECK(req != NULL);

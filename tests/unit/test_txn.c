@@ -106,6 +106,43 @@ static void test_keys(void)
     msg_free(old3); msg_free(reg); msg_free(reg401); msg_free(reg2);
 }
 
+/* sip4xx_keys_of, what the plugin takes per message, is each key alone. */
+static void test_keys_of(void)
+{
+    const char *texts[] = {
+        "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKk1\r\n"
+        "From: \"A;tag=x\" <sip:a@h>;tag=f1\r\nTo: <sip:b@h>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\n\r\n",
+        /* RFC 2543 branch: the txn key needs the From tag too. */
+        "OPTIONS sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=old\r\n"
+        "f: sip:a@h;tag=f2\r\nt: <sip:b@h>\r\ni: c2\r\nCSeq: 7 OPTIONS\r\n\r\n",
+        "SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKk3\r\n"
+        "From: <sip:a@h>\r\nTo: <sip:a@h>;tag=t\r\nCall-ID: c3\r\nCSeq: 2 REGISTER\r\n\r\n",
+        "SIP/2.0 404 Not Found\r\n\r\n",
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+        msg_t *x = msg(texts[i]);
+        sip4xx_keys_t k;
+        guint64 v = 0;
+        sip4xx_keys_of(&x->m, &k);
+        g_assert_cmpint(k.has_txn, ==, sip4xx_txn_key(&x->m, &v));
+        if (k.has_txn)
+            g_assert_cmpuint(k.txn, ==, v);
+        g_assert_cmpint(k.has_retry, ==, sip4xx_retry_key(&x->m, &v));
+        if (k.has_retry)
+            g_assert_cmpuint(k.retry, ==, v);
+        g_assert_cmpint(k.has_call, ==, sip4xx_call_key(&x->m, &v));
+        if (k.has_call)
+            g_assert_cmpuint(k.call, ==, v);
+        g_assert_cmpint(k.has_from_tag, ==, sip4xx_from_tag_key(&x->m, &v));
+        if (k.has_from_tag)
+            g_assert_cmpuint(k.from_tag, ==, v);
+        /* What each message has, so the comparisons above are not vacuous. */
+        g_assert_cmpint(k.has_txn, ==, i < 3);
+        g_assert_cmpint(k.has_from_tag, ==, i < 2);
+        msg_free(x);
+    }
+}
+
 static sip4xx_cause_class_t cause_of(msg_t *q, msg_t *r, char *text, size_t cap, bool *warn)
 {
     sip4xx_req_summary_t s;
@@ -358,6 +395,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/txn/keys", test_keys);
+    g_test_add_func("/txn/keys-of", test_keys_of);
     g_test_add_func("/txn/cause/405", test_cause_405);
     g_test_add_func("/txn/cause/401", test_cause_401);
     g_test_add_func("/txn/cause/415", test_cause_415);
