@@ -78,6 +78,11 @@ uint32_t sip4xx_parse(const uint8_t *buf, size_t len, sip4xx_msg_t *out);
 bool sip4xx_next_header(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_t *name,
                         sip4xx_span_t *value);
 
+/* The same walk, with each header's id (SIP4XX_H__COUNT for headers the
+ * core does not track), looked up on the way. */
+bool sip4xx_next_header_id(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_t *name,
+                           sip4xx_span_t *value, sip4xx_header_id_t *id);
+
 /* Every occurrence of header id, in order: start with *cursor = 0; each
  * call stores the next value (trimmed) in *out and returns true, or
  * returns false at the end. Bounded by the header section. */

@@ -36,6 +36,16 @@ static const bool token_char[256] = {
     TOK16(0), TOK16(16), TOK16(32), TOK16(48), TOK16(64), TOK16(80), TOK16(96), TOK16(112),
 };
 
+/* The same set, each token character mapped to itself | 0x20 (what
+ * SIP4XX_HEADER_HASH_STEP adds) and everything else to 0: one load per
+ * byte of a header name both tests and folds it. */
+#define TOKF(c) (TOK(c) ? (uint8_t)((c) | 0x20) : 0)
+#define TOKF4(c) TOKF(c), TOKF((c) + 1), TOKF((c) + 2), TOKF((c) + 3)
+#define TOKF16(c) TOKF4(c), TOKF4((c) + 4), TOKF4((c) + 8), TOKF4((c) + 12)
+static const uint8_t token_fold[256] = {
+    TOKF16(0), TOKF16(16), TOKF16(32), TOKF16(48), TOKF16(64), TOKF16(80), TOKF16(96), TOKF16(112),
+};
+
 static bool is_token(char c)
 {
     return token_char[(uint8_t)c];
@@ -233,10 +243,14 @@ static void parse_cseq(sip4xx_msg_t *m)
  * and the offset just past the colon. */
 static bool split_header_line(const line_t *l, uint32_t *name_len, uint32_t *value_at, uint32_t *hash)
 {
-    uint32_t i = 0, h = 0;
+    uint32_t i = 0, h = 0, n = l->len;
+    const uint8_t *p = (const uint8_t *)l->p;
     /* The name's hash is taken on the way: the lookup needs it next. */
-    while (i < l->len && is_token(l->p[i])) {
-        h = SIP4XX_HEADER_HASH_STEP(h, l->p[i]);
+    while (i < n) {
+        uint8_t f = token_fold[p[i]];
+        if (!f)
+            break;
+        h = h * 31u + f;          /* SIP4XX_HEADER_HASH_STEP, the fold done by the table */
         i++;
     }
     *name_len = i;
@@ -350,6 +364,13 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
 bool sip4xx_next_header(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_t *name,
                         sip4xx_span_t *value)
 {
+    sip4xx_header_id_t unused;
+    return sip4xx_next_header_id(m, cursor, name, value, &unused);
+}
+
+bool sip4xx_next_header_id(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_t *name,
+                           sip4xx_span_t *value, sip4xx_header_id_t *id)
+{
     const char *buf = m->raw.ptr;
     uint32_t end = m->header_len <= m->raw.len ? m->header_len : m->raw.len;
     if (!buf)
@@ -375,6 +396,7 @@ bool sip4xx_next_header(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_t *
         }
         *name = (sip4xx_span_t){ l.p, name_len };
         *value = trim(vstart, (uint32_t)(vend - vstart));
+        *id = sip4xx_header_lookup_hashed(l.p, name_len, hash);
         *cursor = pos;
         return true;
     }
@@ -386,10 +408,11 @@ bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *c
                        sip4xx_span_t *out)
 {
     sip4xx_span_t name;
+    sip4xx_header_id_t seen;
     if (!sip4xx_msg_has(m, id))
         return false;
-    while (sip4xx_next_header(m, cursor, &name, out))
-        if (sip4xx_header_lookup(name.ptr, name.len) == id)
+    while (sip4xx_next_header_id(m, cursor, &name, out, &seen))
+        if (seen == id)
             return true;
     return false;
 }

@@ -581,8 +581,8 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
 
     uint32_t cur = 0;
     sip4xx_span_t name, v, head, params, e, item, rest;
-    while (sip4xx_next_header(m, &cur, &name, &v)) {
-        sip4xx_header_id_t id = sip4xx_header_lookup(name.ptr, name.len);
+    sip4xx_header_id_t id;
+    while (sip4xx_next_header_id(m, &cur, &name, &v, &id)) {
         switch (id) {
         case SIP4XX_H_CONTENT_TYPE:     list_add_value(&s->content_type, v); break;
         case SIP4XX_H_CONTENT_ENCODING: list_add_value(&s->content_encoding, v); break;
@@ -630,9 +630,14 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
         }
         if (fingerprint_skips(id, name))
             continue;
-        const char *canon = id < SIP4XX_H__COUNT ? sip4xx_header_name(id) : NULL;
-        h = canon ? fnv(h, canon, strlen(canon), false) : fnv(h, name.ptr, name.len, true);
-        h = fnv(h, ":", 1, false);
+        /* A known header by its id (its compact and long forms are the
+         * same header, RFC 3261 §7.3.3), another by its name in any case. */
+        if (id < SIP4XX_H__COUNT) {
+            uint8_t tag = (uint8_t)id;
+            h = fnv(h, (const char *)&tag, 1, false);
+        } else {
+            h = fnv(h, name.ptr, name.len, true);
+        }
         h = fnv(h, v.ptr, v.len, false);
     }
     if (m->msg_len > m->header_len && m->raw.ptr)

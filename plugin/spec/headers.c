@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct {
     const char *name;
@@ -38,6 +39,10 @@ const char *sip4xx_header_name(sip4xx_header_id_t id)
 #define SLOTS 256u                       /* a power of two, > 4 * SIP4XX_H__COUNT */
 static uint8_t slot_id[SLOTS];           /* id + 1; 0 is an empty slot */
 static char lower_name[SIP4XX_H__COUNT][32];
+/* 0x20 where the name has a letter, 0 elsewhere: OR-ing it into the bytes
+ * on the wire folds letters only, so a name compares eight bytes at a
+ * time and still exactly (CR does not turn into '-'). */
+static char fold_mask[SIP4XX_H__COUNT][32];
 static uint8_t compact_id[256];          /* id + 1 by compact letter (either case) */
 static bool tables_ready;
 
@@ -50,6 +55,7 @@ static void build_tables(void)
         uint32_t h = 0;
         for (unsigned k = 0; k < row->name_len; k++) {
             lower_name[i][k] = ascii_lower(row->name[k]);
+            fold_mask[i][k] = (char)(lower_name[i][k] >= 'a' && lower_name[i][k] <= 'z' ? 0x20 : 0);
             h = SIP4XX_HEADER_HASH_STEP(h, row->name[k]);
         }
         unsigned s = h & (SLOTS - 1);
@@ -74,9 +80,18 @@ static bool same_lower_name(unsigned id, const char *name, size_t len)
     /* RFC 3261 §7.3.1: header field names are case-insensitive. */
     if (header_rows[id].name_len != len)
         return false;
-    const char *want = lower_name[id];
-    for (size_t k = 0; k < len; k++)
-        if (ascii_lower(name[k]) != want[k])
+    const char *want = lower_name[id], *mask = fold_mask[id];
+    size_t k = 0;
+    for (; k + 8 <= len; k += 8) {
+        uint64_t w, m, l;
+        memcpy(&w, name + k, 8);
+        memcpy(&m, mask + k, 8);
+        memcpy(&l, want + k, 8);
+        if ((w | m) != l)
+            return false;
+    }
+    for (; k < len; k++)
+        if ((char)(name[k] | mask[k]) != want[k])
             return false;
     return true;
 }

@@ -203,6 +203,11 @@ static void test_header_lookup(void)
     g_assert_cmpint(sip4xx_header_lookup("I", 1), ==, SIP4XX_H_CALL_ID);
     g_assert_cmpint(sip4xx_header_lookup("x", 1), ==, SIP4XX_H_SESSION_EXPIRES);
     g_assert_cmpint(sip4xx_header_lookup("X-Foo", 5), ==, SIP4XX_H__COUNT);
+    /* Case folding touches letters only: CR | 0x20 is '-', yet no match. */
+    g_assert_cmpint(sip4xx_header_lookup("Call\rID", 7), ==, SIP4XX_H__COUNT);
+    g_assert_cmpint(sip4xx_header_lookup("Proxy-Authorization", 19), ==, SIP4XX_H_PROXY_AUTHORIZATION);
+    g_assert_cmpint(sip4xx_header_lookup("Proxy\rAuthorization", 19), ==, SIP4XX_H__COUNT);
+    g_assert_cmpint(sip4xx_header_lookup("Proxy-Authorizatio\r", 19), ==, SIP4XX_H__COUNT);
     g_assert_cmpstr(sip4xx_header_name(SIP4XX_H_MIN_SE), ==, "Min-SE");
 
     /* The fast lookup agrees with the full scan: every name in upper and
