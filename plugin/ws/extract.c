@@ -25,17 +25,24 @@ static gboolean worth_keeping(const sip4xx_msg_t *m, size_t n_findings)
            (m->kind == SIP4XX_MSG_RESPONSE && m->code >= 400 && m->code <= 499);
 }
 
-/* The method a 4xx answers, as a static string: statistics group by it,
- * and a static string costs nothing per message. */
-static const char *method_name(sip4xx_span_t method)
+/* The method a 4xx answers, kept as an index into a static table:
+ * statistics group by it, and it costs one byte per record. */
+static const char *const known_methods[] = { "ACK", "BYE", "CANCEL", "INFO", "INVITE", "MESSAGE", "NOTIFY",
+                                             "OPTIONS", "PRACK", "PUBLISH", "REFER", "REGISTER", "SUBSCRIBE",
+                                             "UPDATE", "other", "unknown" };
+
+const char *sip4xx_method_label(guint8 method)
 {
-    static const char *const known[] = { "ACK", "BYE", "CANCEL", "INFO", "INVITE", "MESSAGE", "NOTIFY",
-                                         "OPTIONS", "PRACK", "PUBLISH", "REFER", "REGISTER", "SUBSCRIBE",
-                                         "UPDATE" };
-    for (guint i = 0; i < G_N_ELEMENTS(known); i++)
-        if (method.len == strlen(known[i]) && memcmp(method.ptr, known[i], method.len) == 0)
-            return known[i];
-    return method.len ? "other" : "unknown";
+    return method && method <= G_N_ELEMENTS(known_methods) ? known_methods[method - 1] : NULL;
+}
+
+static guint8 method_index(sip4xx_span_t method)
+{
+    const guint n_named = G_N_ELEMENTS(known_methods) - 2;
+    for (guint i = 0; i < n_named; i++)
+        if (method.len == strlen(known_methods[i]) && memcmp(method.ptr, known_methods[i], method.len) == 0)
+            return (guint8)(i + 1);
+    return (guint8)(method.len ? n_named + 1 : n_named + 2);
 }
 
 static const char *reason_if_different(const sip4xx_msg_t *m)
@@ -85,7 +92,7 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
     }
     r.reason_sent = reason_if_different(&m);
     if (m.kind == SIP4XX_MSG_RESPONSE)
-        r.method = method_name(m.cseq_method);
+        r.method = method_index(m.cseq_method);
     sip4xx_msg_record_t *slot = sip4xx_state_msg(pinfo->num, ordinal);
     if (slot) {
         /* A later message of this same frame may already have linked here. */

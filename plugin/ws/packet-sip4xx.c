@@ -216,6 +216,7 @@ static void proto_register_sip4xx(void)
     register_postdissector(sip4xx_handle);
     register_init_routine(sip4xx_init);
     register_cleanup_routine(sip4xx_cleanup);
+    register_shutdown_routine(sip4xx_render_shutdown);
 }
 
 static void proto_reg_handoff_sip4xx(void)

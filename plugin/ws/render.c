@@ -40,6 +40,33 @@ guint sip4xx_shown_findings(const sip4xx_msg_record_t *r)
     return n;
 }
 
+/* The expert sentence that explains a 4xx depends on the code alone:
+ * format it once per code, not once per response (this runs for every 4xx
+ * on every pass). Freed at shutdown. */
+static char *explained_text[100];
+
+static const char *explanation_of(guint code)
+{
+    if (code < 400 || code > 499)
+        return NULL;
+    char **slot = &explained_text[code - 400];
+    if (!*slot) {
+        const sip4xx_code_t *row = sip4xx_code_lookup(code);
+        const sip4xx_code_t *ex = row ? row : sip4xx_code_fallback(code);
+        *slot = g_strdup_printf("%u %s (RFC %u §%s): %s Next: %s", code, row ? row->reason : "(unregistered)",
+                                ex->rfc, ex->section, ex->meaning, ex->advice);
+    }
+    return *slot;
+}
+
+void sip4xx_render_shutdown(void)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(explained_text); i++) {
+        g_free(explained_text[i]);
+        explained_text[i] = NULL;
+    }
+}
+
 static proto_item *add_gen(proto_item *ti)
 {
     proto_item_set_generated(ti);
@@ -74,9 +101,7 @@ static void render_code(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_info
      * to worry about: the challenge class is chat level. */
     expert_field *ei = ex->action == SIP4XX_ACTION_AUTHENTICATE ? &sip4xx_ids.ei_challenge
                                                                  : &sip4xx_ids.ei_explained;
-    expert_add_info_format(pinfo, code_ti, ei, "%u %s (RFC %u §%s): %s Next: %s",
-                           r->code, row ? row->reason : "(unregistered)", ex->rfc, ex->section,
-                           ex->meaning, ex->advice);
+    expert_add_info_format(pinfo, code_ti, ei, "%s", explanation_of(r->code));
 }
 
 static void render_findings(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_info *pinfo,
@@ -119,7 +144,8 @@ static void render_exchange(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_
         return;
     if (r->request_in) {
         add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_request_in, tvb, r->start, r->len, r->request_in));
-        add_gen(proto_tree_add_time(st, sip4xx_ids.hf_time, tvb, r->start, r->len, &r->delta));
+        nstime_t delta = { r->delta_secs, r->delta_nsecs };
+        add_gen(proto_tree_add_time(st, sip4xx_ids.hf_time, tvb, r->start, r->len, &delta));
     }
     if (r->flags & SIP4XX_REC_NO_REQUEST)
         expert_add_info_format(pinfo, top, &sip4xx_ids.ei_no_request,

@@ -38,6 +38,7 @@ typedef struct {
     struct txn *pending_txn[2];
     struct txn *pending_invite;      /* the latest INVITE without a final response */
     guint waiting;                   /* 4xx to non-REGISTER requests of this call awaiting a retry */
+    guint refs;                      /* txn_t blocks pointing here */
 } call_t;
 
 typedef struct txn {
@@ -126,22 +127,23 @@ sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint8 ordinal)
     if (!records)
         return NULL;
     sip4xx_frame_record_t *rec = sip4xx_state_record(frame);
-    if (!rec) {
-        rec = wmem_new0(wmem_file_scope(), sip4xx_frame_record_t);
-        wmem_map_insert(records, GUINT_TO_POINTER(frame), rec);
-    }
-    for (guint i = 0; i < rec->n_msgs; i++)
+    for (guint i = 0; rec && i < rec->n_msgs; i++)
         if (rec->msgs[i].ordinal == ordinal)
             return &rec->msgs[i];
-    if (rec->n_msgs == rec->cap) {
-        rec->cap = rec->cap ? rec->cap * 2 : 1;
-        rec->msgs = (sip4xx_msg_record_t *)wmem_realloc(wmem_file_scope(), rec->msgs, rec->cap * sizeof *rec->msgs);
+    if (!rec || rec->n_msgs == rec->cap) {
+        guint cap = rec ? rec->cap * 2u : 1u;
+        size_t size = sizeof *rec + cap * sizeof rec->msgs[0];
+        rec = rec ? (sip4xx_frame_record_t *)wmem_realloc(wmem_file_scope(), rec, size)
+                  : (sip4xx_frame_record_t *)wmem_alloc0(wmem_file_scope(), size);
+        rec->cap = (guint16)cap;
+        /* The block may have moved: the map holds the new one. */
+        wmem_map_insert(records, GUINT_TO_POINTER(frame), rec);
     }
     /* Keep the messages in frame order: they render in that order. */
     guint at = rec->n_msgs;
     while (at > 0 && rec->msgs[at - 1].ordinal > ordinal)
         at--;
-    memmove(&rec->msgs[at + 1], &rec->msgs[at], (rec->n_msgs - at) * sizeof *rec->msgs);
+    memmove(&rec->msgs[at + 1], &rec->msgs[at], (rec->n_msgs - at) * sizeof rec->msgs[0]);
     rec->n_msgs++;
     memset(&rec->msgs[at], 0, sizeof rec->msgs[at]);
     rec->msgs[at].ordinal = ordinal;
@@ -173,6 +175,21 @@ static void free_txn(txn_t *t)
     }
 }
 
+/* A call is kept while anything points to it or it holds what a later
+ * message needs: the Call-ID's owner (RFC 3261 §14.1, for 491 retries in
+ * the dialog) or the note that requests were skipped for the limits.
+ * Other calls (registrations, OPTIONS, MESSAGE: most of them) go with
+ * their last transaction, so the per-call table does not grow with the
+ * capture. */
+static void release_call(call_t *c)
+{
+    if (!c || c->refs || c->waiting || c->has_owner || c->dropped)
+        return;
+    if (wmem_map_lookup(calls, &c->key) == c)
+        wmem_map_remove(calls, &c->key);
+    wmem_free(wmem_file_scope(), c);
+}
+
 static void forget_txn(txn_t *t)
 {
     if (wmem_map_lookup(txns, &t->key) == t)
@@ -185,6 +202,10 @@ static void forget_txn(txn_t *t)
     if (t->call && t->call->pending_invite == t)
         t->call->pending_invite = NULL;
     free_txn(t);
+    if (t->call) {
+        t->call->refs--;
+        release_call(t->call);
+    }
     wmem_free(wmem_file_scope(), t);
 }
 
@@ -194,10 +215,12 @@ static void forget_reaction(reaction_t *re)
         wmem_map_remove(reactions, &re->key);
         if (open_total)
             open_total--;
-        if (re->counted_in && re->counted_in->waiting)
+        if (re->counted_in && re->counted_in->waiting) {
             re->counted_in->waiting--;
-        else if (!re->counted_in && register_waiting)
+            release_call(re->counted_in);
+        } else if (!re->counted_in && register_waiting) {
             register_waiting--;
+        }
     }
     wmem_free(wmem_file_scope(), re);
 }
@@ -311,18 +334,34 @@ static void judge_reaction(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
     forget_reaction(re);
 }
 
+static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k, call_t *c, size_t n_missing,
+                     sip4xx_msg_record_t *r);
+
 static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k, size_t n_missing,
                           sip4xx_msg_record_t *r)
 {
-    guint64 tag;
     if (is_method(m, "ACK") || !k->has_txn)
         return;
-    guint64 key = k->txn;
-    if (wmem_map_lookup(txns, &key)) {
+    if (wmem_map_lookup(txns, &k->txn)) {
         r->flags |= SIP4XX_REC_RETRANSMIT;
         return;
     }
+    /* Held while this request is handled: consuming a waiting 4xx may
+     * otherwise release the call under our feet. */
     call_t *c = call_of(k);
+    if (c)
+        c->refs++;
+    open_txn(pinfo, m, k, c, n_missing, r);
+    if (c) {
+        c->refs--;
+        release_call(c);
+    }
+}
+
+static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k, call_t *c, size_t n_missing,
+                     sip4xx_msg_record_t *r)
+{
+    guint64 tag, key = k->txn;
     if (c && !c->has_owner && is_method(m, "INVITE") && !m->to_tag && sip4xx_keys_from_tag(k, &tag)) {
         c->owner_tag = tag;
         c->has_owner = TRUE;
@@ -347,6 +386,8 @@ static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys
     t->req_missing = (guint8)MIN(n_missing, 255u);
     t->req_stream = m->stream_transport;
     t->call = c;
+    if (c)
+        c->refs++;
     t->raw_len = MIN(m->msg_len, SIP4XX_RAW_MAX);
     t->raw = (guint8 *)wmem_memdup(wmem_file_scope(), m->raw.ptr, t->raw_len ? t->raw_len : 1);
     if (c)
@@ -388,6 +429,15 @@ static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys
     wmem_map_insert(txns, &t->key, t);
 }
 
+static void set_delta(sip4xx_msg_record_t *r, const nstime_t *now, const nstime_t *then)
+{
+    nstime_t d;
+    nstime_delta(&d, now, then);
+    /* 68 years either way fit; a capture's clock jumping further is clamped. */
+    r->delta_secs = (gint32)CLAMP(d.secs, (time_t)G_MININT32, (time_t)G_MAXINT32);
+    r->delta_nsecs = d.nsecs;
+}
+
 static void clear_pending(txn_t *t)
 {
     for (int side = 0; t->call && side < 2; side++)
@@ -424,7 +474,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
         r->flags |= SIP4XX_REC_RETRANSMIT;
         if (is_4xx) {
             r->request_in = t->req_frame;
-            nstime_delta(&r->delta, &pinfo->abs_ts, &t->req_time);
+            set_delta(r, &pinfo->abs_ts, &t->req_time);
             r->cause_class = t->cause_class;
             r->cause = t->cause;
             r->flags |= t->cause_flags;
@@ -440,7 +490,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
     }
 
     r->request_in = t->req_frame;
-    nstime_delta(&r->delta, &pinfo->abs_ts, &t->req_time);
+    set_delta(r, &pinfo->abs_ts, &t->req_time);
     sip4xx_msg_record_t *req_rec = sip4xx_state_msg(t->req_frame, t->req_ordinal);
     if (req_rec) {
         req_rec->response_in = pinfo->num;

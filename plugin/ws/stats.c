@@ -36,7 +36,7 @@ static tap_packet_status sip4xx_stats_packet(stats_tree *st, packet_info *pinfo 
         tick_stat_node(st, label, st_codes, FALSE);
         if (r->method) {
             tick_stat_node(st, node_methods, 0, FALSE);
-            int m = tick_stat_node(st, r->method, st_methods, TRUE);
+            int m = tick_stat_node(st, sip4xx_method_label(r->method), st_methods, TRUE);
             tick_stat_node(st, label, m, FALSE);
         }
         if (r->cause_class && sip4xx_ids.analyse_exchange) {
