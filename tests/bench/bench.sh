@@ -21,7 +21,7 @@
 #   OUT_DIR      where RESULTS.md and results.json go (default tests/bench)
 #   --quick      RUNS=1, no -V on the no-SIP capture, one RSS run (a smoke test)
 # Environment: PLUGIN_DIR (default build/plugins), RSS_RUNS (3), CG_FRAMES (20000),
-# CG_MODES ("summary fields"), SIP_CAPTURE / NOSIP_CAPTURE / BIG_CAPTURE file names.
+# CG_MODES ("summary Y_sip V fields"), SIP_CAPTURE / NOSIP_CAPTURE / BIG_CAPTURE file names.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -43,7 +43,7 @@ PLUGIN_DIR=${PLUGIN_DIR:-$REPO/build/plugins}
 RSS_RUNS=${RSS_RUNS:-3}
 [[ $QUICK == 1 ]] && RSS_RUNS=1
 CG_FRAMES=${CG_FRAMES:-20000}
-CG_MODES=${CG_MODES:-summary fields}
+CG_MODES=${CG_MODES:-summary Y_sip V fields}
 SIP=$CAPDIR/${SIP_CAPTURE:-sip-300k.pcapng}
 NOSIP=$CAPDIR/${NOSIP_CAPTURE:-nosip-100k.pcapng}
 BIG=$CAPDIR/${BIG_CAPTURE:-sip-1m.pcapng}
