@@ -86,17 +86,9 @@ const char *sip4xx_header_name(sip4xx_header_id_t id);
 
 /* Header id of a header-field name as it appears on the wire: any case,
  * long or compact form. Returns SIP4XX_H__COUNT for headers the core does
- * not track. */
+ * not track (and for anything that is not a name). Its cost does not grow
+ * with the name's length beyond one comparison, eight bytes at a time. */
 sip4xx_header_id_t sip4xx_header_lookup(const char *name, size_t len);
-
-/* The hash sip4xx_header_lookup uses, one name byte at a time, so a
- * parser that already walks the name can pass it on instead of walking the
- * name twice. Case-folded with | 0x20: on RFC 3261 token characters that
- * only lowers letters. Start from 0. */
-#define SIP4XX_HEADER_HASH_STEP(h, c) ((uint32_t)(h) * 31u + (uint32_t)((uint8_t)(c) | 0x20u))
-
-/* sip4xx_header_lookup with the hash of the name already computed. */
-sip4xx_header_id_t sip4xx_header_lookup_hashed(const char *name, size_t len, uint32_t hash);
 
 /* The same answer by scanning the whole table: the reference the fast
  * lookup is tested against. */

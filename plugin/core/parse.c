@@ -36,16 +36,6 @@ static const bool token_char[256] = {
     TOK16(0), TOK16(16), TOK16(32), TOK16(48), TOK16(64), TOK16(80), TOK16(96), TOK16(112),
 };
 
-/* The same set, each token character mapped to itself | 0x20 (what
- * SIP4XX_HEADER_HASH_STEP adds) and everything else to 0: one load per
- * byte of a header name both tests and folds it. */
-#define TOKF(c) (TOK(c) ? (uint8_t)((c) | 0x20) : 0)
-#define TOKF4(c) TOKF(c), TOKF((c) + 1), TOKF((c) + 2), TOKF((c) + 3)
-#define TOKF16(c) TOKF4(c), TOKF4((c) + 4), TOKF4((c) + 8), TOKF4((c) + 12)
-static const uint8_t token_fold[256] = {
-    TOKF16(0), TOKF16(16), TOKF16(32), TOKF16(48), TOKF16(64), TOKF16(80), TOKF16(96), TOKF16(112),
-};
-
 static bool is_token(char c)
 {
     return token_char[(uint8_t)c];
@@ -239,27 +229,33 @@ static void parse_cseq(sip4xx_msg_t *m)
 }
 
 /* message-header = field-name HCOLON field-value (RFC 3261 §7.3.1):
- * HCOLON allows whitespace before the colon. On success, the name's length
- * and the offset just past the colon. */
-static bool split_header_line(const line_t *l, uint32_t *name_len, uint32_t *value_at, uint32_t *hash)
+ * HCOLON allows whitespace before the colon. On success, the name's length,
+ * its header id and the offset just past the colon.
+ *
+ * The name is what precedes the first ':', whitespace trimmed. A name the
+ * core knows is token characters by construction, so only the others are
+ * checked byte by byte: most lines cost two memchr and one comparison. */
+static bool split_header_line(const line_t *l, uint32_t *name_len, uint32_t *value_at, sip4xx_header_id_t *id)
 {
-    uint32_t i = 0, h = 0, n = l->len;
-    const uint8_t *p = (const uint8_t *)l->p;
-    /* The name's hash is taken on the way: the lookup needs it next. */
-    while (i < n) {
-        uint8_t f = token_fold[p[i]];
-        if (!f)
-            break;
-        h = h * 31u + f;          /* SIP4XX_HEADER_HASH_STEP, the fold done by the table */
-        i++;
-    }
-    *name_len = i;
-    *hash = h;
-    while (i < l->len && is_ws(l->p[i]))
-        i++;
-    if (*name_len == 0 || i >= l->len || l->p[i] != ':')
+    const char *colon = memchr(l->p, ':', l->len);
+    if (!colon)
         return false;
-    *value_at = i + 1;
+    uint32_t n = (uint32_t)(colon - l->p);
+    while (n && is_ws(l->p[n - 1]))
+        n--;
+    if (n == 0)
+        return false;
+    *id = sip4xx_header_lookup(l->p, n);
+    if (*id == SIP4XX_H__COUNT) {
+        /* token, then only whitespace up to the colon */
+        uint32_t i = 0;
+        while (i < n && is_token(l->p[i]))
+            i++;
+        if (i != n)
+            return false;
+    }
+    *name_len = n;
+    *value_at = (uint32_t)(colon - l->p) + 1;
     return true;
 }
 
@@ -310,13 +306,12 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
             }
             continue;
         }
-        uint32_t name_len, value_at, hash;
-        if (!split_header_line(&l, &name_len, &value_at, &hash)) {
+        uint32_t name_len, value_at;
+        if (!split_header_line(&l, &name_len, &value_at, &last)) {
             m->malformed |= SIP4XX_MAL_HEADER_LINE;
             last = SIP4XX_H__COUNT;
             continue;
         }
-        last = sip4xx_header_lookup_hashed(l.p, name_len, hash);
         last_is_first = false;
         if (last == SIP4XX_H__COUNT)
             continue;
@@ -383,8 +378,9 @@ bool sip4xx_next_header_id(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_
         pos = l.next;
         if (l.len == 0 || is_ws(l.p[0]))
             continue;
-        uint32_t name_len, value_at, hash;
-        if (!split_header_line(&l, &name_len, &value_at, &hash))
+        uint32_t name_len, value_at;
+        sip4xx_header_id_t found;
+        if (!split_header_line(&l, &name_len, &value_at, &found))
             continue;
         /* Take in folded continuation lines (RFC 3261 §7.3.1). */
         const char *vstart = l.p + value_at;
@@ -396,7 +392,7 @@ bool sip4xx_next_header_id(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_
         }
         *name = (sip4xx_span_t){ l.p, name_len };
         *value = trim(vstart, (uint32_t)(vend - vstart));
-        *id = sip4xx_header_lookup_hashed(l.p, name_len, hash);
+        *id = found;
         *cursor = pos;
         return true;
     }

@@ -30,12 +30,13 @@ const char *sip4xx_header_name(sip4xx_header_id_t id)
     return ((unsigned)id < SIP4XX_H__COUNT) ? header_rows[id].name : NULL;
 }
 
-/* Long names in an open-addressed table keyed by SIP4XX_HEADER_HASH_STEP
- * over the name, built on first use from header_rows (so it can never
- * disagree with them) with every name lower-cased once: a lookup is one
- * walk over the name for the hash, then usually one comparison. Compact
- * forms are a direct table. The parser runs this on every header line of
- * every SIP message, so it is worth the care. */
+/* Long names in an open-addressed table keyed by the name's length and
+ * its first two and last letters, case-folded: a lookup reads four bytes
+ * to find the slot, then compares one candidate (usually) eight bytes at a
+ * time. The parser runs this on every header line of every SIP message,
+ * so it must not cost a step per character. Built on first use from
+ * header_rows, with every name lower-cased once, so it can never disagree
+ * with them. Compact forms are a direct table. */
 #define SLOTS 256u                       /* a power of two, > 4 * SIP4XX_H__COUNT */
 static uint8_t slot_id[SLOTS];           /* id + 1; 0 is an empty slot */
 static char lower_name[SIP4XX_H__COUNT][32];
@@ -48,17 +49,28 @@ static bool tables_ready;
 
 _Static_assert(SLOTS >= 4 * SIP4XX_H__COUNT, "keep the table sparse");
 
+#define SIP4XX_X_FITS(id, name, compact, rfc) \
+    _Static_assert(sizeof(name) <= sizeof lower_name[0], name " fits lower_name");
+SIP4XX_HEADER_LIST(SIP4XX_X_FITS)
+#undef SIP4XX_X_FITS
+
+static unsigned slot_of(const char *name, size_t len)
+{
+    /* len >= 2 here. | 0x20 folds letters; other bytes only need to hash
+     * consistently, the comparison decides. */
+    unsigned a = (uint8_t)name[0] | 0x20u, b = (uint8_t)name[1] | 0x20u, z = (uint8_t)name[len - 1] | 0x20u;
+    return ((unsigned)len * 131u + a * 31u + b * 7u + z) & (SLOTS - 1);
+}
+
 static void build_tables(void)
 {
     for (unsigned i = 0; i < SIP4XX_H__COUNT; i++) {
         const header_row_t *row = &header_rows[i];
-        uint32_t h = 0;
         for (unsigned k = 0; k < row->name_len; k++) {
             lower_name[i][k] = ascii_lower(row->name[k]);
             fold_mask[i][k] = (char)(lower_name[i][k] >= 'a' && lower_name[i][k] <= 'z' ? 0x20 : 0);
-            h = SIP4XX_HEADER_HASH_STEP(h, row->name[k]);
         }
-        unsigned s = h & (SLOTS - 1);
+        unsigned s = slot_of(row->name, row->name_len);
         while (slot_id[s])
             s = (s + 1) & (SLOTS - 1);
         slot_id[s] = (uint8_t)(i + 1);
@@ -70,25 +82,37 @@ static void build_tables(void)
     tables_ready = true;
 }
 
-#define SIP4XX_X_FITS(id, name, compact, rfc) \
-    _Static_assert(sizeof(name) <= sizeof lower_name[0], name " fits lower_name");
-SIP4XX_HEADER_LIST(SIP4XX_X_FITS)
-#undef SIP4XX_X_FITS
-
 static bool same_lower_name(unsigned id, const char *name, size_t len)
 {
     /* RFC 3261 §7.3.1: header field names are case-insensitive. */
     if (header_rows[id].name_len != len)
         return false;
     const char *want = lower_name[id], *mask = fold_mask[id];
+    if (len >= 8) {
+        /* Whole words, the last one overlapping the one before: no tail. */
+        for (size_t k = 0;; k += 8) {
+            if (k + 8 > len)
+                k = len - 8;
+            uint64_t w, m, l;
+            memcpy(&w, name + k, 8);
+            memcpy(&m, mask + k, 8);
+            memcpy(&l, want + k, 8);
+            if ((w | m) != l)
+                return false;
+            if (k + 8 == len)
+                return true;
+        }
+    }
+    /* Shorter names: a 4-byte word, then the bytes left. */
     size_t k = 0;
-    for (; k + 8 <= len; k += 8) {
-        uint64_t w, m, l;
-        memcpy(&w, name + k, 8);
-        memcpy(&m, mask + k, 8);
-        memcpy(&l, want + k, 8);
+    if (len >= 4) {
+        uint32_t w, m, l;
+        memcpy(&w, name, 4);
+        memcpy(&m, mask, 4);
+        memcpy(&l, want, 4);
         if ((w | m) != l)
             return false;
+        k = 4;
     }
     for (; k < len; k++)
         if ((char)(name[k] | mask[k]) != want[k])
@@ -96,7 +120,7 @@ static bool same_lower_name(unsigned id, const char *name, size_t len)
     return true;
 }
 
-sip4xx_header_id_t sip4xx_header_lookup_hashed(const char *name, size_t len, uint32_t hash)
+sip4xx_header_id_t sip4xx_header_lookup(const char *name, size_t len)
 {
     if (!tables_ready)
         build_tables();
@@ -108,18 +132,10 @@ sip4xx_header_id_t sip4xx_header_lookup_hashed(const char *name, size_t len, uin
     if (len == 0 || len >= sizeof lower_name[0])
         return SIP4XX_H__COUNT;
     /* Probe until an empty slot: the table is at most a quarter full. */
-    for (unsigned s = hash & (SLOTS - 1); slot_id[s]; s = (s + 1) & (SLOTS - 1))
+    for (unsigned s = slot_of(name, len); slot_id[s]; s = (s + 1) & (SLOTS - 1))
         if (same_lower_name(slot_id[s] - 1u, name, len))
             return (sip4xx_header_id_t)(slot_id[s] - 1);
     return SIP4XX_H__COUNT;
-}
-
-sip4xx_header_id_t sip4xx_header_lookup(const char *name, size_t len)
-{
-    uint32_t h = 0;
-    for (size_t k = 0; k < len; k++)
-        h = SIP4XX_HEADER_HASH_STEP(h, name[k]);
-    return sip4xx_header_lookup_hashed(name, len, h);
 }
 
 /* The reference: no tables, both sides folded as they are compared. */

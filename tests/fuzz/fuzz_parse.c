@@ -140,9 +140,13 @@ static uint32_t one(const uint8_t *data, size_t size, bool stream)
     /* Every header line: the cursor moves forward, spans stay inside. */
     uint32_t cursor = 0, prev = 0, lines = 0;
     sip4xx_span_t name, value;
-    while (sip4xx_next_header(&m, &cursor, &name, &value)) {
+    sip4xx_header_id_t walked;
+    while (sip4xx_next_header_id(&m, &cursor, &name, &value, &walked)) {
         CHECK(cursor > prev && cursor <= size);
         CHECK(name.len > 0);
+        /* The fast lookup agrees with the plain scan on every name seen. */
+        CHECK(walked == sip4xx_header_scan(name.ptr, name.len));
+        CHECK(walked == sip4xx_header_lookup(name.ptr, name.len));
         prev = cursor;
         sum += touch(name, data, size) + touch(value, data, size);
         CHECK(++lines <= size);
