@@ -127,6 +127,11 @@ bool sip4xx_keys_from_tag(sip4xx_keys_t *k, uint64_t *key);
 void sip4xx_keys_of(const sip4xx_msg_t *m, sip4xx_keys_t *k);
 
 void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_req_summary_t *out);
+/* The same summary straight from a request's bytes, in one pass (parse and
+ * walk together): what a 4xx needs of a request kept as raw bytes. Returns
+ * what sip4xx_parse would. */
+uint32_t sip4xx_summarize_raw_request(const uint8_t *buf, size_t len, bool stream_transport, size_t n_missing,
+                                      sip4xx_req_summary_t *out);
 void sip4xx_summarize_response(const sip4xx_msg_t *m, sip4xx_resp_summary_t *out);
 
 /* What the state around a 4xx shows, filled by the caller from its maps. */

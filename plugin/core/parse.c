@@ -266,6 +266,27 @@ static const sip4xx_hset_t value_required =
 
 uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
 {
+    return sip4xx_parse_each(bytes, size, m, NULL, NULL);
+}
+
+/* A header line whose value may still continue on folded lines. */
+typedef struct {
+    bool open;
+    sip4xx_header_id_t id;
+    sip4xx_span_t name;
+    const char *vstart, *vend;
+} pending_t;
+
+static void emit(pending_t *p, const sip4xx_msg_t *m, sip4xx_header_cb cb, void *ctx)
+{
+    if (p->open && cb)
+        cb(ctx, m, p->id, p->name, trim(p->vstart, (uint32_t)(p->vend - p->vstart)));
+    p->open = false;
+}
+
+uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, sip4xx_header_cb cb, void *ctx)
+{
+    pending_t pend = { false, SIP4XX_H__COUNT, { NULL, 0 }, NULL, NULL };
     bool stream = m->stream_transport;
     memset(m, 0, sizeof *m);
     m->stream_transport = stream;
@@ -299,6 +320,8 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
             break;
         if (is_ws(l.p[0])) {
             /* RFC 3261 §7.3.1 line folding: the value goes on. */
+            if (pend.open)
+                pend.vend = l.p + l.len;
             if (last != SIP4XX_H__COUNT && last_is_first) {
                 sip4xx_span_t *v = &m->value[last];
                 const char *start = v->len ? v->ptr : l.p;
@@ -307,11 +330,14 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
             continue;
         }
         uint32_t name_len, value_at;
+        emit(&pend, m, cb, ctx);
         if (!split_header_line(&l, &name_len, &value_at, &last)) {
             m->malformed |= SIP4XX_MAL_HEADER_LINE;
             last = SIP4XX_H__COUNT;
             continue;
         }
+        if (cb)
+            pend = (pending_t){ true, last, { l.p, name_len }, l.p + value_at, l.p + l.len };
         last_is_first = false;
         if (last == SIP4XX_H__COUNT)
             continue;
@@ -321,6 +347,7 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
             last_is_first = true;
         }
     }
+    emit(&pend, m, cb, ctx);
     if (!ended) {
         m->malformed |= SIP4XX_MAL_NO_END;
         pos = len;

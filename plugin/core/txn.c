@@ -553,11 +553,83 @@ static void realms_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_lis
     }
 }
 
-/* One walk over the header section collects everything a summary needs:
- * this runs for every request, so it must not rescan per header. */
-void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_req_summary_t *s)
+/* What a summary gathers header by header; shared by the two entry
+ * points below so that both give the same summary. */
+typedef struct {
+    sip4xx_req_summary_t *s;
+    uint64_t headers_fp;     /* hash of the headers a retry should keep */
+    uint64_t afp;            /* hash of the credentials */
+} summary_walk_t;
+
+static void summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_span_t name,
+                           sip4xx_span_t v)
 {
-    memset(s, 0, sizeof *s);
+    summary_walk_t *w = (summary_walk_t *)ctx;
+    sip4xx_req_summary_t *s = w->s;
+    sip4xx_span_t head, params, e, item, rest;
+    (void)m;
+    switch (id) {
+    case SIP4XX_H_CONTENT_TYPE:     list_add_value(&s->content_type, v); break;
+    case SIP4XX_H_CONTENT_ENCODING: list_add_value(&s->content_encoding, v); break;
+    case SIP4XX_H_CONTENT_LANGUAGE: list_add_value(&s->content_language, v); break;
+    case SIP4XX_H_REQUIRE:          list_add_value(&s->require, v); break;
+    case SIP4XX_H_PROXY_REQUIRE:    list_add_value(&s->proxy_require, v); break;
+    case SIP4XX_H_SUPPORTED:        list_add_value(&s->supported, v); break;
+    case SIP4XX_H_SESSION_EXPIRES:
+        split_at(v, ';', &head, &params);
+        if (!s->has_session_expires)
+            s->has_session_expires = to_u32(head, &s->session_expires);
+        break;
+    case SIP4XX_H_EXPIRES:
+        if (!s->has_expires && !(s->has_expires = to_u32(v, &s->expires)))
+            s->defects |= SIP4XX_DEFECT_EXPIRES;
+        break;
+    case SIP4XX_H_MAX_FORWARDS:
+        if (!s->has_max_forwards && !(s->has_max_forwards = to_u32(v, &s->max_forwards)))
+            s->defects |= SIP4XX_DEFECT_MAX_FORWARDS;
+        /* Its value changes hop by hop, but gaining or losing the
+         * header is a modification (a fix after 400, §8.1.1). */
+        w->headers_fp = fnv(w->headers_fp, "Max-Forwards", 12, false);
+        break;
+    case SIP4XX_H_CONTACT:
+        /* The smallest ;expires= over every Contact entry (RFC 3261 §10.2.1.1). */
+        rest = v;
+        for (int guard = 0; rest.len && guard < 32; guard++) {
+            uint32_t x;
+            split_at(rest, ',', &item, &rest);
+            if (param(header_params(item), "expires", &e) && to_u32(e, &x) &&
+                (!s->has_contact_expires || x < s->contact_expires)) {
+                s->has_contact_expires = true;
+                s->contact_expires = x;
+            }
+        }
+        break;
+    case SIP4XX_H_AUTHORIZATION:
+    case SIP4XX_H_PROXY_AUTHORIZATION:
+        if (auth_param(v, "realm", &e))
+            list_add(id == SIP4XX_H_AUTHORIZATION ? &s->auth_realms : &s->proxy_auth_realms, e);
+        w->afp = fnv(w->afp, v.ptr, v.len, false);
+        break;
+    default:
+        break;
+    }
+    if (fingerprint_skips(id, name))
+        return;
+    /* A known header by its id (its compact and long forms are the same
+     * header, RFC 3261 §7.3.3), another by its name in any case. */
+    if (id < SIP4XX_H__COUNT) {
+        uint8_t tag = (uint8_t)id;
+        w->headers_fp = fnv(w->headers_fp, (const char *)&tag, 1, false);
+    } else {
+        w->headers_fp = fnv(w->headers_fp, name.ptr, name.len, true);
+    }
+    w->headers_fp = fnv(w->headers_fp, v.ptr, v.len, false);
+}
+
+/* What comes from the whole parsed model, once the headers are walked. */
+static void summary_finish(const sip4xx_msg_t *m, size_t n_missing, const summary_walk_t *w)
+{
+    sip4xx_req_summary_t *s = w->s;
     copy_span(s->method, sizeof s->method, m->method);
     s->cseq = m->cseq_number;
     const char *colon = m->request_uri.len ? memchr(m->request_uri.ptr, ':', m->request_uri.len) : NULL;
@@ -575,75 +647,37 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
         (m->cseq_method.len != m->method.len || memcmp(m->cseq_method.ptr, m->method.ptr, m->method.len) != 0))
         s->defects |= SIP4XX_DEFECT_CSEQ_METHOD;
 
-    uint64_t afp = FNV_START;
     uint64_t h = fnv(FNV_START, m->method.ptr ? m->method.ptr : "", m->method.len, false);
     h = fnv(h, m->request_uri.ptr ? m->request_uri.ptr : "", m->request_uri.len, false);
-
-    uint32_t cur = 0;
-    sip4xx_span_t name, v, head, params, e, item, rest;
-    sip4xx_header_id_t id;
-    while (sip4xx_next_header_id(m, &cur, &name, &v, &id)) {
-        switch (id) {
-        case SIP4XX_H_CONTENT_TYPE:     list_add_value(&s->content_type, v); break;
-        case SIP4XX_H_CONTENT_ENCODING: list_add_value(&s->content_encoding, v); break;
-        case SIP4XX_H_CONTENT_LANGUAGE: list_add_value(&s->content_language, v); break;
-        case SIP4XX_H_REQUIRE:          list_add_value(&s->require, v); break;
-        case SIP4XX_H_PROXY_REQUIRE:    list_add_value(&s->proxy_require, v); break;
-        case SIP4XX_H_SUPPORTED:        list_add_value(&s->supported, v); break;
-        case SIP4XX_H_SESSION_EXPIRES:
-            split_at(v, ';', &head, &params);
-            if (!s->has_session_expires)
-                s->has_session_expires = to_u32(head, &s->session_expires);
-            break;
-        case SIP4XX_H_EXPIRES:
-            if (!s->has_expires && !(s->has_expires = to_u32(v, &s->expires)))
-                s->defects |= SIP4XX_DEFECT_EXPIRES;
-            break;
-        case SIP4XX_H_MAX_FORWARDS:
-            if (!s->has_max_forwards && !(s->has_max_forwards = to_u32(v, &s->max_forwards)))
-                s->defects |= SIP4XX_DEFECT_MAX_FORWARDS;
-            /* Its value changes hop by hop, but gaining or losing the
-             * header is a modification (a fix after 400, §8.1.1). */
-            h = fnv(h, "Max-Forwards", 12, false);
-            break;
-        case SIP4XX_H_CONTACT:
-            /* The smallest ;expires= over every Contact entry (RFC 3261 §10.2.1.1). */
-            rest = v;
-            for (int guard = 0; rest.len && guard < 32; guard++) {
-                uint32_t x;
-                split_at(rest, ',', &item, &rest);
-                if (param(header_params(item), "expires", &e) && to_u32(e, &x) &&
-                    (!s->has_contact_expires || x < s->contact_expires)) {
-                    s->has_contact_expires = true;
-                    s->contact_expires = x;
-                }
-            }
-            break;
-        case SIP4XX_H_AUTHORIZATION:
-        case SIP4XX_H_PROXY_AUTHORIZATION:
-            if (auth_param(v, "realm", &e))
-                list_add(id == SIP4XX_H_AUTHORIZATION ? &s->auth_realms : &s->proxy_auth_realms, e);
-            afp = fnv(afp, v.ptr, v.len, false);
-            break;
-        default:
-            break;
-        }
-        if (fingerprint_skips(id, name))
-            continue;
-        /* A known header by its id (its compact and long forms are the
-         * same header, RFC 3261 §7.3.3), another by its name in any case. */
-        if (id < SIP4XX_H__COUNT) {
-            uint8_t tag = (uint8_t)id;
-            h = fnv(h, (const char *)&tag, 1, false);
-        } else {
-            h = fnv(h, name.ptr, name.len, true);
-        }
-        h = fnv(h, v.ptr, v.len, false);
-    }
+    h = fnv(h, (const char *)&w->headers_fp, sizeof w->headers_fp, false);
     if (m->msg_len > m->header_len && m->raw.ptr)
         h = fnv(h, m->raw.ptr + m->header_len, m->msg_len - m->header_len, false);
     s->fingerprint = h;
-    s->auth_fingerprint = afp;
+    s->auth_fingerprint = w->afp;
+}
+
+void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_req_summary_t *s)
+{
+    summary_walk_t w = { s, FNV_START, FNV_START };
+    memset(s, 0, sizeof *s);
+    uint32_t cur = 0;
+    sip4xx_span_t name, v;
+    sip4xx_header_id_t id;
+    while (sip4xx_next_header_id(m, &cur, &name, &v, &id))
+        summary_header(&w, m, id, name, v);
+    summary_finish(m, n_missing, &w);
+}
+
+uint32_t sip4xx_summarize_raw_request(const uint8_t *buf, size_t len, bool stream_transport, size_t n_missing,
+                                      sip4xx_req_summary_t *s)
+{
+    summary_walk_t w = { s, FNV_START, FNV_START };
+    sip4xx_msg_t m;
+    memset(s, 0, sizeof *s);
+    m.stream_transport = stream_transport;
+    uint32_t used = sip4xx_parse_each(buf, len, &m, summary_header, &w);
+    summary_finish(&m, n_missing, &w);
+    return used;
 }
 
 void sip4xx_summarize_response(const sip4xx_msg_t *m, sip4xx_resp_summary_t *s)

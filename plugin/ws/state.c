@@ -505,10 +505,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
     sip4xx_req_summary_t req;
     gboolean have_req = FALSE;
     if (t->raw) {
-        sip4xx_msg_t rm;
-        rm.stream_transport = t->req_stream;
-        sip4xx_parse(t->raw, t->raw_len, &rm);
-        sip4xx_summarize_request(&rm, t->req_missing, &req);
+        sip4xx_summarize_raw_request(t->raw, t->raw_len, t->req_stream, t->req_missing, &req);
         have_req = TRUE;
     }
     sip4xx_cause_ctx_t ctx = { .have_request = have_req };

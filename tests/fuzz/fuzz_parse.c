@@ -80,6 +80,13 @@ static unsigned txn_helpers(const sip4xx_msg_t *m, size_t n_missing)
         sip4xx_req_summary_t *req = malloc(sizeof *req);
         CHECK(req != NULL);
         sip4xx_summarize_request(m, n_missing, req);
+        /* From the bytes in one pass, the same summary. */
+        sip4xx_req_summary_t *from_raw = malloc(sizeof *from_raw);
+        CHECK(from_raw != NULL);
+        CHECK(sip4xx_summarize_raw_request((const uint8_t *)m->raw.ptr, m->raw.len, m->stream_transport, n_missing,
+                                           from_raw) == m->msg_len);
+        CHECK(memcmp(req, from_raw, sizeof *req) == 0);
+        free(from_raw);
         CHECK(memchr(req->method, '\0', sizeof req->method) != NULL);
         CHECK(memchr(req->uri_scheme, '\0', sizeof req->uri_scheme) != NULL);
         const sip4xx_list_t *lists[] = { &req->content_type, &req->content_encoding,

@@ -143,6 +143,33 @@ static void test_keys_of(void)
     }
 }
 
+/* The summary from the bytes (one pass) is the summary from the model,
+ * folded and repeated headers included. */
+static void test_summary_from_raw(void)
+{
+    const char *text =
+        "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKq\r\n"
+        "From: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+        "Require: timer,\r\n 100rel\r\nRequire: foo\r\nX-Odd: a\r\n\tb\r\nk: path\r\n"
+        "Authorization: Digest realm=\"r1\", nonce=\"n\"\r\nSession-Expires: 90;refresher=uac\r\n"
+        "Contact: <sip:a@h>;expires=30, <sip:a2@h>;expires=20\r\nContent-Type: application/sdp\r\n"
+        "Content-Length: 4\r\n\r\nv=0\n";
+    msg_t *x = msg(text);
+    sip4xx_req_summary_t a, b;
+    sip4xx_summarize_request(&x->m, 2, &a);
+    g_assert_cmpuint(sip4xx_summarize_raw_request((const guint8 *)x->text, strlen(x->text), false, 2, &b), ==,
+                     x->m.msg_len);
+    g_assert_true(memcmp(&a, &b, sizeof a) == 0);
+    /* And the summary read what is there. */
+    g_assert_cmpstr(a.require.s, ==, "timer,100rel,foo");
+    g_assert_cmpstr(a.supported.s, ==, "path");
+    g_assert_cmpstr(a.auth_realms.s, ==, "r1");
+    g_assert_cmpuint(a.contact_expires, ==, 20);
+    g_assert_cmpuint(a.session_expires, ==, 90);
+    g_assert_cmpuint(a.body_len, ==, 4);
+    msg_free(x);
+}
+
 static sip4xx_cause_class_t cause_of(msg_t *q, msg_t *r, char *text, size_t cap, bool *warn)
 {
     sip4xx_req_summary_t s;
@@ -396,6 +423,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/txn/keys", test_keys);
     g_test_add_func("/txn/keys-of", test_keys_of);
+    g_test_add_func("/txn/summary-from-raw", test_summary_from_raw);
     g_test_add_func("/txn/cause/405", test_cause_405);
     g_test_add_func("/txn/cause/401", test_cause_401);
     g_test_add_func("/txn/cause/415", test_cause_415);
