@@ -58,7 +58,7 @@ static const char *reason_if_different(const sip4xx_msg_t *m)
 /* Read one message at ds[start, start+avail), correlate it, and keep its
  * record when there is something to show. Returns the bytes it spans. */
 static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gint start, gint avail,
-                       gboolean only_if_broken_start, guint8 ordinal)
+                       gboolean only_if_broken_start, guint8 ordinal, gboolean *kept)
 {
     sip4xx_msg_t m;
     sip4xx_finding_t found[SIP4XX_MAX_FINDINGS];
@@ -94,6 +94,7 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
     if (m.kind == SIP4XX_MSG_RESPONSE)
         r.method = method_index(m.cseq_method);
     sip4xx_msg_record_t *slot = sip4xx_state_msg(pinfo->num, ordinal);
+    *kept = TRUE;
     if (slot) {
         /* A later message of this same frame may already have linked here. */
         guint32 response_in = slot->response_in, retry_in = slot->retry_in;
@@ -128,6 +129,7 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
     GPtrArray *items = proto_get_finfo_ptr_array(tree, proto_sip);
     GPtrArray *data_items = proto_data > 0 ? proto_get_finfo_ptr_array(tree, proto_data) : NULL;
     guint ordinal = 0;
+    gboolean kept = FALSE;   /* a record of this frame was made */
 
     for (guint i = 0; data_items && i < data_items->len && ordinal < G_MAXUINT8; i++) {
         const field_info *fi = (const field_info *)data_items->pdata[i];
@@ -136,7 +138,7 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
         gint avail = MIN(fi->length, tvb_captured_length_remaining(fi->ds_tvb, fi->start));
         if (avail <= 0 || !rejected_sip(pinfo, fi->ds_tvb, fi->start, avail))
             continue;
-        examine(frame_tvb, pinfo, fi->ds_tvb, fi->start, avail, TRUE, (guint8)ordinal++);
+        examine(frame_tvb, pinfo, fi->ds_tvb, fi->start, avail, TRUE, (guint8)ordinal++, &kept);
     }
 
     tvbuff_t *last_ds = NULL;
@@ -159,9 +161,12 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
             if (next->ds_tvb == ds && next->start > start && next->start - start < avail)
                 avail = next->start - start;
         }
-        guint32 used = examine(frame_tvb, pinfo, ds, start, avail, FALSE, (guint8)ordinal++);
+        guint32 used = examine(frame_tvb, pinfo, ds, start, avail, FALSE, (guint8)ordinal++, &kept);
         last_ds = ds;
         last_end = start + (gint)MAX(used, 1u);
     }
-    return sip4xx_state_record(pinfo->num);
+    /* Only this frame's own messages make its record on the first pass
+     * (a 4xx linking back to its request in the same frame is kept
+     * itself), so a frame that kept nothing needs no lookup: most frames. */
+    return kept ? sip4xx_state_record(pinfo->num) : NULL;
 }
