@@ -84,6 +84,20 @@ typedef struct {
     guint32 gen;
 } expiry_t;
 
+/* The 64-bit keys of txns, calls and reactions. Where a pointer holds 64
+ * bits the key is the map's key itself, so a probe compares integers
+ * instead of following a pointer into the object (a cache miss per probe
+ * on a large file); elsewhere the map keys point to the key in the object. */
+#if GLIB_SIZEOF_VOID_P >= 8
+#define KEY_HASH g_direct_hash
+#define KEY_EQUAL g_direct_equal
+#define MAP_KEY(p) ((gpointer)(guintptr)*(p))
+#else
+#define KEY_HASH g_int64_hash
+#define KEY_EQUAL g_int64_equal
+#define MAP_KEY(p) ((gpointer)(p))
+#endif
+
 static wmem_map_t *txns;        /* txn key -> txn_t */
 static wmem_map_t *calls;       /* Call-ID key -> call_t */
 static wmem_map_t *reactions;   /* retry key -> reaction_t */
@@ -98,9 +112,9 @@ static guint register_waiting;
 
 void sip4xx_state_init(void)
 {
-    txns = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
-    calls = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
-    reactions = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
+    txns = wmem_map_new(wmem_file_scope(), KEY_HASH, KEY_EQUAL);
+    calls = wmem_map_new(wmem_file_scope(), KEY_HASH, KEY_EQUAL);
+    reactions = wmem_map_new(wmem_file_scope(), KEY_HASH, KEY_EQUAL);
     records = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     expiries = wmem_list_new(wmem_file_scope());
     texts = wmem_map_new(wmem_file_scope(), wmem_str_hash, g_str_equal);
@@ -185,15 +199,15 @@ static void release_call(call_t *c)
 {
     if (!c || c->refs || c->waiting || c->has_owner || c->dropped)
         return;
-    if (wmem_map_lookup(calls, &c->key) == c)
-        wmem_map_remove(calls, &c->key);
+    if (wmem_map_lookup(calls, MAP_KEY(&c->key)) == c)
+        wmem_map_remove(calls, MAP_KEY(&c->key));
     wmem_free(wmem_file_scope(), c);
 }
 
 static void forget_txn(txn_t *t)
 {
-    if (wmem_map_lookup(txns, &t->key) == t)
-        wmem_map_remove(txns, &t->key);
+    if (wmem_map_lookup(txns, MAP_KEY(&t->key)) == t)
+        wmem_map_remove(txns, MAP_KEY(&t->key));
     for (int side = 0; t->call && side < 2; side++)
         if (t->call->pending_txn[side] == t) {
             t->call->pending_txn[side] = NULL;
@@ -211,8 +225,8 @@ static void forget_txn(txn_t *t)
 
 static void forget_reaction(reaction_t *re)
 {
-    if (wmem_map_lookup(reactions, &re->key) == re) {
-        wmem_map_remove(reactions, &re->key);
+    if (wmem_map_lookup(reactions, MAP_KEY(&re->key)) == re) {
+        wmem_map_remove(reactions, MAP_KEY(&re->key));
         if (open_total)
             open_total--;
         if (re->counted_in && re->counted_in->waiting) {
@@ -253,11 +267,11 @@ static void expire(const nstime_t *now)
             break;
         wmem_list_remove_frame(expiries, f);
         if (e->is_reaction) {
-            reaction_t *re = (reaction_t *)wmem_map_lookup(reactions, &e->key);
+            reaction_t *re = (reaction_t *)wmem_map_lookup(reactions, MAP_KEY(&e->key));
             if (re == e->obj && re->gen == e->gen)
                 forget_reaction(re);
         } else {
-            txn_t *t = (txn_t *)wmem_map_lookup(txns, &e->key);
+            txn_t *t = (txn_t *)wmem_map_lookup(txns, MAP_KEY(&e->key));
             if (t == e->obj && t->gen == e->gen)
                 forget_txn(t);
         }
@@ -269,11 +283,11 @@ static call_t *call_of(const sip4xx_keys_t *k)
 {
     if (!k->has_call)
         return NULL;
-    call_t *c = (call_t *)wmem_map_lookup(calls, &k->call);
+    call_t *c = (call_t *)wmem_map_lookup(calls, MAP_KEY(&k->call));
     if (!c) {
         c = wmem_new0(wmem_file_scope(), call_t);
         c->key = k->call;
-        wmem_map_insert(calls, &c->key, c);
+        wmem_map_insert(calls, MAP_KEY(&c->key), c);
     }
     return c;
 }
@@ -306,7 +320,7 @@ static void judge_reaction(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
         return;
     if (!sip4xx_keys_retry(k, &key))
         return;
-    reaction_t *re = (reaction_t *)wmem_map_lookup(reactions, &key);
+    reaction_t *re = (reaction_t *)wmem_map_lookup(reactions, MAP_KEY(&key));
     if (!re || re->resp_frame >= pinfo->num)
         return;
     gboolean same_call = k->has_call && k->call == re->call;
@@ -342,7 +356,7 @@ static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys
 {
     if (is_method(m, "ACK") || !k->has_txn)
         return;
-    if (wmem_map_lookup(txns, &k->txn)) {
+    if (wmem_map_lookup(txns, MAP_KEY(&k->txn))) {
         r->flags |= SIP4XX_REC_RETRANSMIT;
         return;
     }
@@ -396,7 +410,7 @@ static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k
 
     if (is_method(m, "CANCEL")) {
         guint64 ikey;
-        txn_t *inv = sip4xx_txn_key_as(m, "INVITE", &ikey) ? (txn_t *)wmem_map_lookup(txns, &ikey) : NULL;
+        txn_t *inv = sip4xx_txn_key_as(m, "INVITE", &ikey) ? (txn_t *)wmem_map_lookup(txns, MAP_KEY(&ikey)) : NULL;
         if (inv && !inv->terminator_frame) {
             inv->terminator_frame = pinfo->num;
             inv->terminator_method = "CANCEL";
@@ -426,7 +440,7 @@ static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k
         c->pending_frame[side] = pinfo->num;
         c->pending_txn[side] = t;
     }
-    wmem_map_insert(txns, &t->key, t);
+    wmem_map_insert(txns, MAP_KEY(&t->key), t);
 }
 
 static void set_delta(sip4xx_msg_record_t *r, const nstime_t *now, const nstime_t *then)
@@ -460,11 +474,11 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
             r->flags |= SIP4XX_REC_NO_REQUEST;
         return;
     }
-    txn_t *t = (txn_t *)wmem_map_lookup(txns, &key);
+    txn_t *t = (txn_t *)wmem_map_lookup(txns, MAP_KEY(&key));
     if (!t || t->req_frame >= pinfo->num) {
         /* Not "absent from the capture" if the limits made us skip a
          * request of this call: then say that instead. */
-        call_t *c = k->has_call ? (call_t *)wmem_map_lookup(calls, &k->call) : NULL;
+        call_t *c = k->has_call ? (call_t *)wmem_map_lookup(calls, MAP_KEY(&k->call)) : NULL;
         if (is_4xx)
             r->flags |= (c && c->dropped) ? SIP4XX_REC_STATE_LIMIT : SIP4XX_REC_NO_REQUEST;
         return;
@@ -525,7 +539,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
     /* Wait for the client's next attempt. */
     guint64 rkey;
     if (have_req && sip4xx_keys_retry(k, &rkey)) {
-        reaction_t *old = (reaction_t *)wmem_map_lookup(reactions, &rkey);
+        reaction_t *old = (reaction_t *)wmem_map_lookup(reactions, MAP_KEY(&rkey));
         if (old || open_total < sip4xx_ids.max_open_total) {
             reaction_t *re = wmem_new0(wmem_file_scope(), reaction_t);
             re->key = rkey;
@@ -548,7 +562,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
             sip4xx_attempt_of(&req, &re->orig);
             if (old)
                 forget_reaction(old);
-            wmem_map_insert(reactions, &re->key, re);
+            wmem_map_insert(reactions, MAP_KEY(&re->key), re);
             open_total++;
             expire_later(&pinfo->abs_ts, TRUE, re->key, re, re->gen);
         } else {
