@@ -199,15 +199,18 @@ static void release_call(call_t *c)
 {
     if (!c || c->refs || c->waiting || c->has_owner || c->dropped)
         return;
-    if (wmem_map_lookup(calls, MAP_KEY(&c->key)) == c)
-        wmem_map_remove(calls, MAP_KEY(&c->key));
+    /* Remove it, not another call of the same key (one probe, not two). */
+    call_t *was = (call_t *)wmem_map_remove(calls, MAP_KEY(&c->key));
+    if (was && was != c)
+        wmem_map_insert(calls, MAP_KEY(&was->key), was);
     wmem_free(wmem_file_scope(), c);
 }
 
 static void forget_txn(txn_t *t)
 {
-    if (wmem_map_lookup(txns, MAP_KEY(&t->key)) == t)
-        wmem_map_remove(txns, MAP_KEY(&t->key));
+    txn_t *was = (txn_t *)wmem_map_remove(txns, MAP_KEY(&t->key));
+    if (was && was != t)
+        wmem_map_insert(txns, MAP_KEY(&was->key), was);
     for (int side = 0; t->call && side < 2; side++)
         if (t->call->pending_txn[side] == t) {
             t->call->pending_txn[side] = NULL;
@@ -225,8 +228,10 @@ static void forget_txn(txn_t *t)
 
 static void forget_reaction(reaction_t *re)
 {
-    if (wmem_map_lookup(reactions, MAP_KEY(&re->key)) == re) {
-        wmem_map_remove(reactions, MAP_KEY(&re->key));
+    reaction_t *was = (reaction_t *)wmem_map_remove(reactions, MAP_KEY(&re->key));
+    if (was && was != re)
+        wmem_map_insert(reactions, MAP_KEY(&was->key), was);
+    if (was == re) {
         if (open_total)
             open_total--;
         if (re->counted_in && re->counted_in->waiting) {
