@@ -106,6 +106,10 @@ static wmem_list_t *expiries;   /* expiry_t, oldest first */
 static wmem_map_t *texts;       /* cause and verdict sentences, one copy each */
 static guint open_total;
 static guint32 generation;
+/* The record last made or looked up: the first pass asks for the current
+ * frame's record once per kept message, and the map is large. */
+static guint32 last_frame;
+static sip4xx_frame_record_t *last_rec;
 /* A retry is looked for only where a 4xx waits for one: a REGISTER retry
  * may change its Call-ID (RFC 3261 §10.2), any other retry keeps it. */
 static guint register_waiting;
@@ -121,19 +125,31 @@ void sip4xx_state_init(void)
     open_total = 0;
     generation = 0;
     register_waiting = 0;
+    last_frame = 0;
+    last_rec = NULL;
 }
 
 void sip4xx_state_cleanup(void)
 {
     /* Everything lives in file scope: Wireshark frees it with the file. */
     txns = calls = reactions = records = texts = NULL;
+    last_rec = NULL;
     expiries = NULL;
     open_total = 0;
 }
 
 sip4xx_frame_record_t *sip4xx_state_record(guint32 frame)
 {
-    return records ? (sip4xx_frame_record_t *)wmem_map_lookup(records, GUINT_TO_POINTER(frame)) : NULL;
+    if (!records)
+        return NULL;
+    if (last_rec && last_frame == frame)
+        return last_rec;
+    sip4xx_frame_record_t *rec = (sip4xx_frame_record_t *)wmem_map_lookup(records, GUINT_TO_POINTER(frame));
+    if (rec) {
+        last_frame = frame;
+        last_rec = rec;
+    }
+    return rec;
 }
 
 sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint8 ordinal)
@@ -150,8 +166,10 @@ sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint8 ordinal)
         rec = rec ? (sip4xx_frame_record_t *)wmem_realloc(wmem_file_scope(), rec, size)
                   : (sip4xx_frame_record_t *)wmem_alloc0(wmem_file_scope(), size);
         rec->cap = (guint16)cap;
-        /* The block may have moved: the map holds the new one. */
+        /* The block may have moved: the map (and the cache) hold the new one. */
         wmem_map_insert(records, GUINT_TO_POINTER(frame), rec);
+        last_frame = frame;
+        last_rec = rec;
     }
     /* Keep the messages in frame order: they render in that order. */
     guint at = rec->n_msgs;
