@@ -24,8 +24,8 @@ static bool is_ws(char c) { return c == ' ' || c == '\t'; }
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
 
-/* RFC 3261 §25.1 token characters, as a table: this runs on every byte of
- * every header name. */
+/* RFC 3261 §25.1 token characters, as a table: methods, CSeq methods and
+ * the names of headers the core does not know are checked against it. */
 #define TOK_ALNUM(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9'))
 #define TOK_MARK(c) ((c) == '-' || (c) == '.' || (c) == '!' || (c) == '%' || (c) == '*' || (c) == '_' || \
                      (c) == '+' || (c) == '`' || (c) == '\'' || (c) == '~')
