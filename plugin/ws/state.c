@@ -604,6 +604,10 @@ void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_miss
     expire(&pinfo->abs_ts);
     if (m->kind == SIP4XX_MSG_UNPARSED)
         return;
+    /* An ACK opens no transaction and a provisional response ends none
+     * (RFC 3261 §17.1.1): a third of all messages need no keys at all. */
+    if (m->kind == SIP4XX_MSG_REQUEST ? is_method(m, "ACK") : m->code < 200)
+        return;
     sip4xx_keys_t k;
     sip4xx_keys_init(m, &k);
     if (m->kind == SIP4XX_MSG_REQUEST)
