@@ -182,6 +182,11 @@ const char *sip4xx_cause_label(sip4xx_cause_class_t c);
 sip4xx_cause_class_t sip4xx_explain_cause(const sip4xx_req_summary_t *req, const sip4xx_msg_t *resp,
                                           const sip4xx_cause_ctx_t *ctx, char *out, size_t cap,
                                           bool *warn);
+/* The same, with resp's summary (sip4xx_summarize_response) already made:
+ * the plugin keeps that summary for the retry anyway. */
+sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, const sip4xx_msg_t *resp,
+                                               const sip4xx_resp_summary_t *rs, const sip4xx_cause_ctx_t *ctx,
+                                               char *out, size_t cap, bool *warn);
 
 /* The client's reaction to a 4xx, judged on its next request of the same
  * kind. */

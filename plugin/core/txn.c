@@ -748,11 +748,19 @@ sip4xx_cause_class_t sip4xx_explain_cause(const sip4xx_req_summary_t *req, const
                                           const sip4xx_cause_ctx_t *ctx, char *out, size_t cap, bool *warn)
 {
     sip4xx_resp_summary_t rs;
+    sip4xx_summarize_response(resp, &rs);
+    return sip4xx_explain_cause_with(req, resp, &rs, ctx, out, cap, warn);
+}
+
+sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, const sip4xx_msg_t *resp,
+                                               const sip4xx_resp_summary_t *summary, const sip4xx_cause_ctx_t *ctx,
+                                               char *out, size_t cap, bool *warn)
+{
+    const sip4xx_resp_summary_t rs = *summary;
     char items[SIP4XX_LIST_MAX * 2];
     sip4xx_list_t l;
     *warn = false;
     out[0] = '\0';
-    sip4xx_summarize_response(resp, &rs);
 
     /* Causes the state shows, with or without the request. */
     if (resp->code == 487 && req && strcmp(req->method, "CANCEL") == 0) {

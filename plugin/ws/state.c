@@ -551,7 +551,10 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
     ctx.cancel_without_target = t->cancel_without_target;
     ctx.glare_frame = t->glare_frame;
     bool warn = false;
-    sip4xx_cause_class_t cls = sip4xx_explain_cause(have_req ? &req : NULL, m, &ctx, text, sizeof text, &warn);
+    sip4xx_resp_summary_t resp_summary;
+    sip4xx_summarize_response(m, &resp_summary);
+    sip4xx_cause_class_t cls = sip4xx_explain_cause_with(have_req ? &req : NULL, m, &resp_summary, &ctx, text,
+                                                         sizeof text, &warn);
     t->cause_class = (guint8)cls;
     t->cause = text[0] ? kept_text(text) : NULL;
     t->cause_flags = warn ? SIP4XX_REC_CAUSE_WARN : 0;
@@ -581,7 +584,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
                 else
                     register_waiting++;      /* no Call-ID: cannot be retried by key anyway */
             }
-            sip4xx_summarize_response(m, &re->resp);
+            re->resp = resp_summary;
             sip4xx_attempt_of(&req, &re->orig);
             if (old)
                 forget_reaction(old);
