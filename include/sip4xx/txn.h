@@ -74,8 +74,9 @@ typedef struct {
     sip4xx_list_t accept;              /* 415 */
 } sip4xx_resp_summary_t;
 
-/* Keys are 64-bit FNV-1a hashes of the parts named below, so the state
- * maps compare integers and nothing is formatted per message. Two
+/* Keys are 64-bit hashes (a multiply-xorshift mix, eight bytes a step) of
+ * the parts named below, so the state maps compare integers and nothing is
+ * formatted per message. Two
  * different transactions share a key with probability about n^2 / 2^65:
  * negligible at capture sizes.
  *

@@ -298,15 +298,15 @@ static bool top_via_branch(const sip4xx_msg_t *m, sip4xx_span_t *branch)
     return false;
 }
 
-static uint64_t fnv(uint64_t h, const char *p, size_t n, bool fold_case);
-#define FNV_START 14695981039346656037ull
+static uint64_t hash_bytes(uint64_t h, const char *p, size_t n, bool fold_case);
+#define HASH_START 14695981039346656037ull   /* any odd seed; FNV's offset basis */
 
 bool sip4xx_call_key(const sip4xx_msg_t *m, uint64_t *key)
 {
     if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
         return false;
     /* RFC 3261 §20.8: Call-IDs compare byte for byte. */
-    *key = fnv(FNV_START, m->value[SIP4XX_H_CALL_ID].ptr, m->value[SIP4XX_H_CALL_ID].len, false);
+    *key = hash_bytes(HASH_START, m->value[SIP4XX_H_CALL_ID].ptr, m->value[SIP4XX_H_CALL_ID].len, false);
     return true;
 }
 
@@ -320,7 +320,7 @@ bool sip4xx_from_tag_key(const sip4xx_msg_t *m, uint64_t *key)
     sip4xx_span_t tag;
     if (!from_tag(m, &tag))
         return false;
-    *key = fnv(FNV_START, tag.ptr, tag.len, false);
+    *key = hash_bytes(HASH_START, tag.ptr, tag.len, false);
     return true;
 }
 
@@ -333,7 +333,7 @@ static sip4xx_span_t cseq_method(const sip4xx_msg_t *m)
  * and ("a","bc") differ without a separator. */
 static uint64_t part(uint64_t h, const char *p, size_t n)
 {
-    return fnv(h, p, n, false);
+    return hash_bytes(h, p, n, false);
 }
 
 /* The From tag, read at most once per message by whichever key needs it
@@ -355,7 +355,7 @@ static bool cached_from_tag(const sip4xx_msg_t *m, tag_cache_t *c, sip4xx_span_t
 static bool txn_key_as(const sip4xx_msg_t *m, const char *method, tag_cache_t *tc, uint64_t *key)
 {
     sip4xx_span_t branch, tag = { "", 0 };
-    uint64_t h = FNV_START;
+    uint64_t h = HASH_START;
     if (top_via_branch(m, &branch) && branch.len >= 7 && memcmp(branch.ptr, "z9hG4bK", 7) == 0) {
         h = part(h, "b", 1);
         h = part(h, branch.ptr, branch.len);
@@ -424,7 +424,7 @@ static bool retry_key(const sip4xx_msg_t *m, tag_cache_t *tc, uint64_t *key)
     sip4xx_span_t aor, tag = { "", 0 };
     /* On a response, the request it answers is named by the CSeq method. */
     sip4xx_span_t method = m->kind == SIP4XX_MSG_REQUEST ? m->method : m->cseq_method;
-    uint64_t h = FNV_START;
+    uint64_t h = HASH_START;
     if (m->kind == SIP4XX_MSG_UNPARSED || !method.len)
         return false;
     if (sip4xx_span_eq_ci(method, "REGISTER") && to_uri(m, &aor)) {
@@ -474,7 +474,7 @@ bool sip4xx_keys_from_tag(sip4xx_keys_t *k, uint64_t *key)
         k->from_tag_done = true;
         k->has_from_tag = cached_from_tag(k->m, &k->tag, &tag);
         if (k->has_from_tag)
-            k->from_tag = fnv(FNV_START, tag.ptr, tag.len, false);
+            k->from_tag = hash_bytes(HASH_START, tag.ptr, tag.len, false);
     }
     *key = k->from_tag;
     return k->has_from_tag;
@@ -490,7 +490,7 @@ void sip4xx_keys_of(const sip4xx_msg_t *m, sip4xx_keys_t *k)
 
 /* ---------------------------------------------------------- summaries */
 
-static uint64_t fnv(uint64_t h, const char *p, size_t n, bool fold_case)
+static uint64_t hash_bytes(uint64_t h, const char *p, size_t n, bool fold_case)
 {
     /* Eight bytes per step (a multiply-xorshift mix, as in MurmurHash3's
      * finaliser): keys are taken on every message, and this is most of
@@ -547,7 +547,7 @@ static void realms_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_lis
         if (auth_param(v, "realm", &realm))
             list_add(l, realm);
         if (fp)
-            *fp = fnv(*fp, v.ptr, v.len, false);
+            *fp = hash_bytes(*fp, v.ptr, v.len, false);
         if (stale && auth_param(v, "stale", &st) && sip4xx_span_eq_ci(st, "true"))
             *stale = true;
     }
@@ -589,7 +589,7 @@ static void summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t 
             s->defects |= SIP4XX_DEFECT_MAX_FORWARDS;
         /* Its value changes hop by hop, but gaining or losing the
          * header is a modification (a fix after 400, §8.1.1). */
-        w->headers_fp = fnv(w->headers_fp, "Max-Forwards", 12, false);
+        w->headers_fp = hash_bytes(w->headers_fp, "Max-Forwards", 12, false);
         break;
     case SIP4XX_H_CONTACT:
         /* The smallest ;expires= over every Contact entry (RFC 3261 §10.2.1.1). */
@@ -608,7 +608,7 @@ static void summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t 
     case SIP4XX_H_PROXY_AUTHORIZATION:
         if (auth_param(v, "realm", &e))
             list_add(id == SIP4XX_H_AUTHORIZATION ? &s->auth_realms : &s->proxy_auth_realms, e);
-        w->afp = fnv(w->afp, v.ptr, v.len, false);
+        w->afp = hash_bytes(w->afp, v.ptr, v.len, false);
         break;
     default:
         break;
@@ -619,11 +619,11 @@ static void summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t 
      * header, RFC 3261 §7.3.3), another by its name in any case. */
     if (id < SIP4XX_H__COUNT) {
         uint8_t tag = (uint8_t)id;
-        w->headers_fp = fnv(w->headers_fp, (const char *)&tag, 1, false);
+        w->headers_fp = hash_bytes(w->headers_fp, (const char *)&tag, 1, false);
     } else {
-        w->headers_fp = fnv(w->headers_fp, name.ptr, name.len, true);
+        w->headers_fp = hash_bytes(w->headers_fp, name.ptr, name.len, true);
     }
-    w->headers_fp = fnv(w->headers_fp, v.ptr, v.len, false);
+    w->headers_fp = hash_bytes(w->headers_fp, v.ptr, v.len, false);
 }
 
 /* What comes from the whole parsed model, once the headers are walked. */
@@ -647,18 +647,18 @@ static void summary_finish(const sip4xx_msg_t *m, size_t n_missing, const summar
         (m->cseq_method.len != m->method.len || memcmp(m->cseq_method.ptr, m->method.ptr, m->method.len) != 0))
         s->defects |= SIP4XX_DEFECT_CSEQ_METHOD;
 
-    uint64_t h = fnv(FNV_START, m->method.ptr ? m->method.ptr : "", m->method.len, false);
-    h = fnv(h, m->request_uri.ptr ? m->request_uri.ptr : "", m->request_uri.len, false);
-    h = fnv(h, (const char *)&w->headers_fp, sizeof w->headers_fp, false);
+    uint64_t h = hash_bytes(HASH_START, m->method.ptr ? m->method.ptr : "", m->method.len, false);
+    h = hash_bytes(h, m->request_uri.ptr ? m->request_uri.ptr : "", m->request_uri.len, false);
+    h = hash_bytes(h, (const char *)&w->headers_fp, sizeof w->headers_fp, false);
     if (m->msg_len > m->header_len && m->raw.ptr)
-        h = fnv(h, m->raw.ptr + m->header_len, m->msg_len - m->header_len, false);
+        h = hash_bytes(h, m->raw.ptr + m->header_len, m->msg_len - m->header_len, false);
     s->fingerprint = h;
     s->auth_fingerprint = w->afp;
 }
 
 void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_req_summary_t *s)
 {
-    summary_walk_t w = { s, FNV_START, FNV_START };
+    summary_walk_t w = { s, HASH_START, HASH_START };
     memset(s, 0, sizeof *s);
     uint32_t cur = 0;
     sip4xx_span_t name, v;
@@ -671,7 +671,7 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
 uint32_t sip4xx_summarize_raw_request(const uint8_t *buf, size_t len, bool stream_transport, size_t n_missing,
                                       sip4xx_req_summary_t *s)
 {
-    summary_walk_t w = { s, FNV_START, FNV_START };
+    summary_walk_t w = { s, HASH_START, HASH_START };
     sip4xx_msg_t m;
     memset(s, 0, sizeof *s);
     m.stream_transport = stream_transport;
@@ -753,10 +753,9 @@ sip4xx_cause_class_t sip4xx_explain_cause(const sip4xx_req_summary_t *req, const
 }
 
 sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, const sip4xx_msg_t *resp,
-                                               const sip4xx_resp_summary_t *summary, const sip4xx_cause_ctx_t *ctx,
+                                               const sip4xx_resp_summary_t *rs, const sip4xx_cause_ctx_t *ctx,
                                                char *out, size_t cap, bool *warn)
 {
-    const sip4xx_resp_summary_t rs = *summary;
     char items[SIP4XX_LIST_MAX * 2];
     sip4xx_list_t l;
     *warn = false;
@@ -804,17 +803,17 @@ sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, 
     case 401:
     case 407: {
         const sip4xx_list_t *had = resp->code == 401 ? &req->auth_realms : &req->proxy_auth_realms;
-        if (rs.stale) {
+        if (rs->stale) {
             say(out, cap, "stale nonce: the credentials were right but the nonce had expired (stale=true, RFC 2617 §3.2.1)");
             return SIP4XX_CAUSE_STALE_NONCE;
         }
-        list_intersect(had->s, rs.realms.s, items, sizeof items);
+        list_intersect(had->s, rs->realms.s, items, sizeof items);
         if (items[0]) {
             say(out, cap, "credentials for realm %s were rejected", items);
             return SIP4XX_CAUSE_CREDENTIALS_REJECTED;
         }
         say(out, cap, "first challenge: the request carried no %s for realm %s",
-            resp->code == 401 ? "Authorization" : "Proxy-Authorization", or_none(rs.realms.s));
+            resp->code == 401 ? "Authorization" : "Proxy-Authorization", or_none(rs->realms.s));
         return SIP4XX_CAUSE_FIRST_CHALLENGE;
     }
     case 405: {
@@ -839,8 +838,8 @@ sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, 
         sip4xx_list_t enc, lang;
         list_from(resp, SIP4XX_H_ACCEPT_ENCODING, &enc);
         list_from(resp, SIP4XX_H_ACCEPT_LANGUAGE, &lang);
-        if (sip4xx_msg_has(resp, SIP4XX_H_ACCEPT) && first_unaccepted(req->content_type.s, rs.accept.s, items, sizeof items)) {
-            say(out, cap, "Content-Type %s is not in Accept (%s)", items, or_none(rs.accept.s));
+        if (sip4xx_msg_has(resp, SIP4XX_H_ACCEPT) && first_unaccepted(req->content_type.s, rs->accept.s, items, sizeof items)) {
+            say(out, cap, "Content-Type %s is not in Accept (%s)", items, or_none(rs->accept.s));
             return SIP4XX_CAUSE_MEDIA_NOT_ACCEPTED;
         }
         if (sip4xx_msg_has(resp, SIP4XX_H_ACCEPT_ENCODING) && req->content_encoding.s[0]) {
@@ -866,7 +865,7 @@ sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, 
         char both[SIP4XX_LIST_MAX * 2 + 2];
         snprintf(both, sizeof both, "%s%s%s", req->require.s, req->require.s[0] && req->proxy_require.s[0] ? "," : "",
                  req->proxy_require.s);
-        list_intersect(both, rs.unsupported.s, items, sizeof items);
+        list_intersect(both, rs->unsupported.s, items, sizeof items);
         if (items[0]) {
             say(out, cap, "option tag %s from the request's Require/Proxy-Require is Unsupported", items);
             return SIP4XX_CAUSE_EXTENSION_UNSUPPORTED;
@@ -881,17 +880,17 @@ sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, 
         return SIP4XX_CAUSE_EXTENSION_REQUIRED;
     }
     case 422:
-        if (rs.has_min_se && req->has_session_expires) {
+        if (rs->has_min_se && req->has_session_expires) {
             say(out, cap, "Session-Expires %u is below Min-SE %u; the request %s Supported: timer",
-                req->session_expires, rs.min_se, list_has(req->supported.s, "timer", 5) ? "said" : "did not say");
+                req->session_expires, rs->min_se, list_has(req->supported.s, "timer", 5) ? "said" : "did not say");
             return SIP4XX_CAUSE_SESSION_TOO_SMALL;
         }
         break;
     case 423:
-        if (rs.has_min_expires && (req->has_contact_expires || req->has_expires)) {
+        if (rs->has_min_expires && (req->has_contact_expires || req->has_expires)) {
             uint32_t asked = req->has_contact_expires ? req->contact_expires : req->expires;
             say(out, cap, "%s %u is below Min-Expires %u", req->has_contact_expires ? "Contact expires" : "Expires",
-                asked, rs.min_expires);
+                asked, rs->min_expires);
             return SIP4XX_CAUSE_EXPIRES_TOO_BRIEF;
         }
         break;

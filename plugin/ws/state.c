@@ -377,7 +377,7 @@ static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k
 static void track_request(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k, size_t n_missing,
                           sip4xx_msg_record_t *r)
 {
-    if (is_method(m, "ACK") || !k->has_txn)
+    if (!k->has_txn)
         return;
     if (wmem_map_lookup(txns, MAP_KEY(&k->txn))) {
         r->flags |= SIP4XX_REC_RETRANSMIT;
