@@ -100,17 +100,8 @@ grep -q sip4xx "$BH/plugins.plugin" || die "tshark does not load sip4xx from $PL
 grep -q sip4xx "$BH/plugins.stock" && die "stock tshark loads sip4xx"
 log "plugins: stock=$(wc -l <"$BH/plugins.stock") plugin=$(wc -l <"$BH/plugins.plugin") (plugin adds: $(diff "$BH/plugins.stock" "$BH/plugins.plugin" | grep '^>' | awk '{print $2}' | tr '\n' ' '))"
 
-# mode -> tshark arguments (before -r FILE); stock has no sip4xx fields, so
-# two modes use the closest stock question instead.
-declare -A STOCK_ARGS=(
-	[summary]="-n"
-	[expert]="-n -q -z expert"
-	[Y_sip]="-n -Y sip"
-	[Y_sip4xx]="-n -Y sip.Status-Code>=400&&sip.Status-Code<500"
-	[V]="-n -V"
-	[fields]="-n -T fields -e sip.Status-Code"
-	[twopass]="-n -2"
-)
+# mode -> tshark arguments (before -r FILE), the same for both setups except
+# where stock has no sip4xx fields: there it asks the closest stock question.
 declare -A PLUGIN_ARGS=(
 	[summary]="-n"
 	[expert]="-n -q -z expert"
@@ -120,6 +111,10 @@ declare -A PLUGIN_ARGS=(
 	[fields]="-n -T fields -e sip4xx.code"
 	[twopass]="-n -2"
 )
+declare -A STOCK_ARGS=()
+for m in "${!PLUGIN_ARGS[@]}"; do STOCK_ARGS[$m]=${PLUGIN_ARGS[$m]}; done
+STOCK_ARGS[Y_sip4xx]="-n -Y sip.Status-Code>=400&&sip.Status-Code<500"
+STOCK_ARGS[fields]="-n -T fields -e sip.Status-Code"
 MODES=(summary expert Y_sip Y_sip4xx V fields twopass)
 
 timed() {   # timed CAPLABEL MODE CFG RUN FILE: one timed run -> raw.tsv

@@ -147,23 +147,24 @@ def check_preferences(home):
     print("preferences: custom columns loaded and filled (frames 5, 7, 12)")
 
 
+def profile_lines(home, name):
+    """The records of a profile file: its lines without comments and blanks."""
+    with open(os.path.join(home.opts.profile_dir, name), encoding="utf-8") as f:
+        return [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
+
+
 def rgb8(triple):
     return ";".join(str(int(v) >> 8) for v in triple.split(","))
 
 
 def check_colorfilters(home):
-    path = os.path.join(home.opts.profile_dir, "colorfilters")
     rules = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            m = re.fullmatch(r"!?@([^@]+)@(.+)@\[(\d+,\d+,\d+)\]\[(\d+,\d+,\d+)\]", line)
-            if not m:
-                fail(f"colorfilters: not a rule line (@name@filter@[bg r,g,b][fg r,g,b]): {line}")
-                continue
-            rules.append((m.group(1), m.group(2), m.group(3), m.group(4), line))
+    for line in profile_lines(home, "colorfilters"):
+        m = re.fullmatch(r"!?@([^@]+)@(.+)@\[(\d+,\d+,\d+)\]\[(\d+,\d+,\d+)\]", line)
+        if not m:
+            fail(f"colorfilters: not a rule line (@name@filter@[bg r,g,b][fg r,g,b]): {line}")
+            continue
+        rules.append((m.group(1), m.group(2), m.group(3), m.group(4), line))
     filters = [r[1] for r in rules]
     for want in SIP4XX_RULES:
         if want not in filters:
@@ -215,22 +216,17 @@ def uat_fields(line):
 
 
 def check_buttons(home):
-    path = os.path.join(home.opts.profile_dir, "dfilter_buttons")
     buttons = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            fields, rebuilt = uat_fields(line)
-            if len(fields) != 4 or rebuilt != line.strip():
-                fail(f"dfilter_buttons: not a UAT record \"enabled\",\"label\",\"filter\",\"comment\": {line}")
-                continue
-            if fields[0] not in ("TRUE", "FALSE"):
-                fail(f"dfilter_buttons: enabled must be TRUE or FALSE: {line}")
-            if not fields[1] or not fields[2]:
-                fail(f"dfilter_buttons: empty label or filter: {line}")
-            buttons.append(fields)
+    for line in profile_lines(home, "dfilter_buttons"):
+        fields, rebuilt = uat_fields(line)
+        if len(fields) != 4 or rebuilt != line.strip():
+            fail(f"dfilter_buttons: not a UAT record \"enabled\",\"label\",\"filter\",\"comment\": {line}")
+            continue
+        if fields[0] not in ("TRUE", "FALSE"):
+            fail(f"dfilter_buttons: enabled must be TRUE or FALSE: {line}")
+        if not fields[1] or not fields[2]:
+            fail(f"dfilter_buttons: empty label or filter: {line}")
+        buttons.append(fields)
     labels = [b[1] for b in buttons]
     if labels != BUTTONS:
         fail(f"dfilter_buttons: labels {labels}, expected {BUTTONS}")
