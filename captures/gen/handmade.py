@@ -1325,6 +1325,76 @@ def build_bye487():
     return F.f
 
 
+
+def build_limits():
+    """The state bounds, read with the preferences the .expect file names
+    (at most 2 open transactions per Call-ID, 3 in all): requests past a
+    limit are not tracked and say so; requests nobody answers are freed
+    when their client would have given up (Timer F / Timer B: 64*T1 =
+    32 s; an INVITE with a provisional response: 3 minutes after the
+    latest one, Timer C), so the limits free up again."""
+    F = Frames()
+    O, I = "O", "I"
+    chat, text = "Content-Type: application/x-chat", "Content-Type: text/plain"
+
+    def options(call, ftag, cseq, branch):
+        return Tx("OPTIONS", call, ftag, cseq, branch)
+
+    def message(call, ftag, cseq, branch, extra=chat):
+        return Tx("MESSAGE", call, ftag, cseq, branch, contact=None, extra=extra, body="Hi Bob\n")
+
+    # -- The limits: two OPTIONS of one call fill its 2; the third is not
+    # tracked. A MESSAGE fills the 3 in all; the next one is not tracked.
+    o1, o2, o3 = (options("lim1@192.0.2.20", "a61", n, "z9hG4bKlim1" + x) for n, x in ((1, "a"), (2, "b"), (3, "c")))
+    F.add(O, o1.request(), "OPTIONS o1 (call lim1): tracked")
+    F.add(O, o2.request(), "OPTIONS o2 (call lim1): tracked, the call's 2")
+    F.add(O, o3.request(), "OPTIONS o3 (call lim1): not tracked (2 per call)")
+    m1 = message("lim2@192.0.2.20", "a62", 1, "z9hG4bKlim2a")
+    F.add(O, m1.request(), "MESSAGE m1 (call lim2, application/x-chat): tracked, the 3 in all")
+    n1 = message("lim3@192.0.2.20", "a63", 1, "z9hG4bKlim3a")
+    F.add(O, n1.request(), "MESSAGE n1 (call lim3): not tracked (3 in all)")
+    F.add(I, o3.response(404, "Not Found"), "404 (o3): its request was not tracked")
+    F.add(I, o1.response(404, "Not Found"), "404 (o1): linked; no room to wait for a retry")
+    F.add(I, o2.response(200, "OK"), "200 (o2)")
+    F.add(I, m1.response(415, "Unsupported Media Type", "Accept: text/plain"), "415 (m1)")
+    m2 = message(m1.call, m1.ftag, 2, "z9hG4bKlim2b", extra=text)
+    F.add(O, m2.request(), "MESSAGE m2 (text/plain): the retry after the 415")
+    F.add(I, n1.response(404, "Not Found"), "404 (n1): its request was not tracked")
+    F.add(I, m2.response(200, "OK"), "200 (m2)")
+
+    # -- Timer F: a MESSAGE unanswered for 40 s is gone when its 404 comes.
+    t1 = message("lim4@192.0.2.20", "a64", 1, "z9hG4bKlim4a", extra=text)
+    F.add(O, t1.request(), "MESSAGE t1", dt=1.0)
+    F.add(I, t1.response(404, "Not Found"), "404 (t1) 40 s later: past Timer F", dt=40.0)
+    # -- Timer B: an INVITE without any provisional response, 486 40 s later.
+    sdp = "Content-Type: application/sdp"
+    i1 = Tx("INVITE", "lim5@192.0.2.20", "a65", 1, "z9hG4bKlim5a", extra=sdp, body=EX_SDP)
+    F.add(O, i1.request(), "INVITE i1", dt=1.0)
+    F.add(I, i1.response(486, "Busy Here"), "486 (i1) 40 s later, no 1xx before: past Timer B", dt=40.0)
+    F.add(O, i1.ack(), "ACK (486)")
+    # -- Proceeding: a 180 keeps the INVITE for 3 minutes (Timer C).
+    i2 = Tx("INVITE", "lim6@192.0.2.20", "a66", 1, "z9hG4bKlim6a", extra=sdp, body=EX_SDP)
+    F.add(O, i2.request(), "INVITE i2", dt=1.0)
+    F.add(I, i2.response(180, "Ringing", "Contact: " + BOB_CONTACT), "180 Ringing (i2)", dt=0.1)
+    F.add(I, i2.response(486, "Busy Here"), "486 (i2) 100 s after the 180: still Proceeding", dt=100.0)
+    F.add(O, i2.ack(), "ACK (486)")
+    i3 = Tx("INVITE", "lim7@192.0.2.20", "a67", 1, "z9hG4bKlim7a", extra=sdp, body=EX_SDP)
+    F.add(O, i3.request(), "INVITE i3", dt=1.0)
+    F.add(I, i3.response(180, "Ringing", "Contact: " + BOB_CONTACT), "180 Ringing (i3)", dt=0.1)
+    F.add(I, i3.response(480, "Temporarily Unavailable"), "480 (i3) 200 s after the 180: past Timer C", dt=200.0)
+    F.add(O, i3.ack(), "ACK (480)")
+
+    # -- The limit frees up: three unanswered OPTIONS fill it, a fourth is
+    # not tracked; 40 s later the three are gone and a fifth is tracked.
+    for n in range(3):
+        F.add(O, options("lim8{}@192.0.2.20".format(n), "a68", 1, "z9hG4bKlim8" + "abc"[n]).request(),
+              "OPTIONS p{} (call lim8{}): tracked, never answered".format(n + 1, n), dt=1.0)
+    F.add(O, options("lim9@192.0.2.20", "a69", 1, "z9hG4bKlim9a").request(), "OPTIONS p4: not tracked (3 in all)")
+    p5 = options("lim10@192.0.2.20", "a70", 1, "z9hG4bKlim10a")
+    F.add(O, p5.request(), "OPTIONS p5 40 s later: p1-p3 timed out, tracked", dt=40.0)
+    F.add(I, p5.response(404, "Not Found"), "404 (p5)")
+    return F.f
+
 # --------------------------------------------------------------------------
 
 CAPTURES = [
@@ -1338,6 +1408,7 @@ CAPTURES = [
     ("handmade_exchange", build_exchange, "udp", False),
     ("handmade_exchange_tcp", build_exchange_tcp, "tcp", False),
     ("handmade_bye487", build_bye487, "udp", False),
+    ("handmade_limits", build_limits, "udp", False),
 ]
 
 

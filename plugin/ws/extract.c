@@ -82,7 +82,9 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
     r.n_findings = (guint8)n_found;
     if (sip4xx_ids.analyse_exchange)
         sip4xx_state_track(pinfo, &m, n_found, &r);
-    if (!worth_keeping(&m, n_found) && !r.retry_of)
+    /* A request the limits left untracked says so itself, not only the
+     * 4xx that later finds no transaction. */
+    if (!worth_keeping(&m, n_found) && !r.retry_of && !(r.flags & SIP4XX_REC_STATE_LIMIT))
         return used;
 
     if (n_found) {

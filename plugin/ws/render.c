@@ -149,8 +149,9 @@ static void render_exchange(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_
     }
     if (r->flags & SIP4XX_REC_NO_REQUEST)
         expert_add_info_format(pinfo, top, &sip4xx_ids.ei_no_request,
-                               "The request this %u answers is not in the capture: its cause and the client's"
-                               " reaction are not analysed", r->code);
+                               "No open transaction matches this %u: its request is not in the capture, or that"
+                               " transaction had timed out before it came (Timer B/F, 64*T1: RFC 3261 §17.1.1.2,"
+                               " §17.1.2.2); its cause and the client's reaction are not analysed", r->code);
     if (r->cause) {
         proto_item *ti = add_gen(proto_tree_add_string(st, sip4xx_ids.hf_cause, tvb, r->start, r->len, r->cause));
         add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_cause_class, tvb, r->start, r->len, r->cause_class));
@@ -222,7 +223,8 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
         gboolean is_4xx = r->kind == SIP4XX_MSG_RESPONSE && r->code >= 400 && r->code <= 499;
         guint shown = sip4xx_shown_findings(r);
         gboolean malformed = r->malformed && sip4xx_ids.check_malformed;
-        gboolean linked = sip4xx_ids.analyse_exchange && (r->response_in || r->retry_of);
+        gboolean linked = sip4xx_ids.analyse_exchange &&
+                          (r->response_in || r->retry_of || (r->flags & SIP4XX_REC_STATE_LIMIT));
         /* Preferences may leave nothing to say about this message. */
         if (!is_4xx && !shown && !malformed && !linked)
             continue;
@@ -246,6 +248,8 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
                 proto_item_append_text(top, ": answered by a 4xx in frame %u", r->response_in);
             else if (r->retry_of)
                 proto_item_append_text(top, ": next attempt after the 4xx in frame %u", r->retry_of);
+            else
+                proto_item_append_text(top, ": not correlated (open-transaction limit)");
         }
         sip4xx_tap_info_t *ti = wmem_new(pinfo->pool, sip4xx_tap_info_t);
         ti->rec = r;

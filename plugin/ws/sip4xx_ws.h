@@ -48,7 +48,7 @@ G_STATIC_ASSERT(sizeof(sip4xx_msg_record_t) <= 80);
 /* The method a record's 4xx answers ("INVITE", "other"), or NULL. */
 const char *sip4xx_method_label(guint8 method);
 
-#define SIP4XX_REC_NO_REQUEST  0x01   /* a 4xx whose request is not in the capture */
+#define SIP4XX_REC_NO_REQUEST  0x01   /* a 4xx that matches no open transaction */
 #define SIP4XX_REC_STATE_LIMIT 0x02   /* not tracked: the open-transaction limit was reached */
 #define SIP4XX_REC_CAUSE_WARN  0x04   /* the cause is itself a protocol problem */
 #define SIP4XX_REC_RETRANSMIT  0x08   /* a retransmission of an earlier message */

@@ -16,14 +16,22 @@
  * transaction that ends without a 4xx is freed at once; a 4xx and what
  * waits for its retry are freed SIP4XX_STATE_WINDOW seconds later (64*T1,
  * RFC 3261 §17.1.2.2: past it, a retransmission of the transaction cannot
- * arrive; a retry that late is judged as a new request).
+ * arrive; a retry that late is judged as a new request). A transaction
+ * that gets no final response is freed when its client would have given
+ * up: 64*T1 after the request (Timer F for a non-INVITE, §17.1.2.2; Timer
+ * B for an INVITE without a provisional response, §17.1.1.2), or, for an
+ * INVITE that had one, SIP4XX_PROCEEDING_WINDOW after the latest (Timer
+ * C, §16.6 step 11, §16.7 step 2, §13.3.1.1). So unanswered requests
+ * (scanners, dead peers) do not pile up to the limits and stop the
+ * correlation for the rest of the capture.
  */
 #include "sip4xx_ws.h"
 
 #include <string.h>
 
 #define SIP4XX_RAW_MAX 4096u
-#define SIP4XX_STATE_WINDOW 32
+#define SIP4XX_STATE_WINDOW 32         /* 64*T1, T1 = 500 ms (RFC 3261 §17.1.1.1) */
+#define SIP4XX_PROCEEDING_WINDOW 180   /* "a gap of 3 minutes between responses" (§13.3.1.1) */
 
 struct txn;
 
@@ -54,12 +62,13 @@ typedef struct txn {
     guint8 cause_flags;
     const char *cause;               /* kept for retransmitted final responses */
     guint32 terminator_frame;        /* the CANCEL or BYE that ended it */
+    guint32 raw_len;
     const char *terminator_method;
     guint32 glare_frame;             /* the other side's pending in-dialog request at arrival */
     gboolean cancel_without_target;  /* a CANCEL whose INVITE is not in the capture */
     guint8 *raw;                     /* the request's bytes while open; NULL once closed */
-    guint32 raw_len;
     call_t *call;
+    time_t proceeding_until;         /* an INVITE with a provisional response: kept until then */
 } txn_t;
 
 typedef struct {
@@ -295,8 +304,17 @@ static void expire(const nstime_t *now)
                 forget_reaction(re);
         } else {
             txn_t *t = (txn_t *)wmem_map_lookup(txns, MAP_KEY(&e->key));
-            if (t == e->obj && t->gen == e->gen)
+            if (t == e->obj && t->gen == e->gen) {
+                /* Unanswered but Proceeding: look again a window later (the
+                 * list stays in due order: every entry is now + window). */
+                if (t->raw && t->proceeding_until > now->secs) {
+                    e->due = *now;
+                    e->due.secs += SIP4XX_STATE_WINDOW;
+                    wmem_list_append(expiries, e);
+                    continue;
+                }
                 forget_txn(t);
+            }
         }
         wmem_free(wmem_file_scope(), e);
     }
@@ -464,6 +482,8 @@ static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k
         c->pending_txn[side] = t;
     }
     wmem_map_insert(txns, MAP_KEY(&t->key), t);
+    /* Freed when its client would have given up, if nothing answers. */
+    expire_later(&pinfo->abs_ts, FALSE, t->key, t, t->gen);
 }
 
 static void set_delta(sip4xx_msg_record_t *r, const nstime_t *now, const nstime_t *then)
@@ -596,8 +616,24 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
         }
     }
     free_txn(t);
-    /* Kept for retransmissions of this 4xx, then freed. */
+    /* Kept for retransmissions of this 4xx, then freed; a new generation,
+     * so the entry made when it opened no longer applies. */
+    t->gen = ++generation;
     expire_later(&pinfo->abs_ts, FALSE, t->key, t, t->gen);
+}
+
+/* A provisional response to an INVITE: its client transaction is
+ * Proceeding and Timer B no longer runs (RFC 3261 §17.1.1.2); a proxy may
+ * cancel after 3 minutes without a response (Timer C, reset by each
+ * provisional, §16.7 step 2), so keep the transaction that long. */
+static void note_proceeding(packet_info *pinfo, const sip4xx_msg_t *m)
+{
+    guint64 key;
+    if (!sip4xx_txn_key(m, &key))
+        return;
+    txn_t *t = (txn_t *)wmem_map_lookup(txns, MAP_KEY(&key));
+    if (t && t->raw && t->req_frame < pinfo->num)
+        t->proceeding_until = pinfo->abs_ts.secs + SIP4XX_PROCEEDING_WINDOW;
 }
 
 void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing, sip4xx_msg_record_t *r)
@@ -609,8 +645,11 @@ void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_miss
         return;
     /* An ACK opens no transaction and a provisional response ends none
      * (RFC 3261 §17.1.1): a third of all messages need no keys at all. */
-    if (m->kind == SIP4XX_MSG_REQUEST ? is_method(m, "ACK") : m->code < 200)
+    if (m->kind == SIP4XX_MSG_REQUEST ? is_method(m, "ACK") : m->code < 200) {
+        if (m->kind == SIP4XX_MSG_RESPONSE && m->code >= 100 && sip4xx_span_eq_ci(m->cseq_method, "INVITE"))
+            note_proceeding(pinfo, m);
         return;
+    }
     sip4xx_keys_t k;
     sip4xx_keys_init(m, &k);
     if (m->kind == SIP4XX_MSG_REQUEST)

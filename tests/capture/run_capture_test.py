@@ -97,8 +97,19 @@ BASIC = r"(code=\d+|must=\S+|should=\S+|unregistered|malformed)"
 # Exchange assertions (opt-in with a '%correlation' line): compared in the
 # pdml modes only. response_in, retry_in and the 4xx's reaction point to
 # later frames, so they exist from the second pass on: twopass only.
-EXCHANGE = r"(request_in=\d+|response_in=\d+|retry_in=\d+|retry_of=\d+|cause=\w+|reaction=\w+|no_request)"
+EXCHANGE = r"(request_in=\d+|response_in=\d+|retry_in=\d+|retry_of=\d+|cause=\w+|reaction=\w+|no_request|state_limit)"
 LATER_ONLY = ("response_in=", "retry_in=", "reaction@4xx=")
+
+
+def expect_prefs(path):
+    """The '%pref name:value' lines: the preferences a file is written for."""
+    prefs = []
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            line = raw.split("#", 1)[0].strip()
+            if line.startswith("%pref "):
+                prefs.append(line[len("%pref "):].strip())
+    return prefs
 
 
 def parse_expect(path):
@@ -112,6 +123,8 @@ def parse_expect(path):
                 continue
             if line == "%correlation":
                 correlation = True
+                continue
+            if line.startswith("%pref "):
                 continue
             words = line.split()
             if not words[0].isdigit():
@@ -180,8 +193,8 @@ def observed_from_pdml(xml_text, correlation=False):
                 elif correlation and name == "sip4xx.reaction":
                     key = "reaction@4xx" if is_4xx else "reaction"
                     seen[frame][f"{key}={VERDICTS.get(show, show)}"] += 1
-                elif correlation and name == "sip4xx.no_request":
-                    seen[frame]["no_request"] += 1
+                elif correlation and name in ("sip4xx.no_request", "sip4xx.state_limit"):
+                    seen[frame][name[7:]] += 1
                 if name == "sip4xx.code":
                     seen[frame][f"code={f.get('show')}"] += 1
                 elif name == "sip4xx.unregistered":
@@ -345,7 +358,8 @@ def main():
         print("sip4xx is loaded")
         return
 
-    base = ["-n", "-r", opts.capture] + sum((["-o", p] for p in opts.pref), [])
+    prefs = (expect_prefs(opts.expect) if opts.expect else []) + opts.pref
+    base = ["-n", "-r", opts.capture] + sum((["-o", p] for p in prefs), [])
     if opts.mode == "consistency":
         # Fields that depend only on this and earlier frames.
         fields = ["frame.number", "sip4xx.code", "sip4xx.reason", "sip4xx.reason_sent", "sip4xx.registered",
