@@ -1389,10 +1389,37 @@ def build_limits():
     for n in range(3):
         F.add(O, options("lim8{}@192.0.2.20".format(n), "a68", 1, "z9hG4bKlim8" + "abc"[n]).request(),
               "OPTIONS p{} (call lim8{}): tracked, never answered".format(n + 1, n), dt=1.0)
-    F.add(O, options("lim9@192.0.2.20", "a69", 1, "z9hG4bKlim9a").request(), "OPTIONS p4: not tracked (3 in all)")
+    p4 = options("lim9@192.0.2.20", "a69", 1, "z9hG4bKlim9a")
+    F.add(O, p4.request(), "OPTIONS p4: not tracked (3 in all)")
     p5 = options("lim10@192.0.2.20", "a70", 1, "z9hG4bKlim10a")
     F.add(O, p5.request(), "OPTIONS p5 40 s later: p1-p3 timed out, tracked", dt=40.0)
     F.add(I, p5.response(404, "Not Found"), "404 (p5)")
+    F.add(I, p4.response(404, "Not Found"), "404 (p4), 40 s after it: the note that p4 went untracked is gone")
+    return F.f
+
+
+def build_scanner():
+    """A scanner sweeping extensions: one request every 2 s for 400 s, each
+    on a Call-ID of its own, cycling through four fates (request i, i % 4):
+    0 INVITE never answered; 1 OPTIONS answered 404; 2 INVITE answered 100
+    Trying and then nothing; 3 OPTIONS never answered. What sip4xx keeps
+    must follow the transaction timers (tests/capture/test_state_bounds.py),
+    not grow with the scan."""
+    F = Frames()
+    O, I = "O", "I"
+    for i in range(200):
+        ext = 1000 + i
+        method = "INVITE" if i % 2 == 0 else "OPTIONS"
+        t = Tx(method, "scan{}@192.0.2.20".format(i), "s{}".format(i), 1, "z9hG4bKscan{}".format(i),
+               ruri="sip:{}@example.com".format(ext), to="<sip:{}@example.com>".format(ext),
+               extra="User-Agent: sweep" + ("\n" + "Content-Type: application/sdp" if method == "INVITE" else ""),
+               body=EX_SDP if method == "INVITE" else "")
+        F.add(O, t.request(), "{} {} ({})".format(method, ext, ("unanswered", "404", "100 only", "unanswered")[i % 4]),
+              dt=2.0 if i else 0.02)
+        if i % 4 == 1:
+            F.add(I, t.response(404, "Not Found"), "404 ({})".format(ext), dt=0.05)
+        elif i % 4 == 2:
+            F.add(I, t.response(100, "Trying", tag=False), "100 Trying ({})".format(ext), dt=0.05)
     return F.f
 
 # --------------------------------------------------------------------------
@@ -1409,6 +1436,7 @@ CAPTURES = [
     ("handmade_exchange_tcp", build_exchange_tcp, "tcp", False),
     ("handmade_bye487", build_bye487, "udp", False),
     ("handmade_limits", build_limits, "udp", False),
+    ("handmade_scanner", build_scanner, "udp", False),
 ]
 
 

@@ -23,7 +23,9 @@
  * INVITE that had one, SIP4XX_PROCEEDING_WINDOW after the latest (Timer
  * C, §16.6 step 11, §16.7 step 2, §13.3.1.1). So unanswered requests
  * (scanners, dead peers) do not pile up to the limits and stop the
- * correlation for the rest of the capture.
+ * correlation for the rest of the capture. A call is kept while something
+ * of it is: open transactions, a 4xx waiting, a live dialog (its owner),
+ * or for one window, the note that a limit skipped one of its requests.
  */
 #include "sip4xx_ws.h"
 
@@ -38,9 +40,10 @@ struct txn;
 typedef struct {
     guint64 key;
     guint open;                      /* open transactions of this Call-ID */
-    guint dropped;                   /* requests not tracked for the limits */
+    guint dropped;                   /* requests not tracked for the limits, in the last window */
     guint64 owner_tag;               /* From tag of the dialog-creating INVITE (RFC 3261 §14.1) */
     gboolean has_owner;
+    gboolean in_dialog;              /* a 2xx answered the owner's INVITE; until a BYE ends it */
     guint64 pending_tag[2];          /* the latest pending in-dialog INVITE/UPDATE, per side */
     guint32 pending_frame[2];
     struct txn *pending_txn[2];
@@ -49,12 +52,20 @@ typedef struct {
     guint refs;                      /* txn_t blocks pointing here */
 } call_t;
 
+/* What the end of a transaction means for its call's dialog. */
+typedef enum {
+    TXN_OTHER,
+    TXN_OWNER_INVITE,                /* the INVITE that made its sender the Call-ID's owner */
+    TXN_BYE,                         /* ends the dialog (RFC 3261 §15) */
+} txn_role_t;
+
 typedef struct txn {
     guint64 key;
     guint32 gen;                     /* tells a freed-and-reused block from the original */
     guint32 req_frame, req_start, req_len;
     guint8 req_ordinal;
     guint8 req_missing;              /* obligations the request missed, for a 400's cause */
+    guint8 req_role;                 /* txn_role_t: what its end means for the call */
     gboolean req_stream;
     nstime_t req_time;
     guint32 final_frame;
@@ -85,9 +96,15 @@ typedef struct {
 } reaction_t;
 
 /* What to free once SIP4XX_STATE_WINDOW has passed, in arrival order. */
+typedef enum {
+    EXP_TXN,                         /* a transaction: unanswered, or kept for its 4xx's retransmissions */
+    EXP_REACTION,                    /* a 4xx waiting for the client's retry */
+    EXP_DROPPED,                     /* a call's note that a request was not tracked */
+} expiry_kind_t;
+
 typedef struct {
     nstime_t due;
-    gboolean is_reaction;
+    expiry_kind_t kind;
     guint64 key;
     void *obj;
     guint32 gen;
@@ -114,6 +131,7 @@ static wmem_map_t *records;     /* frame number -> sip4xx_frame_record_t */
 static wmem_list_t *expiries;   /* expiry_t, oldest first */
 static wmem_map_t *texts;       /* cause and verdict sentences, one copy each */
 static guint open_total;
+static guint open_peak;         /* the most open_total has been, for the log at close */
 static guint32 generation;
 /* The record last made or looked up: the first pass asks for the current
  * frame's record once per kept message, and the map is large. */
@@ -132,6 +150,7 @@ void sip4xx_state_init(void)
     expiries = wmem_list_new(wmem_file_scope());
     texts = wmem_map_new(wmem_file_scope(), wmem_str_hash, g_str_equal);
     open_total = 0;
+    open_peak = 0;
     generation = 0;
     register_waiting = 0;
     last_frame = 0;
@@ -140,6 +159,13 @@ void sip4xx_state_init(void)
 
 void sip4xx_state_cleanup(void)
 {
+    /* What the first pass left, to check the bounds on a real capture:
+     * tshark --log-debug sip4xx. */
+    if (txns)
+        ws_debug("state at close: %u calls, %u transactions, %u 4xx waiting for a retry, %u expiry entries;"
+                 " at most %u open at once (max_open_total %u)",
+                 wmem_map_size(calls), wmem_map_size(txns), wmem_map_size(reactions), wmem_list_count(expiries),
+                 open_peak, sip4xx_ids.max_open_total);
     /* Everything lives in file scope: Wireshark frees it with the file. */
     txns = calls = reactions = records = texts = NULL;
     last_rec = NULL;
@@ -233,6 +259,27 @@ static void release_call(call_t *c)
     wmem_free(wmem_file_scope(), c);
 }
 
+/* The call keeps its owner (RFC 3261 §14.1, for 491 back-off in the
+ * dialog) while a dialog lives: from the 2xx to the owner's INVITE to the
+ * end of a BYE. An INVITE refused or never answered made no dialog, so
+ * scanners and failed calls do not leave a call behind. code 0: timed out. */
+static void txn_ended(txn_t *t, guint code)
+{
+    call_t *c = t->call;
+    if (!c)
+        return;
+    if (t->req_role == TXN_OWNER_INVITE) {
+        if (code >= 200 && code < 300)
+            c->in_dialog = TRUE;
+        else if (!c->in_dialog)
+            c->has_owner = FALSE;
+        t->req_role = TXN_OTHER;       /* a retransmitted final response changes nothing */
+    } else if (t->req_role == TXN_BYE && code >= 200) {
+        c->in_dialog = FALSE;
+        c->has_owner = FALSE;
+    }
+}
+
 static void forget_txn(txn_t *t)
 {
     txn_t *was = (txn_t *)wmem_map_remove(txns, MAP_KEY(&t->key));
@@ -276,12 +323,12 @@ static gboolean is_register(sip4xx_span_t method)
     return sip4xx_span_eq_ci(method, "REGISTER");
 }
 
-static void expire_later(const nstime_t *now, gboolean is_reaction, guint64 key, void *obj, guint32 gen)
+static void expire_later(const nstime_t *now, expiry_kind_t kind, guint64 key, void *obj, guint32 gen)
 {
     expiry_t *e = wmem_new(wmem_file_scope(), expiry_t);
     e->due = *now;
     e->due.secs += SIP4XX_STATE_WINDOW;
-    e->is_reaction = is_reaction;
+    e->kind = kind;
     e->key = key;
     e->obj = obj;
     e->gen = gen;
@@ -298,10 +345,17 @@ static void expire(const nstime_t *now)
         if (nstime_cmp(&e->due, now) > 0)
             break;
         wmem_list_remove_frame(expiries, f);
-        if (e->is_reaction) {
+        if (e->kind == EXP_REACTION) {
             reaction_t *re = (reaction_t *)wmem_map_lookup(reactions, MAP_KEY(&e->key));
             if (re == e->obj && re->gen == e->gen)
                 forget_reaction(re);
+        } else if (e->kind == EXP_DROPPED) {
+            /* The call cannot have been freed: its `dropped` held it. */
+            call_t *c = (call_t *)e->obj;
+            if (c->dropped) {
+                c->dropped--;
+                release_call(c);
+            }
         } else {
             txn_t *t = (txn_t *)wmem_map_lookup(txns, MAP_KEY(&e->key));
             if (t == e->obj && t->gen == e->gen) {
@@ -313,6 +367,7 @@ static void expire(const nstime_t *now)
                     wmem_list_append(expiries, e);
                     continue;
                 }
+                txn_ended(t, 0);
                 forget_txn(t);
             }
         }
@@ -417,17 +472,26 @@ static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k
                      sip4xx_msg_record_t *r)
 {
     guint64 tag, key = k->txn;
+    txn_role_t role = TXN_OTHER;
     if (c && !c->has_owner && is_method(m, "INVITE") && !m->to_tag && sip4xx_keys_from_tag(k, &tag)) {
         c->owner_tag = tag;
         c->has_owner = TRUE;
+        role = TXN_OWNER_INVITE;
+    } else if (c && is_method(m, "BYE")) {
+        role = TXN_BYE;
     }
 
     judge_reaction(pinfo, m, k, n_missing, c, r);
 
     if (!room_for(c)) {
         r->flags |= SIP4XX_REC_STATE_LIMIT;
-        if (c)
+        if (role == TXN_OWNER_INVITE && !c->in_dialog)
+            c->has_owner = FALSE;      /* untracked: its end would go unseen */
+        if (c) {
+            /* Remembered for a window, so that its 4xx says "limit". */
             c->dropped++;
+            expire_later(&pinfo->abs_ts, EXP_DROPPED, c->key, c, 0);
+        }
         return;
     }
     txn_t *t = wmem_new0(wmem_file_scope(), txn_t);
@@ -439,6 +503,7 @@ static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k
     t->req_len = r->len;
     t->req_time = pinfo->abs_ts;
     t->req_missing = (guint8)MIN(n_missing, 255u);
+    t->req_role = (guint8)role;
     t->req_stream = m->stream_transport;
     t->call = c;
     if (c)
@@ -447,7 +512,8 @@ static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k
     t->raw = (guint8 *)wmem_memdup(wmem_file_scope(), m->raw.ptr, t->raw_len ? t->raw_len : 1);
     if (c)
         c->open++;
-    open_total++;
+    if (++open_total > open_peak)
+        open_peak = open_total;
 
     if (is_method(m, "CANCEL")) {
         guint64 ikey;
@@ -483,7 +549,7 @@ static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k
     }
     wmem_map_insert(txns, MAP_KEY(&t->key), t);
     /* Freed when its client would have given up, if nothing answers. */
-    expire_later(&pinfo->abs_ts, FALSE, t->key, t, t->gen);
+    expire_later(&pinfo->abs_ts, EXP_TXN, t->key, t, t->gen);
 }
 
 static void set_delta(sip4xx_msg_record_t *r, const nstime_t *now, const nstime_t *then)
@@ -540,6 +606,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
     }
     t->final_frame = pinfo->num;
     clear_pending(t);
+    txn_ended(t, m->code);
     if (!is_4xx) {
         /* Nothing later needs a transaction that ended without a 4xx. */
         forget_txn(t);
@@ -609,8 +676,9 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
             if (old)
                 forget_reaction(old);
             wmem_map_insert(reactions, MAP_KEY(&re->key), re);
-            open_total++;
-            expire_later(&pinfo->abs_ts, TRUE, re->key, re, re->gen);
+            if (++open_total > open_peak)
+                open_peak = open_total;
+            expire_later(&pinfo->abs_ts, EXP_REACTION, re->key, re, re->gen);
         } else {
             r->flags |= SIP4XX_REC_STATE_LIMIT;
         }
@@ -619,7 +687,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
     /* Kept for retransmissions of this 4xx, then freed; a new generation,
      * so the entry made when it opened no longer applies. */
     t->gen = ++generation;
-    expire_later(&pinfo->abs_ts, FALSE, t->key, t, t->gen);
+    expire_later(&pinfo->abs_ts, EXP_TXN, t->key, t, t->gen);
 }
 
 /* A provisional response to an INVITE: its client transaction is

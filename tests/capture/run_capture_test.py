@@ -46,10 +46,10 @@ def tshark_cmd(args, tshark, plugin_dir, home):
     return cmd, env
 
 
-def run_tshark(args, opts, capture=None):
+def run_tshark(args, opts, capture=None, with_stderr=False):
     """Run tshark in a private HOME. The plugin and the capture are copied
     there first: a clone under /root is not readable by the unprivileged
-    user tshark runs as."""
+    user tshark runs as. Returns stdout, or (stdout, stderr)."""
     home = tempfile.mkdtemp(prefix="sip4xx-home-")
     try:
         os.makedirs(os.path.join(home, "extcap"))
@@ -75,7 +75,7 @@ def run_tshark(args, opts, capture=None):
     for bad in ("Dissector bug", "Malformed Packet: SIP4XX", "Malformed Packet: sip4xx"):
         if capture and (bad in p.stdout or bad in p.stderr):
             sys.exit(f"tshark reported '{bad}' with sip4xx loaded")
-    return p.stdout
+    return (p.stdout, p.stderr) if with_stderr else p.stdout
 
 
 TXN_H = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "sip4xx", "txn.h")
