@@ -1395,6 +1395,20 @@ def build_limits():
     F.add(O, p5.request(), "OPTIONS p5 40 s later: p1-p3 timed out, tracked", dt=40.0)
     F.add(I, p5.response(404, "Not Found"), "404 (p5)")
     F.add(I, p4.response(404, "Not Found"), "404 (p4), 40 s after it: the note that p4 went untracked is gone")
+
+    # -- The capture's time steps back an hour (files merged out of order).
+    # q1 and q2, never answered, and the 404 (p5) still waiting for a retry
+    # make 3; q3 is not tracked. The windows pause rather than rewind, so
+    # 40 s later all three have left and q4 is tracked.
+    for n in range(2):
+        F.add(O, options("lim11{}@192.0.2.20".format(n), "a71", 1, "z9hG4bKlim11" + "ab"[n]).request(),
+              "OPTIONS q{} (call lim11{}): tracked, never answered{}".format(
+                  n + 1, n, "; the clock is an hour back" if n == 0 else ""), dt=-3600.0 if n == 0 else 1.0)
+    q3 = options("lim12@192.0.2.20", "a72", 1, "z9hG4bKlim12a")
+    F.add(O, q3.request(), "OPTIONS q3: not tracked (3 in all)")
+    q4 = options("lim13@192.0.2.20", "a73", 1, "z9hG4bKlim13a")
+    F.add(O, q4.request(), "OPTIONS q4 40 s later: q1, q2 and the waiting 404 have left, tracked", dt=40.0)
+    F.add(I, q4.response(404, "Not Found"), "404 (q4)")
     return F.f
 
 

@@ -140,6 +140,25 @@ static sip4xx_frame_record_t *last_rec;
 /* A retry is looked for only where a 4xx waits for one: a REGISTER retry
  * may change its Call-ID (RFC 3261 §10.2), any other retry keeps it. */
 static guint register_waiting;
+/* The clock the windows run on: capture time that only moves forward. When
+ * a capture's time steps back (files merged out of order), it pauses
+ * instead of rewinding, so what is due still falls due and the list of
+ * expiries stays in order. */
+static nstime_t state_clock, clock_seen;
+static gboolean clock_started;
+
+static void clock_advance(const nstime_t *t)
+{
+    if (clock_started && nstime_cmp(t, &clock_seen) > 0) {
+        nstime_t step;
+        nstime_delta(&step, t, &clock_seen);
+        nstime_add(&state_clock, &step);
+    } else if (!clock_started) {
+        state_clock = *t;
+        clock_started = TRUE;
+    }
+    clock_seen = *t;
+}
 
 void sip4xx_state_init(void)
 {
@@ -152,6 +171,9 @@ void sip4xx_state_init(void)
     open_total = 0;
     open_peak = 0;
     generation = 0;
+    clock_started = FALSE;
+    nstime_set_zero(&state_clock);
+    nstime_set_zero(&clock_seen);
     register_waiting = 0;
     last_frame = 0;
     last_rec = NULL;
@@ -490,7 +512,7 @@ static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k
         if (c) {
             /* Remembered for a window, so that its 4xx says "limit". */
             c->dropped++;
-            expire_later(&pinfo->abs_ts, EXP_DROPPED, c->key, c, 0);
+            expire_later(&state_clock, EXP_DROPPED, c->key, c, 0);
         }
         return;
     }
@@ -549,7 +571,7 @@ static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k
     }
     wmem_map_insert(txns, MAP_KEY(&t->key), t);
     /* Freed when its client would have given up, if nothing answers. */
-    expire_later(&pinfo->abs_ts, EXP_TXN, t->key, t, t->gen);
+    expire_later(&state_clock, EXP_TXN, t->key, t, t->gen);
 }
 
 static void set_delta(sip4xx_msg_record_t *r, const nstime_t *now, const nstime_t *then)
@@ -678,7 +700,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
             wmem_map_insert(reactions, MAP_KEY(&re->key), re);
             if (++open_total > open_peak)
                 open_peak = open_total;
-            expire_later(&pinfo->abs_ts, EXP_REACTION, re->key, re, re->gen);
+            expire_later(&state_clock, EXP_REACTION, re->key, re, re->gen);
         } else {
             r->flags |= SIP4XX_REC_STATE_LIMIT;
         }
@@ -687,7 +709,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
     /* Kept for retransmissions of this 4xx, then freed; a new generation,
      * so the entry made when it opened no longer applies. */
     t->gen = ++generation;
-    expire_later(&pinfo->abs_ts, EXP_TXN, t->key, t, t->gen);
+    expire_later(&state_clock, EXP_TXN, t->key, t, t->gen);
 }
 
 /* A provisional response to an INVITE: its client transaction is
@@ -701,14 +723,15 @@ static void note_proceeding(packet_info *pinfo, const sip4xx_msg_t *m)
         return;
     txn_t *t = (txn_t *)wmem_map_lookup(txns, MAP_KEY(&key));
     if (t && t->raw && t->req_frame < pinfo->num)
-        t->proceeding_until = pinfo->abs_ts.secs + SIP4XX_PROCEEDING_WINDOW;
+        t->proceeding_until = state_clock.secs + SIP4XX_PROCEEDING_WINDOW;
 }
 
 void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing, sip4xx_msg_record_t *r)
 {
     if (!txns)
         return;
-    expire(&pinfo->abs_ts);
+    clock_advance(&pinfo->abs_ts);
+    expire(&state_clock);
     if (m->kind == SIP4XX_MSG_UNPARSED)
         return;
     /* An ACK opens no transaction and a provisional response ends none
