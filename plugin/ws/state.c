@@ -282,9 +282,10 @@ static void release_call(call_t *c)
 }
 
 /* The call keeps its owner (RFC 3261 §14.1, for 491 back-off in the
- * dialog) while a dialog lives: from the 2xx to the owner's INVITE to the
- * end of a BYE. An INVITE refused or never answered made no dialog, so
- * scanners and failed calls do not leave a call behind. code 0: timed out. */
+ * dialog) while a dialog lives: from the 2xx to the owner's INVITE until a
+ * BYE ends, answered or timed out (§15.1.1: either way the dialog is
+ * over). An INVITE refused or never answered made no dialog, so scanners
+ * and failed calls do not leave a call behind. code 0: timed out. */
 static void txn_ended(txn_t *t, guint code)
 {
     call_t *c = t->call;
@@ -296,7 +297,7 @@ static void txn_ended(txn_t *t, guint code)
         else if (!c->in_dialog)
             c->has_owner = FALSE;
         t->req_role = TXN_OTHER;       /* a retransmitted final response changes nothing */
-    } else if (t->req_role == TXN_BYE && code >= 200) {
+    } else if (t->req_role == TXN_BYE) {
         c->in_dialog = FALSE;
         c->has_owner = FALSE;
     }
@@ -507,7 +508,7 @@ static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k
 
     if (!room_for(c)) {
         r->flags |= SIP4XX_REC_STATE_LIMIT;
-        if (role == TXN_OWNER_INVITE && !c->in_dialog)
+        if (role == TXN_OWNER_INVITE)
             c->has_owner = FALSE;      /* untracked: its end would go unseen */
         if (c) {
             /* Remembered for a window, so that its 4xx says "limit". */

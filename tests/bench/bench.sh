@@ -121,11 +121,16 @@ timed() {   # timed CAPLABEL MODE CFG RUN FILE: one timed run -> raw.tsv
 	local label=$1 mode=$2 cfg=$3 run=$4 file=$5 args t0 t1 rc=0 rss ut st
 	if [[ $cfg == stock ]]; then args=${STOCK_ARGS[$mode]}; else args=${PLUGIN_ARGS[$mode]}; fi
 	t0=$(date +%s.%N)
+	# The plugin logs what its state held at the end of the file (one line).
+	[[ $cfg == plugin ]] && args="$args --log-debug sip4xx"
 	# shellcheck disable=SC2086
 	as_user "$cfg" /usr/bin/time -f '%M %U %S' -o "$BH/home/time.out" tshark $args -r "$file" >/dev/null 2>"$BH/err" || rc=$?
 	t1=$(date +%s.%N)
 	if [[ $rc != 0 ]]; then cat "$BH/err" >&2; die "tshark failed ($cfg $mode $file)"; fi
 	if grep -q "Malformed Packet: SIP4XX\|Dissector bug" "$BH/err"; then cat "$BH/err" >&2; die "sip4xx error ($mode)"; fi
+	if [[ $label == big && $cfg == plugin ]]; then
+		grep -o 'state at close: .*' "$BH/err" | tail -1 >"$BH/state.txt" || true
+	fi
 	read -r rss ut st < <(tail -1 "$BH/home/time.out")
 	printf '%s\t%s\t%s\t%s\t%.3f\t%s\t%.2f\n' "$label" "$mode" "$cfg" "$run" \
 		"$(echo "$t1 - $t0" | bc -l)" "$rss" "$(echo "$ut + $st" | bc -l)" >>"$RAW"
@@ -196,6 +201,7 @@ export B_SIP="$(basename "$SIP") ($(capinfos -c -M "$SIP" | awk '/Number of pack
 export B_NOSIP="$(basename "$NOSIP") ($(capinfos -c -M "$NOSIP" | awk '/Number of packets/ {print $NF}') frames)"
 export B_BIG="$(basename "$BIG") ($(capinfos -c -M "$BIG" | awk '/Number of packets/ {print $NF}') frames)"
 export B_QUICK=$QUICK
+export B_STATE_1M=$(cat "$BH/state.txt" 2>/dev/null)
 python3 "$HERE/report.py" "$RAW" "$BH/cg" "$OUTDIR"
 # raw data (timings, callgrind_annotate outputs) next to the captures, out
 # of the repository; `report.py RAW_TSV DIR OUT_DIR` re-renders them

@@ -204,6 +204,12 @@ if rss:
     out.append("| 1M | summary, peak RSS (MB) | %.1f | %.1f | %.3f | | | | ≤ %.2f | %s | |" % (
         rss["stock_kb"] / 1024, rss["plugin_kb"] / 1024, rss["ratio"], rss["target"],
         "pass" if rss["pass"] else "**FAIL**"))
+if E("B_STATE_1M"):
+    # The plugin's own account (tshark --log-debug sip4xx) of what the first
+    # pass still held at the end of the 1M-frame file: bounded by the
+    # transaction timers, not by the file's length.
+    out.append("")
+    out.append("sip4xx state at the end of the 1M-frame file: " + E("B_STATE_1M"))
 table = "\n".join(out)
 
 cgl = []
