@@ -184,7 +184,7 @@ void sip4xx_state_cleanup(void)
     /* What the first pass left, to check the bounds on a real capture:
      * tshark --log-debug sip4xx. */
     if (txns)
-        ws_debug("state at close: %u calls, %u transactions, %u 4xx waiting for a retry, %u expiry entries;"
+        ws_info("state at close: %u calls, %u transactions, %u 4xx waiting for a retry, %u expiry entries;"
                  " at most %u open at once (max_open_total %u)",
                  wmem_map_size(calls), wmem_map_size(txns), wmem_map_size(reactions), wmem_list_count(expiries),
                  open_peak, sip4xx_ids.max_open_total);
