@@ -64,7 +64,13 @@ for cap in "$top"/captures/*.pcap "$top"/captures/*.pcapng; do
           awk '{ if ($2 != "") o = $1 - ($2 - 8); else if ($3 > 0) o = $1 - $3; else next;
                  if (min == "" || o < min) min = o } END { print (min == "" ? 42 : min) }')
     big="$work/$name.big.pcapng"
-    mergecap -F pcapng -w "$big" "$cap" 2>/dev/null || continue
+    # mergecap 4.0 will not re-write a file with a decryption secrets block
+    # (real_openssl_tls): say so rather than skip it silently. Its SIP is
+    # inside TLS records, which a mutation would stop from decrypting anyway.
+    if ! mergecap -F pcapng -w "$big" "$cap" 2>/dev/null; then
+        echo "mutate.sh: $name skipped: mergecap cannot re-write it (a decryption secrets block?)"
+        continue
+    fi
     n=$(capinfos -c -M "$big" | awk -F': +' '/Number of packets/ { print $2 }')
     while [ "$n" -gt 0 ] && [ "$n" -lt "$packets" ]; do
         mergecap -F pcapng -a -w "$work/tmp.pcapng" "$big" "$big" && mv "$work/tmp.pcapng" "$big"
