@@ -1436,6 +1436,30 @@ def build_scanner():
             F.add(I, t.response(100, "Trying", tag=False), "100 Trying ({})".format(ext), dt=0.05)
     return F.f
 
+
+def build_frozen():
+    """Every frame at one instant (a crafted file, or a capture tool that
+    stamps many frames alike): the windows never pass, so only the caps
+    bound what is kept (tests/capture/test_state_bounds.py runs it with
+    max_open_total 20 and max_dialogs 10). 60 INVITEs answered 200 (dialogs
+    that never end), 100 OPTIONS never answered, 100 OPTIONS answered 404."""
+    F = Frames()
+    O, I = "O", "I"
+    sdp = "Content-Type: application/sdp"
+    for i in range(60):
+        t = Tx("INVITE", "frz-d{}@192.0.2.20".format(i), "f{}".format(i), 1, "z9hG4bKfrzd{}".format(i),
+               extra=sdp, body=EX_SDP)
+        F.add(O, t.request(), "INVITE d{}".format(i), dt=0)
+        F.add(I, t.response(200, "OK", "Contact: " + BOB_CONTACT), "200 OK (d{})".format(i), dt=0)
+    for i in range(100):
+        t = Tx("OPTIONS", "frz-u{}@192.0.2.20".format(i), "g{}".format(i), 1, "z9hG4bKfrzu{}".format(i))
+        F.add(O, t.request(), "OPTIONS u{}, never answered".format(i), dt=0)
+    for i in range(100):
+        t = Tx("OPTIONS", "frz-n{}@192.0.2.20".format(i), "h{}".format(i), 1, "z9hG4bKfrzn{}".format(i))
+        F.add(O, t.request(), "OPTIONS n{}".format(i), dt=0)
+        F.add(I, t.response(404, "Not Found"), "404 (n{})".format(i), dt=0)
+    return F.f
+
 # --------------------------------------------------------------------------
 
 CAPTURES = [
@@ -1451,6 +1475,7 @@ CAPTURES = [
     ("handmade_bye487", build_bye487, "udp", False),
     ("handmade_limits", build_limits, "udp", False),
     ("handmade_scanner", build_scanner, "udp", False),
+    ("handmade_frozen", build_frozen, "udp", False),
 ]
 
 

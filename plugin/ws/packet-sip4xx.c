@@ -39,6 +39,7 @@ sip4xx_ids_t sip4xx_ids = {
     .tap = -1,
     .max_open_per_call = 128,
     .max_open_total = 200000,
+    .max_dialogs = 200000,
     .show_should = TRUE,
     .check_general = TRUE,
     .check_code = TRUE,
@@ -210,6 +211,10 @@ static void proto_register_sip4xx(void)
     prefs_register_uint_preference(prefs, "max_open_total", "Open transactions kept in all",
         "How many unanswered transactions and unanswered 4xx sip4xx keeps for the whole capture", 10,
         &sip4xx_ids.max_open_total);
+    prefs_register_uint_preference(prefs, "max_dialogs", "Dialogs whose Call-ID owner is kept",
+        "How many live dialogs sip4xx remembers the Call-ID owner of (RFC 3261 §14.1, for the 491 back-off);"
+        " past it, a new dialog's owner is not kept and its 491 retries are judged without it", 10,
+        &sip4xx_ids.max_dialogs);
 
     sip4xx_ids.tap = register_tap("sip4xx");
     sip4xx_handle = create_dissector_handle(dissect_sip4xx, sip4xx_ids.proto);

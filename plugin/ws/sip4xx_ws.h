@@ -73,6 +73,7 @@ typedef struct {
     /* Preferences. */
     guint max_open_per_call;
     guint max_open_total;
+    guint max_dialogs;
     sip4xx_pref_bool_t show_should;        /* SHOULD-level findings (notes) */
     sip4xx_pref_bool_t check_general;      /* headers every request/response needs */
     sip4xx_pref_bool_t check_code;         /* each 4xx code's own headers */

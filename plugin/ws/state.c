@@ -24,8 +24,10 @@
  * C, §16.6 step 11, §16.7 step 2, §13.3.1.1). So unanswered requests
  * (scanners, dead peers) do not pile up to the limits and stop the
  * correlation for the rest of the capture. A call is kept while something
- * of it is: open transactions, a 4xx waiting, a live dialog (its owner),
- * or for one window, the note that a limit skipped one of its requests.
+ * of it is: open transactions, a 4xx waiting, a live dialog (its owner;
+ * at most max_dialogs), or for one window, the note that a limit skipped
+ * one of its requests. Where capture time stands still the windows never
+ * pass: expiry_cap() bounds them then.
  */
 #include "sip4xx_ws.h"
 
@@ -132,6 +134,7 @@ static wmem_list_t *expiries;   /* expiry_t, oldest first */
 static wmem_map_t *texts;       /* cause and verdict sentences, one copy each */
 static guint open_total;
 static guint open_peak;         /* the most open_total has been, for the log at close */
+static guint dialogs_kept;      /* calls in_dialog: at most max_dialogs */
 static guint32 generation;
 /* The record last made or looked up: the first pass asks for the current
  * frame's record once per kept message, and the map is large. */
@@ -170,6 +173,7 @@ void sip4xx_state_init(void)
     texts = wmem_map_new(wmem_file_scope(), wmem_str_hash, g_str_equal);
     open_total = 0;
     open_peak = 0;
+    dialogs_kept = 0;
     generation = 0;
     clock_started = FALSE;
     nstime_set_zero(&state_clock);
@@ -185,9 +189,9 @@ void sip4xx_state_cleanup(void)
      * tshark --log-debug sip4xx. */
     if (txns)
         ws_info("state at close: %u calls, %u transactions, %u 4xx waiting for a retry, %u expiry entries;"
-                 " at most %u open at once (max_open_total %u)",
+                 " at most %u open at once (max_open_total %u); %u dialogs kept",
                  wmem_map_size(calls), wmem_map_size(txns), wmem_map_size(reactions), wmem_list_count(expiries),
-                 open_peak, sip4xx_ids.max_open_total);
+                 open_peak, sip4xx_ids.max_open_total, dialogs_kept);
     /* Everything lives in file scope: Wireshark frees it with the file. */
     txns = calls = reactions = records = texts = NULL;
     last_rec = NULL;
@@ -292,12 +296,16 @@ static void txn_ended(txn_t *t, guint code)
     if (!c)
         return;
     if (t->req_role == TXN_OWNER_INVITE) {
-        if (code >= 200 && code < 300)
+        if (code >= 200 && code < 300 && !c->in_dialog && dialogs_kept < sip4xx_ids.max_dialogs) {
             c->in_dialog = TRUE;
-        else if (!c->in_dialog)
-            c->has_owner = FALSE;
+            dialogs_kept++;
+        } else if (!c->in_dialog) {
+            c->has_owner = FALSE;      /* no dialog, or no room to remember one */
+        }
         t->req_role = TXN_OTHER;       /* a retransmitted final response changes nothing */
     } else if (t->req_role == TXN_BYE) {
+        if (c->in_dialog && dialogs_kept)
+            dialogs_kept--;
         c->in_dialog = FALSE;
         c->has_owner = FALSE;
     }
@@ -360,12 +368,23 @@ static void expire_later(const nstime_t *now, expiry_kind_t kind, guint64 key, v
 
 /* Free what has waited its window. Objects replaced or freed meanwhile
  * are recognised by comparing the map's current entry. */
+/* The windows bound what is kept only while capture time moves. A file
+ * whose time stands still (crafted, or one timestamp for many frames)
+ * would keep every 4xx, note and stale entry: past this many entries the
+ * oldest is taken as due. Open transactions and waiting 4xx are counted
+ * in max_open_total, so the list holds a few entries per allowed one. */
+static guint64 expiry_cap(void)
+{
+    return 4 * (guint64)sip4xx_ids.max_open_total + 64;
+}
+
 static void expire(const nstime_t *now)
 {
     wmem_list_frame_t *f;
     while ((f = wmem_list_head(expiries)) != NULL) {
         expiry_t *e = (expiry_t *)wmem_list_frame_data(f);
-        if (nstime_cmp(&e->due, now) > 0)
+        gboolean forced = wmem_list_count(expiries) > expiry_cap();
+        if (!forced && nstime_cmp(&e->due, now) > 0)
             break;
         wmem_list_remove_frame(expiries, f);
         if (e->kind == EXP_REACTION) {
@@ -384,7 +403,7 @@ static void expire(const nstime_t *now)
             if (t == e->obj && t->gen == e->gen) {
                 /* Unanswered but Proceeding: look again a window later (the
                  * list stays in due order: every entry is now + window). */
-                if (t->raw && t->proceeding_until > now->secs) {
+                if (!forced && t->raw && t->proceeding_until > now->secs) {
                     e->due = *now;
                     e->due.secs += SIP4XX_STATE_WINDOW;
                     wmem_list_append(expiries, e);

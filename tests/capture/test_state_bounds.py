@@ -23,6 +23,24 @@ Without the timers the 150 unanswered requests would all stay, and so
 would the 100 INVITE calls. The plugin logs what the first pass left
 (`tshark --log-debug sip4xx`); this test reads that line. It also checks
 that every 404 links to the request just before it.
+
+--frozen: captures/handmade_frozen.pcap (build_frozen) has every frame at
+one instant, so no window ever passes and only the caps bound the state. Run
+with max_open_total 20 and max_dialogs 10: 60 INVITEs answered 200 (dialogs
+that never end), 100 OPTIONS never answered, 100 OPTIONS answered 404.
+
+  dialogs         at most max_dialogs = 10 keep their owner
+  open at once    at most max_open_total = 20 (unanswered + waiting 4xx)
+  waiting 4xx     at most 20
+  expiry entries  past 4 * 20 + 64 = 144 the oldest is taken as due; one
+                  message adds at most 2 (a 4xx: its transaction's entry
+                  and the retry's), so at most 146
+  transactions    each has a live entry (its window), so at most 146
+  calls           each is held by a transaction, a waiting 4xx, a dialog or
+                  a note with its own entry: at most 146 + 20 + 10 = 176
+
+Without the two caps, with the same preferences, the file leaves 60
+dialogs, 260 calls and 260 entries.
 """
 import os
 import re
@@ -32,8 +50,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_capture_test as rct  # noqa: E402
 
 BOUNDS = {"calls": 36, "transactions": 36, "waiting": 4, "peak": 37}
+FROZEN_PREFS = ["-o", "sip4xx.max_open_total:20", "-o", "sip4xx.max_dialogs:10"]
+FROZEN_BOUNDS = {"calls": 176, "transactions": 146, "waiting": 20, "entries": 146, "peak": 20, "dialogs": 10}
 LOG = re.compile(r"state at close: (?P<calls>\d+) calls, (?P<transactions>\d+) transactions, "
-                 r"(?P<waiting>\d+) 4xx waiting for a retry, \d+ expiry entries; at most (?P<peak>\d+) open")
+                 r"(?P<waiting>\d+) 4xx waiting for a retry, (?P<entries>\d+) expiry entries; "
+                 r"at most (?P<peak>\d+) open at once \(max_open_total \d+\); (?P<dialogs>\d+) dialogs kept")
+
+
+def state_at_close(err, bounds):
+    m = LOG.search(err)
+    if not m:
+        sys.exit("no 'state at close' line from tshark --log-debug sip4xx:\n" + err)
+    got = {k: int(v) for k, v in m.groupdict().items()}
+    bad = [f"{k}: {got[k]} > {v}" for k, v in bounds.items() if got[k] > v]
+    if bad:
+        sys.exit("state kept beyond its bound:\n  " + "\n  ".join(bad) + "\n" + m.group(0))
+    return m.group(0)
 
 
 def main():
@@ -41,17 +73,16 @@ def main():
     ap.add_argument("--tshark", default="tshark")
     ap.add_argument("--plugin-dir", required=True)
     ap.add_argument("--capture", required=True)
+    ap.add_argument("--frozen")
     opts = ap.parse_args()
+    if opts.frozen:
+        _, err = rct.run_tshark(["-n", "-r", opts.frozen, "--log-debug", "sip4xx"] + FROZEN_PREFS, opts,
+                                opts.frozen, with_stderr=True)
+        print(f"handmade_frozen: {state_at_close(err, FROZEN_BOUNDS)}; bounds {FROZEN_BOUNDS}")
     out, err = rct.run_tshark(["-n", "-r", opts.capture, "--log-debug", "sip4xx", "-T", "fields",
                                "-e", "frame.number", "-e", "sip4xx.code", "-e", "sip4xx.request_in",
                                "-e", "_ws.expert.message"], opts, opts.capture, with_stderr=True)
-    m = LOG.search(err)
-    if not m:
-        sys.exit("no 'state at close' line from tshark --log-debug sip4xx:\n" + err)
-    got = {k: int(v) for k, v in m.groupdict().items()}
-    bad = [f"{k}: {got[k]} > {v}" for k, v in BOUNDS.items() if got[k] > v]
-    if bad:
-        sys.exit("state kept beyond the timers' bound:\n  " + "\n  ".join(bad) + "\n" + m.group(0))
+    state_line = state_at_close(err, BOUNDS)
     links = 0
     for line in out.splitlines():
         frame, code, request_in, expert = (line.split("\t") + ["", "", ""])[:4]
@@ -63,7 +94,7 @@ def main():
             sys.exit(f"frame {frame}: {expert}")
     if links != 50:
         sys.exit(f"expected 50 linked 404s, found {links}")
-    print(f"handmade_scanner: {m.group(0)}; bounds {BOUNDS}; 50 404s linked")
+    print(f"handmade_scanner: {state_line}; bounds {BOUNDS}; 50 404s linked")
 
 
 if __name__ == "__main__":
