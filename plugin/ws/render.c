@@ -223,10 +223,11 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
         gboolean is_4xx = r->kind == SIP4XX_MSG_RESPONSE && r->code >= 400 && r->code <= 499;
         guint shown = sip4xx_shown_findings(r);
         gboolean malformed = r->malformed && sip4xx_ids.check_malformed;
-        gboolean linked = sip4xx_ids.analyse_exchange &&
-                          (r->response_in || r->retry_of || (r->flags & SIP4XX_REC_STATE_LIMIT));
+        /* Linked to another frame, or left uncorrelated by a limit. */
+        gboolean exchange = sip4xx_ids.analyse_exchange &&
+                            (r->response_in || r->retry_of || (r->flags & SIP4XX_REC_STATE_LIMIT));
         /* Preferences may leave nothing to say about this message. */
-        if (!is_4xx && !shown && !malformed && !linked)
+        if (!is_4xx && !shown && !malformed && !exchange)
             continue;
 
         proto_item *top = add_gen(proto_tree_add_item(tree, sip4xx_ids.proto, tvb, r->start, r->len, ENC_NA));
@@ -241,7 +242,7 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
                                    plurality(shown, "", "s"));
         if (is_4xx || shown || malformed)
             append_info(r, is_4xx, pinfo);
-        if (linked && r->retry_of && sip4xx_verdict_is_violation((sip4xx_verdict_t)r->verdict))
+        if (exchange && r->retry_of && sip4xx_verdict_is_violation((sip4xx_verdict_t)r->verdict))
             col_append_fstr(pinfo->cinfo, COL_INFO, " [retry: %s]", sip4xx_verdict_label((sip4xx_verdict_t)r->verdict));
         if (!is_4xx && !shown && !malformed) {
             if (r->response_in)

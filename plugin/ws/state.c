@@ -354,16 +354,23 @@ static gboolean is_register(sip4xx_span_t method)
     return sip4xx_span_eq_ci(method, "REGISTER");
 }
 
+/* Put e at the end of the list, due a window from now: every entry is
+ * now + the same window, so the list stays in due order. */
+static void schedule(expiry_t *e, const nstime_t *now)
+{
+    e->due = *now;
+    e->due.secs += SIP4XX_STATE_WINDOW;
+    wmem_list_append(expiries, e);
+}
+
 static void expire_later(const nstime_t *now, expiry_kind_t kind, guint64 key, void *obj, guint32 gen)
 {
     expiry_t *e = wmem_new(wmem_file_scope(), expiry_t);
-    e->due = *now;
-    e->due.secs += SIP4XX_STATE_WINDOW;
     e->kind = kind;
     e->key = key;
     e->obj = obj;
     e->gen = gen;
-    wmem_list_append(expiries, e);
+    schedule(e, now);
 }
 
 /* Free what has waited its window. Objects replaced or freed meanwhile
@@ -401,12 +408,9 @@ static void expire(const nstime_t *now)
         } else {
             txn_t *t = (txn_t *)wmem_map_lookup(txns, MAP_KEY(&e->key));
             if (t == e->obj && t->gen == e->gen) {
-                /* Unanswered but Proceeding: look again a window later (the
-                 * list stays in due order: every entry is now + window). */
+                /* Unanswered but Proceeding: look again a window later. */
                 if (!forced && t->raw && t->proceeding_until > now->secs) {
-                    e->due = *now;
-                    e->due.secs += SIP4XX_STATE_WINDOW;
-                    wmem_list_append(expiries, e);
+                    schedule(e, now);
                     continue;
                 }
                 txn_ended(t, 0);
@@ -442,10 +446,17 @@ static gint64 ms_between(const nstime_t *from, const nstime_t *to)
     return (gint64)d.secs * 1000 + d.nsecs / 1000000;
 }
 
-static gboolean is_method(const sip4xx_msg_t *m, const char *method)
+/* Methods compare case-sensitively (RFC 3261 §7.1), in the Request-Line
+ * and in CSeq alike. */
+static gboolean span_is(sip4xx_span_t s, const char *method)
 {
     size_t n = strlen(method);
-    return m->method.len == n && memcmp(m->method.ptr, method, n) == 0;
+    return s.len == n && memcmp(s.ptr, method, n) == 0;
+}
+
+static gboolean is_method(const sip4xx_msg_t *m, const char *method)
+{
+    return span_is(m->method, method);
 }
 
 /* The client's next attempt after a 4xx: judge it and link both ways. */
@@ -757,7 +768,7 @@ void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_miss
     /* An ACK opens no transaction and a provisional response ends none
      * (RFC 3261 §17.1.1): a third of all messages need no keys at all. */
     if (m->kind == SIP4XX_MSG_REQUEST ? is_method(m, "ACK") : m->code < 200) {
-        if (m->kind == SIP4XX_MSG_RESPONSE && m->code >= 100 && sip4xx_span_eq_ci(m->cseq_method, "INVITE"))
+        if (m->kind == SIP4XX_MSG_RESPONSE && m->code >= 100 && span_is(m->cseq_method, "INVITE"))
             note_proceeding(pinfo, m);
         return;
     }

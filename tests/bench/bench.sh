@@ -121,8 +121,9 @@ timed() {   # timed CAPLABEL MODE CFG RUN FILE: one timed run -> raw.tsv
 	local label=$1 mode=$2 cfg=$3 run=$4 file=$5 args t0 t1 rc=0 rss ut st
 	if [[ $cfg == stock ]]; then args=${STOCK_ARGS[$mode]}; else args=${PLUGIN_ARGS[$mode]}; fi
 	t0=$(date +%s.%N)
-	# The plugin logs what its state held at the end of the file (one line).
-	[[ $cfg == plugin ]] && args="$args --log-debug sip4xx"
+	# On the 1M-frame file the plugin also logs what its state held at the
+	# end of it (one line, read below).
+	[[ $label == big && $cfg == plugin ]] && args="$args --log-debug sip4xx"
 	# shellcheck disable=SC2086
 	as_user "$cfg" /usr/bin/time -f '%M %U %S' -o "$BH/home/time.out" tshark $args -r "$file" >/dev/null 2>"$BH/err" || rc=$?
 	t1=$(date +%s.%N)

@@ -101,21 +101,12 @@ EXCHANGE = r"(request_in=\d+|response_in=\d+|retry_in=\d+|retry_of=\d+|cause=\w+
 LATER_ONLY = ("response_in=", "retry_in=", "reaction@4xx=")
 
 
-def expect_prefs(path):
-    """The '%pref name:value' lines: the preferences a file is written for."""
-    prefs = []
-    with open(path, encoding="utf-8") as f:
-        for raw in f:
-            line = raw.split("#", 1)[0].strip()
-            if line.startswith("%pref "):
-                prefs.append(line[len("%pref "):].strip())
-    return prefs
-
-
 def parse_expect(path):
-    """frame -> Counter of assertions; and whether exchange ones are on."""
+    """frame -> Counter of assertions; whether exchange ones are on; and the
+    preferences ('%pref name:value' lines) the file is written for."""
     expected = collections.defaultdict(collections.Counter)
     correlation = False
+    prefs = []
     with open(path, encoding="utf-8") as f:
         for lineno, raw in enumerate(f, 1):
             line = raw.split("#", 1)[0].strip()
@@ -125,6 +116,7 @@ def parse_expect(path):
                 correlation = True
                 continue
             if line.startswith("%pref "):
+                prefs.append(line[len("%pref "):].strip())
                 continue
             words = line.split()
             if not words[0].isdigit():
@@ -146,7 +138,7 @@ def parse_expect(path):
         if any(a.startswith("code=") for a in c):
             for a in [a for a in c if a.startswith("reaction=")]:
                 c[a.replace("reaction=", "reaction@4xx=")] += c.pop(a)
-    return expected, correlation
+    return expected, correlation, prefs
 
 
 def only_basic(expected):
@@ -358,8 +350,8 @@ def main():
         print("sip4xx is loaded")
         return
 
-    prefs = (expect_prefs(opts.expect) if opts.expect else []) + opts.pref
-    base = ["-n", "-r", opts.capture] + sum((["-o", p] for p in prefs), [])
+    expected, correlation, prefs = parse_expect(opts.expect) if opts.expect else ({}, False, [])
+    base = ["-n", "-r", opts.capture] + sum((["-o", p] for p in prefs + opts.pref), [])
     if opts.mode == "consistency":
         # Fields that depend only on this and earlier frames.
         fields = ["frame.number", "sip4xx.code", "sip4xx.reason", "sip4xx.reason_sent", "sip4xx.registered",
@@ -377,7 +369,6 @@ def main():
             sys.exit(1)
         print(f"{os.path.basename(opts.capture)} (consistency): {len(one)} frames identical in one and two passes")
         return
-    expected, correlation = parse_expect(opts.expect)
     for kind in opts.drop:
         for c in expected.values():
             for a in [a for a in c if a == kind or a.startswith(kind + "=")]:
