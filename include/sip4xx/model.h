@@ -34,7 +34,16 @@ typedef enum {
     SIP4XX_MAL_BODY_SHORT     = 1u << 4, /* fewer body bytes than Content-Length (RFC 3261 §18.3) */
     SIP4XX_MAL_CSEQ           = 1u << 5, /* CSeq is not "number method" (RFC 3261 §20.16) */
     SIP4XX_MAL_EMPTY_VALUE    = 1u << 6, /* a mandatory header with an empty value (RFC 3261 §25.1 grammar) */
+    SIP4XX_MAL_BARE_CR        = 1u << 7, /* lines end in CR alone, not CRLF (RFC 3261 §7): the
+                                            header section cannot be read */
+    SIP4XX_MAL_START_CTL      = 1u << 8, /* a NUL or other control byte in the start line (RFC 3261 §25.1) */
+    SIP4XX_MAL_DUPLICATE      = 1u << 9, /* a header that is not a comma-separated list appears
+                                            twice (RFC 3261 §7.3.1) */
 } sip4xx_malformed_t;
+
+/* Malformations of the start line itself: a message with one of these is
+ * not a readable request or response. */
+#define SIP4XX_MAL_START_ANY (SIP4XX_MAL_START_LINE | SIP4XX_MAL_START_CTL)
 
 typedef struct {
     sip4xx_msg_kind_t kind;
@@ -56,8 +65,21 @@ typedef struct {
     /* The bytes parsed, for walking every occurrence of a header. */
     sip4xx_span_t raw;
 
-    /* Framing. */
-    bool stream_transport;       /* set by the caller: TCP, TLS, SCTP, WebSocket */
+    /* Framing. The two inputs are set by the caller before the parse. */
+    bool stream_transport;       /* input: framed by Content-Length (TCP, TLS, SCTP; not
+                                    WebSocket, which frames each message: RFC 7118 §5) */
+    bool cut;                    /* input: bytes of this message exist past the buffer that
+                                    were not captured (snaplen, a lost or unreassembled
+                                    segment): the end of the buffer is not the message's */
+    bool truncated;              /* the header section was cut before its empty line: headers
+                                    past the cut are unknown, so none is called missing */
+    bool body_cut;               /* the body was cut (fewer bytes than Content-Length, not
+                                    malformed because the rest was not captured) */
+    uint8_t duplicate;           /* with SIP4XX_MAL_DUPLICATE: the first repeated header id */
+
+    /* Exchange context, set by the caller before the checks: this response
+     * answers a request that was seen, and that request had no To tag. */
+    bool request_out_of_dialog;
     uint32_t header_len;         /* start line + headers + the empty line */
     bool has_content_length;
     uint32_t content_length;     /* as declared */
@@ -68,8 +90,14 @@ typedef struct {
  * allocates, runs in O(len). Returns the number of bytes the message spans
  * (header_len + body as far as Content-Length and len allow; len when the
  * message has no Content-Length and is not on a stream transport).
- * stream_transport must be set in *out by the caller before the call if
- * known; every other field is overwritten. */
+ * stream_transport and cut must be set in *out by the caller before the
+ * call; every other field is overwritten.
+ *
+ * Bytes that were not captured are not evidence: with cut set, a header
+ * section that runs to the end of the buffer is `truncated` (its last,
+ * unterminated line is ignored, and neither NO_END nor a line without a
+ * colon there is malformed), and a short body is `body_cut`, not
+ * BODY_SHORT. */
 uint32_t sip4xx_parse(const uint8_t *buf, size_t len, sip4xx_msg_t *out);
 
 /* sip4xx_parse that also hands every header line, in order, to cb: the

@@ -45,6 +45,8 @@ typedef struct {
     const char *meaning;       /* one sentence, our own words */
     sip4xx_action_t action;    /* advice class */
     const char *advice;        /* one sentence: what the client should do next */
+    sip4xx_hset_t advice_needs;   /* response headers the advice relies on (any one), or 0 */
+    const char *advice_without;   /* the advice when the response carries none of them */
 } sip4xx_code_t;
 
 extern const sip4xx_code_t sip4xx_codes[];
@@ -53,8 +55,10 @@ extern const size_t sip4xx_codes_count;
 /* Row of a registered 4xx code, or NULL when the code is not registered. */
 const sip4xx_code_t *sip4xx_code_lookup(unsigned code);
 
-/* Row to explain an unregistered code with: RFC 3261 §8.1.3.2 makes a UAC
- * treat an unrecognised final response as the x00 of its class. */
+/* Row to explain an unregistered 4xx with (NULL outside 400-499): RFC 3261
+ * §8.1.3.2 makes a UAC treat an unrecognised final response as the x00 of
+ * its class. Its code, reason and action are 400's; its section, meaning
+ * and advice say that the code is unregistered and what that means. */
 const sip4xx_code_t *sip4xx_code_fallback(unsigned code);
 
 /* Which messages a rule applies to. */
@@ -65,6 +69,8 @@ typedef enum {
     SIP4XX_SCOPE_RESPONSE_NOT_100,  /* every response except 100 Trying */
     SIP4XX_SCOPE_RESPONSE_CODE,     /* responses with status rule.code */
     SIP4XX_SCOPE_MESSAGE,           /* every request and response */
+    SIP4XX_SCOPE_RESPONSE_METHOD,   /* responses with a status in [rule.code, rule.code_max]
+                                       whose CSeq method is rule.method */
 } sip4xx_scope_t;
 
 /* What the rule requires. */
@@ -77,6 +83,10 @@ typedef enum {
 typedef enum {
     SIP4XX_WHEN_ALWAYS = 0,
     SIP4XX_WHEN_STREAM,           /* only over stream transports (TCP, TLS, SCTP) */
+    SIP4XX_WHEN_TO_TAG,           /* only when the To header carries a tag (in a dialog) */
+    SIP4XX_WHEN_NO_TO_TAG,        /* only when it does not (a request outside a dialog) */
+    SIP4XX_WHEN_DIALOG_CREATED,   /* a response with a To tag to a request seen outside a
+                                     dialog (sip4xx_msg_t.request_out_of_dialog) */
 } sip4xx_when_t;
 
 /* Strength, from the RFC's own keyword (RFC 2119). */
@@ -87,8 +97,9 @@ typedef enum {
 
 typedef struct {
     sip4xx_scope_t scope;
-    uint16_t code;                /* SCOPE_RESPONSE_CODE */
-    const char *method;           /* SCOPE_REQUEST_METHOD */
+    uint16_t code;                /* SCOPE_RESPONSE_CODE; SCOPE_RESPONSE_METHOD: lowest status */
+    uint16_t code_max;            /* SCOPE_RESPONSE_METHOD: highest status */
+    const char *method;           /* SCOPE_REQUEST_METHOD, SCOPE_RESPONSE_METHOD */
     sip4xx_need_t need;
     sip4xx_hset_t headers;        /* NEED_ANY_HEADER */
     sip4xx_when_t when;

@@ -44,6 +44,8 @@ typedef struct {
     unsigned malformed;                /* sip4xx_malformed_t of the request */
     unsigned defects;                  /* SIP4XX_DEFECT_* found while summarising */
     uint32_t missing_rules;            /* how many obligations the request missed */
+    bool incomplete;                   /* the request was not captured whole: what it lacks
+                                          is unknown, so it shows no cause */
 } sip4xx_req_summary_t;
 
 /* Request defects a 400 may be about that are not framing errors: values
@@ -131,8 +133,8 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
 /* The same summary straight from a request's bytes, in one pass (parse and
  * walk together): what a 4xx needs of a request kept as raw bytes. Returns
  * what sip4xx_parse would. */
-uint32_t sip4xx_summarize_raw_request(const uint8_t *buf, size_t len, bool stream_transport, size_t n_missing,
-                                      sip4xx_req_summary_t *out);
+uint32_t sip4xx_summarize_raw_request(const uint8_t *buf, size_t len, bool stream_transport, bool cut,
+                                      size_t n_missing, sip4xx_req_summary_t *out);
 void sip4xx_summarize_response(const sip4xx_msg_t *m, sip4xx_resp_summary_t *out);
 
 /* What the state around a 4xx shows, filled by the caller from its maps. */

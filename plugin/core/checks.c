@@ -5,13 +5,13 @@
 
 #include <string.h>
 
-static bool method_is(const sip4xx_msg_t *m, const char *method)
+static bool span_is(sip4xx_span_t s, const char *method)
 {
     /* RFC 3261 §7.1: method names are case-sensitive. */
-    if (!method || !m->method.len || m->method.ptr[0] != method[0])
+    if (!method || !s.len || s.ptr[0] != method[0])
         return false;
     size_t n = strlen(method);
-    return m->method.len == n && memcmp(m->method.ptr, method, n) == 0;
+    return s.len == n && memcmp(s.ptr, method, n) == 0;
 }
 
 static inline bool applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
@@ -22,7 +22,7 @@ static inline bool applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
         in_scope = m->kind == SIP4XX_MSG_REQUEST;
         break;
     case SIP4XX_SCOPE_REQUEST_METHOD:
-        in_scope = m->kind == SIP4XX_MSG_REQUEST && method_is(m, r->method);
+        in_scope = m->kind == SIP4XX_MSG_REQUEST && span_is(m->method, r->method);
         break;
     case SIP4XX_SCOPE_RESPONSE:
         in_scope = m->kind == SIP4XX_MSG_RESPONSE;
@@ -36,6 +36,10 @@ static inline bool applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
     case SIP4XX_SCOPE_MESSAGE:
         in_scope = m->kind != SIP4XX_MSG_UNPARSED;
         break;
+    case SIP4XX_SCOPE_RESPONSE_METHOD:
+        in_scope = m->kind == SIP4XX_MSG_RESPONSE && m->code >= r->code && m->code <= r->code_max &&
+                   span_is(m->cseq_method, r->method);
+        break;
     }
     if (!in_scope)
         return false;
@@ -44,6 +48,12 @@ static inline bool applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
         return true;
     case SIP4XX_WHEN_STREAM:
         return m->stream_transport;
+    case SIP4XX_WHEN_TO_TAG:
+        return m->to_tag;
+    case SIP4XX_WHEN_NO_TO_TAG:
+        return sip4xx_msg_has(m, SIP4XX_H_TO) && !m->to_tag;
+    case SIP4XX_WHEN_DIALOG_CREATED:
+        return m->to_tag && m->request_out_of_dialog;
     }
     return false;
 }
@@ -68,6 +78,10 @@ static bool rule_met(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
 size_t sip4xx_check_msg(const sip4xx_msg_t *m, sip4xx_finding_t *out, size_t max)
 {
     size_t n = 0;
+    /* A header section that was not captured whole, or whose lines could
+     * not be told apart, is no evidence that a header is missing. */
+    if (m->truncated || (m->malformed & SIP4XX_MAL_BARE_CR))
+        return 0;
     for (size_t i = 0; i < sip4xx_rules_count; i++) {
         const sip4xx_rule_t *r = &sip4xx_rules[i];
         /* This runs on every SIP message: the one-instruction test of the

@@ -141,6 +141,28 @@ static void parse_request_line(const line_t *l, sip4xx_msg_t *m)
     m->request_uri = (sip4xx_span_t){ l->p + uri_start, uri_len };
 }
 
+/* Control bytes in the start line (RFC 3261 §25.1: neither the Request-URI
+ * nor the Reason-Phrase may hold a CTL but HTAB). A CR there means lines
+ * end in CR alone, not CRLF (§7): the line is cut at it and true is
+ * returned. Any other control byte (a NUL) makes the start line malformed;
+ * the line is still read, so a readable code is still shown. */
+static bool start_line_controls(line_t *l, sip4xx_msg_t *m)
+{
+    for (uint32_t i = 0; i < l->len; i++) {
+        uint8_t c = (uint8_t)l->p[i];
+        if (c >= 0x20 && c != 0x7f)
+            continue;
+        if (c == '\r') {
+            m->malformed |= SIP4XX_MAL_BARE_CR;
+            l->len = i;
+            return true;
+        }
+        if (c != '\t')
+            m->malformed |= SIP4XX_MAL_START_CTL;
+    }
+    return false;
+}
+
 /* Does a To/From value carry a tag parameter? Header parameters follow the
  * closing '>' of a name-addr, or the addr-spec itself when there are no
  * angle brackets (RFC 3261 §20: then parameters belong to the header). */
@@ -287,9 +309,10 @@ static void emit(pending_t *p, const sip4xx_msg_t *m, sip4xx_header_cb cb, void 
 uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, sip4xx_header_cb cb, void *ctx)
 {
     pending_t pend = { false, SIP4XX_H__COUNT, { NULL, 0 }, NULL, NULL };
-    bool stream = m->stream_transport;
+    bool stream = m->stream_transport, cut = m->cut;
     memset(m, 0, sizeof *m);
     m->stream_transport = stream;
+    m->cut = cut;
 
     const char *buf = (const char *)bytes;
     uint32_t len = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
@@ -300,10 +323,28 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
     }
 
     line_t l = next_line(buf, len, 0);
+    bool bare_cr = start_line_controls(&l, m);
     if (l.len >= 4 && lower(l.p[0]) == 's' && lower(l.p[1]) == 'i' && lower(l.p[2]) == 'p' && l.p[3] == '/')
         parse_status_line(&l, m);
     else
         parse_request_line(&l, m);
+    if (m->cut && !l.terminated) {
+        /* The start line itself was cut: what is missing of it is not
+         * malformed, and nothing of the header section was captured. */
+        if (m->malformed & SIP4XX_MAL_START_LINE)
+            m->kind = SIP4XX_MSG_UNPARSED;
+        m->malformed &= ~(unsigned)SIP4XX_MAL_START_LINE;
+        m->truncated = true;
+        m->header_len = m->msg_len = len;
+        return len;
+    }
+    if (bare_cr) {
+        /* Lines end in CR alone: the header lines cannot be told apart, so
+         * they are not read (and none is called missing). One finding
+         * names the fault. */
+        m->header_len = m->msg_len = len;
+        return len;
+    }
 
     uint32_t pos = l.next;
     bool ended = false;
@@ -311,6 +352,8 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
     bool last_is_first = false;
     while (l.terminated && pos < len) {
         l = next_line(buf, len, pos);
+        if (!l.terminated && m->cut)
+            break;                /* a line the capture cut: not evidence of anything */
         pos = l.next;
         if (l.len == 0 && l.terminated) {
             ended = true;
@@ -345,11 +388,18 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
             m->present |= (sip4xx_hset_t)1 << last;
             m->value[last] = trim(l.p + value_at, l.len - value_at);
             last_is_first = true;
+        } else if (((SIP4XX_HSET_SINGLE >> last) & 1u) && !(m->malformed & SIP4XX_MAL_DUPLICATE)) {
+            /* RFC 3261 §7.3.1: only a comma-separated list may repeat. */
+            m->malformed |= SIP4XX_MAL_DUPLICATE;
+            m->duplicate = (uint8_t)last;
         }
     }
     emit(&pend, m, cb, ctx);
     if (!ended) {
-        m->malformed |= SIP4XX_MAL_NO_END;
+        if (m->cut)
+            m->truncated = true;  /* the end was not captured, not absent */
+        else
+            m->malformed |= SIP4XX_MAL_NO_END;
         pos = len;
     }
     m->header_len = pos;
@@ -372,8 +422,12 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
             m->malformed |= SIP4XX_MAL_CONTENT_LENGTH;
         } else {
             m->has_content_length = true;
-            if (m->content_length > avail && ended)
-                m->malformed |= SIP4XX_MAL_BODY_SHORT;
+            if (m->content_length > avail && ended) {
+                if (m->cut)
+                    m->body_cut = true;
+                else
+                    m->malformed |= SIP4XX_MAL_BODY_SHORT;
+            }
         }
     }
     if (m->has_content_length)

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "sip4xx/spec.h"
+#include "sip4xx/sentences.h"
+#include "sip4xx/text.h"
 
 /* ---------------------------------------------------------------- text */
 
@@ -138,12 +140,10 @@ static bool to_u32(sip4xx_span_t s, uint32_t *out)
     return true;
 }
 
-/* Bounded, NUL-terminated copy of a span. */
+/* Bounded, NUL-terminated copy of a span, safe to show (sip4xx/text.h). */
 static void copy_span(char *dst, size_t cap, sip4xx_span_t s)
 {
-    size_t n = s.len < cap - 1 ? s.len : cap - 1;
-    memcpy(dst, s.ptr, n);
-    dst[n] = '\0';
+    sip4xx_text_clean(dst, cap, s.ptr, s.len);
 }
 
 static void list_add(sip4xx_list_t *l, sip4xx_span_t item)
@@ -159,8 +159,8 @@ static void list_add(sip4xx_list_t *l, sip4xx_span_t item)
     }
     if (used)
         l->s[used++] = ',';
-    memcpy(l->s + used, item.ptr, item.len);
-    l->s[used + item.len] = '\0';
+    /* The clean copy is never longer than the item, so it fits whole. */
+    sip4xx_text_clean(l->s + used, sizeof l->s - used, item.ptr, item.len);
 }
 
 /* Items of one header value into a list: comma-separated, ;parameters
@@ -230,8 +230,9 @@ static bool media_accepted(const char *accept, const char *type)
     return list_has(accept, range, n + 1);
 }
 
-/* Items of a that appear in b, into out. */
-static void list_intersect(const char *a, const char *b, char *out, size_t cap)
+/* Items of a that appear in b (in_b) or do not (!in_b), into out,
+ * separated by ", ". */
+static void list_filter(const char *a, const char *b, bool in_b, char *out, size_t cap)
 {
     size_t used = 0;
     out[0] = '\0';
@@ -239,7 +240,7 @@ static void list_intersect(const char *a, const char *b, char *out, size_t cap)
     while (*p) {
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        if (list_has(b, p, n) && used + n + 2 < cap) {
+        if (list_has(b, p, n) == in_b && used + n + 2 < cap) {
             if (used) { out[used++] = ','; out[used++] = ' '; }
             memcpy(out + used, p, n);
             used += n;
@@ -251,13 +252,13 @@ static void list_intersect(const char *a, const char *b, char *out, size_t cap)
     }
 }
 
-static void say(char *out, size_t cap, const char *fmt, ...)
+static void list_intersect(const char *a, const char *b, char *out, size_t cap)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(out, cap, fmt, ap);
-    va_end(ap);
+    list_filter(a, b, true, out, cap);
 }
+
+/* Sentences users read fit a Wireshark label (sip4xx/sentences.h). */
+#define say sip4xx_say
 
 /* --------------------------------------------------------------- keys */
 
@@ -643,6 +644,7 @@ static void summary_finish(const sip4xx_msg_t *m, size_t n_missing, const summar
         s->body_len = m->content_length;
     s->malformed = m->malformed;
     s->missing_rules = (uint32_t)n_missing;
+    s->incomplete = m->truncated;
     if (m->cseq_method.len && m->method.len &&
         (m->cseq_method.len != m->method.len || memcmp(m->cseq_method.ptr, m->method.ptr, m->method.len) != 0))
         s->defects |= SIP4XX_DEFECT_CSEQ_METHOD;
@@ -668,13 +670,14 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
     summary_finish(m, n_missing, &w);
 }
 
-uint32_t sip4xx_summarize_raw_request(const uint8_t *buf, size_t len, bool stream_transport, size_t n_missing,
-                                      sip4xx_req_summary_t *s)
+uint32_t sip4xx_summarize_raw_request(const uint8_t *buf, size_t len, bool stream_transport, bool cut,
+                                      size_t n_missing, sip4xx_req_summary_t *s)
 {
     summary_walk_t w = { s, HASH_START, HASH_START };
     sip4xx_msg_t m;
     memset(s, 0, sizeof *s);
     m.stream_transport = stream_transport;
+    m.cut = cut;
     uint32_t used = sip4xx_parse_each(buf, len, &m, summary_header, &w);
     summary_finish(&m, n_missing, &w);
     return used;
@@ -781,7 +784,11 @@ sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, 
         say(out, cap, "the CANCEL matches no INVITE transaction in the capture");
         return SIP4XX_CAUSE_NO_TRANSACTION;
     }
-    if (!req)
+    /* Past here the cause is read from the request's and the response's
+     * headers: both must have been captured whole (a header past a cut is
+     * unknown, not absent), and a cause is named only where the request
+     * shows it. */
+    if (!req || req->incomplete || resp->truncated)
         return SIP4XX_CAUSE_NONE;
 
     switch (resp->code) {
@@ -812,8 +819,11 @@ sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, 
             say(out, cap, "credentials for realm %s were rejected", items);
             return SIP4XX_CAUSE_CREDENTIALS_REJECTED;
         }
-        say(out, cap, "first challenge: the request carried no %s for realm %s",
-            resp->code == 401 ? "Authorization" : "Proxy-Authorization", or_none(rs->realms.s));
+        if (rs->realms.s[0])
+            say(out, cap, "first challenge: the request carried no %s for realm %s",
+                resp->code == 401 ? "Authorization" : "Proxy-Authorization", rs->realms.s);
+        else
+            say(out, cap, "the request carried no %s", resp->code == 401 ? "Authorization" : "Proxy-Authorization");
         return SIP4XX_CAUSE_FIRST_CHALLENGE;
     }
     case 405: {
@@ -829,6 +839,9 @@ sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, 
         return SIP4XX_CAUSE_METHOD_NOT_ALLOWED;
     }
     case 413:
+        /* Only a request with a body shows a body to be too large. */
+        if (!req->body_len)
+            break;
         say(out, cap, "the request body is %u bytes", req->body_len);
         return SIP4XX_CAUSE_BODY_TOO_LARGE;
     case 414:
@@ -859,6 +872,10 @@ sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, 
         break;
     }
     case 416:
+        /* Every SIP element supports the sip scheme (RFC 3261 §19.1): a
+         * sip: Request-URI does not show why. */
+        if (eq_ci(req->uri_scheme, "sip", 4))
+            break;
         say(out, cap, "the Request-URI scheme is \"%s\"", or_none(req->uri_scheme));
         return SIP4XX_CAUSE_URI_SCHEME;
     case 420: {
@@ -873,14 +890,18 @@ sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, 
         break;
     }
     case 421: {
+        /* RFC 3261 §21.4.16: an extension the request did not list in
+         * Supported; where it listed them all, the request does not show why. */
         list_from(resp, SIP4XX_H_REQUIRE, &l);
-        if (!l.s[0])
+        list_filter(l.s, req->supported.s, false, items, sizeof items);
+        if (!items[0])
             break;
-        say(out, cap, "the server requires %s; the request's Supported was %s", l.s, or_none(req->supported.s));
+        say(out, cap, "the server requires %s, which the request's Supported (%s) does not list", items,
+            or_none(req->supported.s));
         return SIP4XX_CAUSE_EXTENSION_REQUIRED;
     }
     case 422:
-        if (rs->has_min_se && req->has_session_expires) {
+        if (rs->has_min_se && req->has_session_expires && req->session_expires < rs->min_se) {
             say(out, cap, "Session-Expires %u is below Min-SE %u; the request %s Supported: timer",
                 req->session_expires, rs->min_se, list_has(req->supported.s, "timer", 5) ? "said" : "did not say");
             return SIP4XX_CAUSE_SESSION_TOO_SMALL;
@@ -889,13 +910,18 @@ sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, 
     case 423:
         if (rs->has_min_expires && (req->has_contact_expires || req->has_expires)) {
             uint32_t asked = req->has_contact_expires ? req->contact_expires : req->expires;
+            if (asked == 0 || asked >= rs->min_expires)
+                break;
             say(out, cap, "%s %u is below Min-Expires %u", req->has_contact_expires ? "Contact expires" : "Expires",
                 asked, rs->min_expires);
             return SIP4XX_CAUSE_EXPIRES_TOO_BRIEF;
         }
         break;
     case 483:
-        if (req->has_max_forwards) {
+        /* RFC 3261 §16.3 item 2, §21.4.21: 483 answers Max-Forwards zero. A
+         * request sent with more hops left ran out further on (a loop
+         * beyond the server): it does not show the cause. */
+        if (req->has_max_forwards && req->max_forwards == 0) {
             say(out, cap, "the request arrived with Max-Forwards %u", req->max_forwards);
             return SIP4XX_CAUSE_MAX_FORWARDS;
         }

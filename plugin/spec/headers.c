@@ -12,7 +12,7 @@ typedef struct {
 } header_row_t;
 
 static const header_row_t header_rows[SIP4XX_H__COUNT] = {
-#define SIP4XX_X_ROW(id, name, compact, rfc) \
+#define SIP4XX_X_ROW(id, name, compact, rfc, form) \
     [SIP4XX_H_##id] = { name, (uint8_t)(sizeof(name) - 1), compact },
     SIP4XX_HEADER_LIST(SIP4XX_X_ROW)
 #undef SIP4XX_X_ROW
@@ -49,7 +49,7 @@ static bool tables_ready;
 
 _Static_assert(SLOTS >= 4 * SIP4XX_H__COUNT, "keep the table sparse");
 
-#define SIP4XX_X_FITS(id, name, compact, rfc) \
+#define SIP4XX_X_FITS(id, name, compact, rfc, form) \
     _Static_assert(sizeof(name) <= sizeof lower_name[0], name " fits lower_name");
 SIP4XX_HEADER_LIST(SIP4XX_X_FITS)
 #undef SIP4XX_X_FITS

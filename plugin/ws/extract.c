@@ -11,11 +11,33 @@
 
 #include <string.h>
 
+#include "sip4xx/sentences.h"
+#include "sip4xx/text.h"
+
 static gboolean is_stream(const packet_info *pinfo)
 {
-    /* RFC 3261 §18.3: framing by Content-Length on stream transports
-     * (TCP, and TLS/WebSocket over it; SCTP). */
-    return pinfo->ptype == PT_TCP || pinfo->ptype == PT_SCTP;
+    /* RFC 3261 §18.3: framing by Content-Length on stream transports (TCP,
+     * TLS over it, SCTP). WebSocket frames each message itself, so
+     * Content-Length is not needed there (RFC 7118 §5). */
+    return (pinfo->ptype == PT_TCP || pinfo->ptype == PT_SCTP) &&
+           !proto_is_frame_protocol(pinfo->layers, "websocket");
+}
+
+/* Does the line at ds[start..] begin like a SIP message: a Status-Line
+ * ("SIP/...") or a line ending in " SIP/2.0" (a Request-Line)? What does
+ * not is no SIP message at all: a TCP segment the SIP dissector calls
+ * "Continuation" (a capture that starts mid-message, a lost segment,
+ * desegmentation off), or another protocol on a SIP port. */
+static gboolean starts_like_sip(tvbuff_t *ds, gint start, gint avail)
+{
+    if (avail < 8)
+        return FALSE;
+    gint eol = tvb_find_uint8(ds, start, MIN(avail, 1024), '\n');
+    gint line_end = eol < 0 ? start + MIN(avail, 1024) : eol;
+    if (line_end > start && tvb_get_uint8(ds, line_end - 1) == '\r')
+        line_end--;
+    return tvb_strncaseeql(ds, start, "SIP/", 4) == 0 ||
+           (line_end - start >= 8 && tvb_strncaseeql(ds, line_end - 7, "SIP/2.0", 7) == 0);
 }
 
 /* Is the message worth a subtree: a 4xx, an unmet rule, or broken framing. */
@@ -50,22 +72,38 @@ static const char *reason_if_different(const sip4xx_msg_t *m)
     const sip4xx_code_t *row = sip4xx_code_lookup(m->code);
     if (!row || !m->reason.len || sip4xx_span_eq_ci(m->reason, row->reason))
         return NULL;
-    /* Keep at most a line's worth: the record lives as long as the file. */
-    guint len = MIN(m->reason.len, 128u);
-    return wmem_strndup(wmem_file_scope(), m->reason.ptr, len);
+    /* Keep at most a line's worth (the record lives as long as the file),
+     * as valid UTF-8: the wire may hold any byte (STYLE.md pitfall 10). */
+    char text[129];
+    sip4xx_text_clean(text, sizeof text, m->reason.ptr, m->reason.len);
+    return wmem_strdup(wmem_file_scope(), text);
 }
 
 /* Read one message at ds[start, start+avail), correlate it, and keep its
  * record when there is something to show. Returns the bytes it spans. */
 static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gint start, gint avail,
-                       gboolean only_if_broken_start, guint8 ordinal, gboolean *kept)
+                       gboolean only_if_broken_start, guint16 ordinal, gboolean *kept)
 {
     sip4xx_msg_t m;
     sip4xx_finding_t found[SIP4XX_MAX_FINDINGS];
     m.stream_transport = is_stream(pinfo);
+    /* Bytes that were not captured are not evidence (STYLE.md pitfall 9):
+     * the message runs to the end of what its data source holds, and
+     * either the frame was cut (snaplen) or, on a stream, the rest may
+     * be in a segment this data source does not hold. */
+    gboolean at_end = avail == tvb_captured_length_remaining(ds, start);
+    m.cut = at_end && (tvb_reported_length_remaining(ds, start) > avail || m.stream_transport);
     guint32 used = sip4xx_parse(tvb_get_ptr(ds, start, avail), (size_t)avail, &m);
-    if (only_if_broken_start && !(m.malformed & SIP4XX_MAL_START_LINE))
+    if (only_if_broken_start && !(m.malformed & SIP4XX_MAL_START_ANY))
         return used;
+    if ((m.malformed & SIP4XX_MAL_START_LINE) && !starts_like_sip(ds, start, avail))
+        return used;
+    /* Contact is required in a response that establishes a dialog (RFC 3261
+     * §12.1.1), which only its request shows: asked only of the few
+     * responses that lack Contact. */
+    if (m.kind == SIP4XX_MSG_RESPONSE && m.code > 100 && m.code < 300 && m.to_tag &&
+        !sip4xx_msg_has(&m, SIP4XX_H_CONTACT) && sip4xx_ids.analyse_exchange)
+        m.request_out_of_dialog = sip4xx_state_request_out_of_dialog(pinfo, &m);
     size_t n_found = sip4xx_check_msg(&m, found, G_N_ELEMENTS(found));
     n_found = MIN(n_found, G_N_ELEMENTS(found));
 
@@ -79,12 +117,18 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
     r.kind = (guint8)m.kind;
     r.code = (guint16)(m.kind == SIP4XX_MSG_RESPONSE ? m.code : 0);
     r.malformed = (guint16)m.malformed;
+    r.duplicate = m.duplicate;
     r.n_findings = (guint8)n_found;
+    if (m.truncated)
+        r.flags |= SIP4XX_REC_TRUNCATED;
+    if (m.kind == SIP4XX_MSG_RESPONSE &&
+        sip4xx_code_advice_lacks(sip4xx_code_lookup(m.code) ? sip4xx_code_lookup(m.code) : sip4xx_code_fallback(m.code), &m))
+        r.flags |= SIP4XX_REC_ADVICE_LACKS;
     if (sip4xx_ids.analyse_exchange)
         sip4xx_state_track(pinfo, &m, n_found, &r);
     /* A request the limits left untracked says so itself, not only the
      * 4xx that later finds no transaction. */
-    if (!worth_keeping(&m, n_found) && !r.retry_of && !(r.flags & SIP4XX_REC_STATE_LIMIT))
+    if (!worth_keeping(&m, n_found) && !r.retry_of && !(r.flags & (SIP4XX_REC_STATE_LIMIT | SIP4XX_REC_TRUNCATED)))
         return used;
 
     if (n_found) {
@@ -108,21 +152,15 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
 }
 
 /* Payload the SIP dissector turned down, on a SIP port, that starts like a
- * SIP message: a broken Status-Line or Request-Line would otherwise be
- * silent. RFC 3261 §18.2.1 and §19.1.2 give 5060 and 5061 as the defaults. */
+ * SIP message: a broken Status-Line or Request-Line (or a NUL in one) would
+ * otherwise be silent. RFC 3261 §18.2.1 and §19.1.2 give 5060 and 5061 as
+ * the defaults. */
 static gboolean rejected_sip(packet_info *pinfo, tvbuff_t *ds, gint start, gint avail)
 {
     if (pinfo->srcport != 5060 && pinfo->destport != 5060 &&
         pinfo->srcport != 5061 && pinfo->destport != 5061)
         return FALSE;
-    if (avail < 8)
-        return FALSE;
-    gint eol = tvb_find_uint8(ds, start, MIN(avail, 1024), '\n');
-    gint line_end = eol < 0 ? start + MIN(avail, 1024) : eol;
-    if (line_end > start && tvb_get_uint8(ds, line_end - 1) == '\r')
-        line_end--;
-    return tvb_strncaseeql(ds, start, "SIP/", 4) == 0 ||
-           (line_end - start >= 8 && tvb_strncaseeql(ds, line_end - 7, "SIP/2.0", 7) == 0);
+    return starts_like_sip(ds, start, avail);
 }
 
 sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pinfo,
@@ -133,19 +171,26 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
     guint ordinal = 0;
     gboolean kept = FALSE;   /* a record of this frame was made */
 
-    for (guint i = 0; data_items && i < data_items->len && ordinal < G_MAXUINT8; i++) {
+    if (!items && !data_items)
+        return NULL;
+    /* SIP quoted in an ICMP error is a copy of a packet sent earlier (and
+     * usually cut), not traffic: nothing to check (STYLE.md pitfall 9). */
+    if (proto_is_frame_protocol(pinfo->layers, "icmp") || proto_is_frame_protocol(pinfo->layers, "icmpv6"))
+        return NULL;
+
+    for (guint i = 0; data_items && i < data_items->len && ordinal < SIP4XX_MAX_MSGS_PER_FRAME; i++) {
         const field_info *fi = (const field_info *)data_items->pdata[i];
         if (!fi->ds_tvb || fi->start < 0 || fi->length <= 0)
             continue;
         gint avail = MIN(fi->length, tvb_captured_length_remaining(fi->ds_tvb, fi->start));
         if (avail <= 0 || !rejected_sip(pinfo, fi->ds_tvb, fi->start, avail))
             continue;
-        examine(frame_tvb, pinfo, fi->ds_tvb, fi->start, avail, TRUE, (guint8)ordinal++, &kept);
+        examine(frame_tvb, pinfo, fi->ds_tvb, fi->start, avail, TRUE, (guint16)ordinal++, &kept);
     }
 
     tvbuff_t *last_ds = NULL;
     gint last_end = 0;
-    for (guint i = 0; items && i < items->len && ordinal < G_MAXUINT8; i++) {
+    for (guint i = 0; items && i < items->len && ordinal < SIP4XX_MAX_MSGS_PER_FRAME; i++) {
         const field_info *fi = (const field_info *)items->pdata[i];
         tvbuff_t *ds = fi->ds_tvb;
         gint start = fi->start;
@@ -163,7 +208,7 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
             if (next->ds_tvb == ds && next->start > start && next->start - start < avail)
                 avail = next->start - start;
         }
-        guint32 used = examine(frame_tvb, pinfo, ds, start, avail, FALSE, (guint8)ordinal++, &kept);
+        guint32 used = examine(frame_tvb, pinfo, ds, start, avail, FALSE, (guint16)ordinal++, &kept);
         last_ds = ds;
         last_end = start + (gint)MAX(used, 1u);
     }

@@ -34,8 +34,9 @@ sip4xx_ids_t sip4xx_ids = {
     .ei_unregistered = EI_INIT, .ei_malformed = EI_INIT,
     .hf_request_in = -1, .hf_response_in = -1, .hf_time = -1, .hf_cause = -1, .hf_cause_class = -1,
     .hf_retry_in = -1, .hf_retry_of = -1, .hf_reaction = -1, .hf_reaction_ok = -1, .hf_reaction_text = -1,
+    .hf_truncated = -1,
     .ei_no_request = EI_INIT, .ei_cause = EI_INIT, .ei_cause_warn = EI_INIT, .ei_retry_violation = EI_INIT,
-    .ei_retry_unmodified = EI_INIT, .ei_state_limit = EI_INIT,
+    .ei_retry_unmodified = EI_INIT, .ei_state_limit = EI_INIT, .ei_truncated = EI_INIT,
     .tap = -1,
     .max_open_per_call = 128,
     .max_open_total = 200000,
@@ -159,6 +160,9 @@ static void proto_register_sip4xx(void)
           "Whether the client's next attempt did what the RFC asks after this 4xx", HFILL } },
         { &sip4xx_ids.hf_reaction_text, { "Reaction detail", "sip4xx.reaction.text", FT_STRING, BASE_NONE, NULL, 0x0,
           "The reaction, with the values compared", HFILL } },
+        { &sip4xx_ids.hf_truncated, { "Not captured whole", "sip4xx.truncated", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "The message's header section was not captured whole (snaplen, a lost or unreassembled segment):"
+          " headers past the cut are not checked", HFILL } },
     };
     static gint *ett[] = { &sip4xx_ids.ett, &sip4xx_ids.ett_missing };
     static ei_register_info ei[] = {
@@ -186,6 +190,9 @@ static void proto_register_sip4xx(void)
           "The request was sent again without modification after a 4xx (RFC 3261 §21.4)", EXPFILL } },
         { &sip4xx_ids.ei_state_limit, { "sip4xx.state_limit", PI_SEQUENCE, PI_NOTE,
           "Not correlated: the open-transaction limit was reached (Preferences › Protocols › SIP4XX)", EXPFILL } },
+        { &sip4xx_ids.ei_truncated, { "sip4xx.truncated.note", PI_UNDECODED, PI_NOTE,
+          "SIP message not captured whole: headers past the cut are not checked, and it is not used to judge a cause or a retry",
+          EXPFILL } },
     };
 
     sip4xx_ids.proto = proto_register_protocol("SIP 4xx analysis", "SIP4XX", "sip4xx");

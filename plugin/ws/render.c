@@ -8,19 +8,7 @@
 #include <epan/tap.h>
 #include <wsutil/str_util.h>
 
-/* One row per malformation bit: the expert text users read. */
-static const struct {
-    unsigned bit;
-    const char *text;
-} malformed_texts[] = {
-    { SIP4XX_MAL_START_LINE,     "start line is neither a Request-Line nor a Status-Line (RFC 3261 §7.1, §7.2)" },
-    { SIP4XX_MAL_HEADER_LINE,    "header line without a colon (RFC 3261 §7.3)" },
-    { SIP4XX_MAL_NO_END,         "no empty line ends the header section (RFC 3261 §7)" },
-    { SIP4XX_MAL_CONTENT_LENGTH, "Content-Length is not a decimal number (RFC 3261 §20.14)" },
-    { SIP4XX_MAL_BODY_SHORT,     "message body shorter than Content-Length (RFC 3261 §18.3)" },
-    { SIP4XX_MAL_CSEQ,           "CSeq is not a sequence number and a method (RFC 3261 §20.16)" },
-    { SIP4XX_MAL_EMPTY_VALUE,    "a mandatory header field has an empty value (RFC 3261 §25.1)" },
-};
+#include "sip4xx/sentences.h"
 
 gboolean sip4xx_rule_shown(guint16 rule)
 {
@@ -51,10 +39,9 @@ static const char *explanation_of(guint code)
         return NULL;
     char **slot = &explained_text[code - 400];
     if (!*slot) {
-        const sip4xx_code_t *row = sip4xx_code_lookup(code);
-        const sip4xx_code_t *ex = row ? row : sip4xx_code_fallback(code);
-        *slot = g_strdup_printf("%u %s (RFC %u §%s): %s Next: %s", code, row ? row->reason : "(unregistered)",
-                                ex->rfc, ex->section, ex->meaning, ex->advice);
+        char text[SIP4XX_LABEL_MAX + 1];
+        sip4xx_say_explained(text, sizeof text, code);
+        *slot = g_strdup(text);
     }
     return *slot;
 }
@@ -84,10 +71,10 @@ static void render_code(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_info
         proto_item_append_text(top, ": %u %s", r->code, row->reason);
         add_gen(proto_tree_add_string(st, sip4xx_ids.hf_reason, tvb, r->start, r->len, row->reason));
     } else {
+        char text[SIP4XX_LABEL_MAX + 1];
         proto_item_append_text(top, ": %u (unregistered, handled as %u)", r->code, ex->code);
-        expert_add_info_format(pinfo, code_ti, &sip4xx_ids.ei_unregistered,
-                               "%u is not an IANA-registered SIP response code: a client treats it as %u %s (RFC 3261 §8.1.3.2)",
-                               r->code, ex->code, ex->reason);
+        sip4xx_say_unregistered(text, sizeof text, r->code);
+        expert_add_info_format(pinfo, code_ti, &sip4xx_ids.ei_unregistered, "%s", text);
     }
     if (r->reason_sent)
         add_gen(proto_tree_add_string(st, sip4xx_ids.hf_reason_sent, tvb, r->start, r->len, r->reason_sent));
@@ -95,7 +82,11 @@ static void render_code(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_info
     add_gen(proto_tree_add_string(st, sip4xx_ids.hf_section, tvb, r->start, r->len, ex->section));
     add_gen(proto_tree_add_string(st, sip4xx_ids.hf_meaning, tvb, r->start, r->len, ex->meaning));
     add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_action, tvb, r->start, r->len, ex->action));
-    add_gen(proto_tree_add_string(st, sip4xx_ids.hf_advice, tvb, r->start, r->len, ex->advice));
+    /* Where the response lacks the header the advice relies on, the
+     * advice says so and what the client can still do. */
+    add_gen(proto_tree_add_string(st, sip4xx_ids.hf_advice, tvb, r->start, r->len,
+                                  (r->flags & SIP4XX_REC_ADVICE_LACKS) && ex->advice_without ? ex->advice_without
+                                                                                             : ex->advice));
 
     /* 401/407 are a normal step of digest authentication, not a failure
      * to worry about: the challenge class is chat level. */
@@ -112,16 +103,14 @@ static void render_findings(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_
             continue;
         const sip4xx_rule_t *rule = &sip4xx_rules[r->findings[k]];
         gboolean must = rule->level == SIP4XX_LEVEL_MUST;
+        char value[SIP4XX_LABEL_MAX + 1], text[SIP4XX_LABEL_MAX + 1];
+        sip4xx_say_missing_value(value, sizeof value, rule);
+        sip4xx_say_missing(text, sizeof text, rule);
         proto_item *ti = add_gen(proto_tree_add_string_format_value(
-            st, sip4xx_ids.hf_missing, tvb, r->start, r->len, rule->label, "%s (%s, %s%s%s)",
-            rule->label, must ? "MUST" : "SHOULD", rule->ref, rule->note ? "; " : "",
-            rule->note ? rule->note : ""));
+            st, sip4xx_ids.hf_missing, tvb, r->start, r->len, rule->label, "%s", value));
         proto_tree *mt = proto_item_add_subtree(ti, sip4xx_ids.ett_missing);
         add_gen(proto_tree_add_string(mt, sip4xx_ids.hf_missing_ref, tvb, r->start, r->len, rule->ref));
-        expert_add_info_format(pinfo, ti, must ? &sip4xx_ids.ei_must : &sip4xx_ids.ei_should,
-                               "Missing %s: the message %s carry it (%s)%s%s", rule->label,
-                               must ? "MUST" : "SHOULD", rule->ref, rule->note ? "; " : "",
-                               rule->note ? rule->note : "");
+        expert_add_info_format(pinfo, ti, must ? &sip4xx_ids.ei_must : &sip4xx_ids.ei_should, "%s", text);
     }
 }
 
@@ -129,10 +118,23 @@ static void render_malformed(const sip4xx_msg_record_t *r, packet_info *pinfo, p
 {
     if (!r->malformed || !sip4xx_ids.check_malformed)
         return;
-    for (guint k = 0; k < G_N_ELEMENTS(malformed_texts); k++)
-        if (r->malformed & malformed_texts[k].bit)
-            expert_add_info_format(pinfo, top, &sip4xx_ids.ei_malformed, "Malformed SIP message: %s",
-                                   malformed_texts[k].text);
+    for (size_t k = 0; k < sip4xx_malformed_bits_count; k++) {
+        if (r->malformed & sip4xx_malformed_bits[k]) {
+            char text[SIP4XX_LABEL_MAX + 1];
+            sip4xx_say_malformed(text, sizeof text, sip4xx_malformed_bits[k], r->duplicate);
+            expert_add_info_format(pinfo, top, &sip4xx_ids.ei_malformed, "%s", text);
+        }
+    }
+}
+
+/* A message whose header section was not captured whole: said once, so
+ * that the silence about its headers is not read as "all present". */
+static void render_truncated(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_info *pinfo, proto_tree *st)
+{
+    if (!(r->flags & SIP4XX_REC_TRUNCATED))
+        return;
+    proto_item *ti = add_gen(proto_tree_add_boolean(st, sip4xx_ids.hf_truncated, tvb, r->start, r->len, TRUE));
+    expert_add_info(pinfo, ti, &sip4xx_ids.ei_truncated);
 }
 
 /* Links, cause and reaction (RFC 3261 §17 transactions; the client's next
@@ -149,9 +151,9 @@ static void render_exchange(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_
     }
     if (r->flags & SIP4XX_REC_NO_REQUEST)
         expert_add_info_format(pinfo, top, &sip4xx_ids.ei_no_request,
-                               "No open transaction matches this %u: its request is not in the capture, or that"
-                               " transaction had timed out before it came (Timer B/F, 64*T1: RFC 3261 §17.1.1.2,"
-                               " §17.1.2.2); its cause and the client's reaction are not analysed", r->code);
+                               "No open transaction matches this %u: its request is not in the capture, or its"
+                               " transaction timed out first (64*T1, RFC 3261 §17.1.1.2, §17.1.2.2); cause and"
+                               " reaction not analysed", r->code);
     if (r->cause) {
         proto_item *ti = add_gen(proto_tree_add_string(st, sip4xx_ids.hf_cause, tvb, r->start, r->len, r->cause));
         add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_cause_class, tvb, r->start, r->len, r->cause_class));
@@ -226,8 +228,9 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
         /* Linked to another frame, or left uncorrelated by a limit. */
         gboolean exchange = sip4xx_ids.analyse_exchange &&
                             (r->response_in || r->retry_of || (r->flags & SIP4XX_REC_STATE_LIMIT));
+        gboolean truncated = (r->flags & SIP4XX_REC_TRUNCATED) != 0;
         /* Preferences may leave nothing to say about this message. */
-        if (!is_4xx && !shown && !malformed && !exchange)
+        if (!is_4xx && !shown && !malformed && !exchange && !truncated)
             continue;
 
         proto_item *top = add_gen(proto_tree_add_item(tree, sip4xx_ids.proto, tvb, r->start, r->len, ENC_NA));
@@ -236,6 +239,7 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
             render_code(r, tvb, pinfo, top, st);
         render_findings(r, tvb, pinfo, st);
         render_malformed(r, pinfo, top);
+        render_truncated(r, tvb, pinfo, st);
         render_exchange(r, tvb, pinfo, top, st);
         if (shown)
             proto_item_append_text(top, "%s%u missing header%s", is_4xx ? ", " : ": ", shown,
@@ -249,8 +253,10 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
                 proto_item_append_text(top, ": answered by a 4xx in frame %u", r->response_in);
             else if (r->retry_of)
                 proto_item_append_text(top, ": next attempt after the 4xx in frame %u", r->retry_of);
-            else
+            else if (exchange)
                 proto_item_append_text(top, ": not correlated (open-transaction limit)");
+            else
+                proto_item_append_text(top, ": not captured whole");
         }
         sip4xx_tap_info_t *ti = wmem_new(pinfo->pool, sip4xx_tap_info_t);
         ti->rec = r;

@@ -28,8 +28,9 @@ typedef struct {
     gint32 delta_nsecs;
     guint16 code;             /* responses */
     guint16 malformed;        /* sip4xx_malformed_t */
-    guint8 ordinal;           /* index among the frame's SIP messages */
+    guint16 ordinal;          /* index among the frame's SIP messages */
     guint8 kind;              /* sip4xx_msg_kind_t */
+    guint8 duplicate;         /* with SIP4XX_MAL_DUPLICATE: the repeated header's id */
     guint8 n_findings;
     guint8 cause_class;       /* sip4xx_cause_class_t */
     guint8 verdict;           /* sip4xx_verdict_t: on a 4xx and on its retry */
@@ -52,6 +53,13 @@ const char *sip4xx_method_label(guint8 method);
 #define SIP4XX_REC_STATE_LIMIT 0x02   /* not tracked: the open-transaction limit was reached */
 #define SIP4XX_REC_CAUSE_WARN  0x04   /* the cause is itself a protocol problem */
 #define SIP4XX_REC_RETRANSMIT  0x08   /* a retransmission of an earlier message */
+#define SIP4XX_REC_TRUNCATED   0x10   /* its header section was not captured whole */
+#define SIP4XX_REC_ADVICE_LACKS 0x20  /* a 4xx lacking the header its code's advice relies on */
+
+/* SIP messages analysed in one frame. A TCP segment of 64 KiB holds at most
+ * a few thousand; a reassembled PDU could hold more, and past this many
+ * the rest of the frame is not analysed (sip4xx.frame_limit says so). */
+#define SIP4XX_MAX_MSGS_PER_FRAME 65535u
 
 typedef struct {
     guint16 n_msgs;
@@ -64,11 +72,11 @@ typedef struct {
     int hf_code, hf_reason, hf_reason_sent, hf_registered, hf_rfc, hf_section;
     int hf_meaning, hf_advice, hf_action, hf_missing, hf_missing_ref;
     int hf_request_in, hf_response_in, hf_time, hf_cause, hf_cause_class;
-    int hf_retry_in, hf_retry_of, hf_reaction, hf_reaction_ok, hf_reaction_text;
+    int hf_retry_in, hf_retry_of, hf_reaction, hf_reaction_ok, hf_reaction_text, hf_truncated;
     gint ett, ett_missing;
     expert_field ei_must, ei_should, ei_explained, ei_challenge, ei_unregistered, ei_malformed;
     expert_field ei_no_request, ei_cause, ei_cause_warn, ei_retry_violation, ei_retry_unmodified,
-                 ei_state_limit;
+                 ei_state_limit, ei_truncated;
     int tap;
     /* Preferences. */
     guint max_open_per_call;
@@ -98,7 +106,10 @@ void sip4xx_state_init(void);
 void sip4xx_state_cleanup(void);
 sip4xx_frame_record_t *sip4xx_state_record(guint32 frame);
 /* Slot for message `ordinal` of `frame`, created when missing. */
-sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint8 ordinal);
+sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint16 ordinal);
+/* Whether the open transaction a response answers was opened by a request
+ * seen outside a dialog (no To tag); FALSE when that request is unknown. */
+gboolean sip4xx_state_request_out_of_dialog(packet_info *pinfo, const sip4xx_msg_t *m);
 /* Correlate one parsed message (first pass); fills the link/cause/verdict
  * members of r. */
 void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing,

@@ -65,10 +65,13 @@ typedef struct txn {
     guint64 key;
     guint32 gen;                     /* tells a freed-and-reused block from the original */
     guint32 req_frame, req_start, req_len;
-    guint8 req_ordinal;
+    guint16 req_ordinal;
     guint8 req_missing;              /* obligations the request missed, for a 400's cause */
     guint8 req_role;                 /* txn_role_t: what its end means for the call */
-    gboolean req_stream;
+    guint8 req_stream;               /* the request came over a stream transport */
+    guint8 req_cut;                  /* its copy does not hold the whole request (a capture's
+                                        cut, or past SIP4XX_RAW_MAX): nothing past it is evidence */
+    guint8 req_to_tag;               /* the request was sent inside a dialog */
     nstime_t req_time;
     guint32 final_frame;
     guint8 cause_class;
@@ -88,7 +91,7 @@ typedef struct {
     guint64 key;
     guint32 gen;
     guint32 resp_frame;
-    guint8 resp_ordinal;
+    guint16 resp_ordinal;
     nstime_t resp_time;
     guint32 orig_cseq;
     guint64 call;
@@ -213,7 +216,7 @@ sip4xx_frame_record_t *sip4xx_state_record(guint32 frame)
     return rec;
 }
 
-sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint8 ordinal)
+sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint16 ordinal)
 {
     if (!records)
         return NULL;
@@ -467,6 +470,9 @@ static void judge_reaction(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
     guint64 key, tag;
     if (is_register(m->method) ? register_waiting == 0 : (!c || c->waiting == 0))
         return;
+    /* A request not captured whole cannot show what it changed. */
+    if (m->truncated)
+        return;
     if (!sip4xx_keys_retry(k, &key))
         return;
     reaction_t *re = (reaction_t *)wmem_map_lookup(reactions, MAP_KEY(&key));
@@ -558,10 +564,12 @@ static void open_txn(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_keys_t *k
     t->req_missing = (guint8)MIN(n_missing, 255u);
     t->req_role = (guint8)role;
     t->req_stream = m->stream_transport;
+    t->req_to_tag = m->to_tag;
     t->call = c;
     if (c)
         c->refs++;
     t->raw_len = MIN(m->msg_len, SIP4XX_RAW_MAX);
+    t->req_cut = m->truncated || m->body_cut || m->msg_len > SIP4XX_RAW_MAX;
     t->raw = (guint8 *)wmem_memdup(wmem_file_scope(), m->raw.ptr, t->raw_len ? t->raw_len : 1);
     if (c)
         c->open++;
@@ -682,7 +690,7 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
     sip4xx_req_summary_t req;
     gboolean have_req = FALSE;
     if (t->raw) {
-        sip4xx_summarize_raw_request(t->raw, t->raw_len, t->req_stream, t->req_missing, &req);
+        sip4xx_summarize_raw_request(t->raw, t->raw_len, t->req_stream, t->req_cut, t->req_missing, &req);
         have_req = TRUE;
     }
     sip4xx_cause_ctx_t ctx = { .have_request = have_req };
@@ -702,9 +710,10 @@ static void track_response(packet_info *pinfo, const sip4xx_msg_t *m, sip4xx_key
     r->cause = t->cause;
     r->flags |= t->cause_flags;
 
-    /* Wait for the client's next attempt. */
+    /* Wait for the client's next attempt, judged against what this 4xx
+     * asks: only if the 4xx was captured whole. */
     guint64 rkey;
-    if (have_req && sip4xx_keys_retry(k, &rkey)) {
+    if (have_req && !m->truncated && sip4xx_keys_retry(k, &rkey)) {
         reaction_t *old = (reaction_t *)wmem_map_lookup(reactions, MAP_KEY(&rkey));
         if (old || open_total < sip4xx_ids.max_open_total) {
             reaction_t *re = wmem_new0(wmem_file_scope(), reaction_t);
@@ -755,6 +764,15 @@ static void note_proceeding(packet_info *pinfo, const sip4xx_msg_t *m)
     txn_t *t = (txn_t *)wmem_map_lookup(txns, MAP_KEY(&key));
     if (t && t->raw && t->req_frame < pinfo->num)
         t->proceeding_until = state_clock.secs + SIP4XX_PROCEEDING_WINDOW;
+}
+
+gboolean sip4xx_state_request_out_of_dialog(packet_info *pinfo, const sip4xx_msg_t *m)
+{
+    guint64 key;
+    if (!txns || !sip4xx_txn_key(m, &key))
+        return FALSE;
+    const txn_t *t = (const txn_t *)wmem_map_lookup(txns, MAP_KEY(&key));
+    return t && t->raw && t->req_frame < pinfo->num && !t->req_to_tag;
 }
 
 void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing, sip4xx_msg_record_t *r)

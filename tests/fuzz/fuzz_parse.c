@@ -83,7 +83,7 @@ static unsigned txn_helpers(const sip4xx_msg_t *m, size_t n_missing)
         /* From the bytes in one pass, the same summary. */
         sip4xx_req_summary_t *from_raw = malloc(sizeof *from_raw);
         CHECK(from_raw != NULL);
-        CHECK(sip4xx_summarize_raw_request((const uint8_t *)m->raw.ptr, m->raw.len, m->stream_transport, n_missing,
+        CHECK(sip4xx_summarize_raw_request((const uint8_t *)m->raw.ptr, m->raw.len, m->stream_transport, m->cut, n_missing,
                                            from_raw) == m->msg_len);
         CHECK(memcmp(req, from_raw, sizeof *req) == 0);
         free(from_raw);
@@ -112,21 +112,26 @@ static unsigned txn_helpers(const sip4xx_msg_t *m, size_t n_missing)
     return sum;
 }
 
-static uint32_t one(const uint8_t *data, size_t size, bool stream)
+static uint32_t one(const uint8_t *data, size_t size, bool stream, bool cut)
 {
-    sip4xx_msg_t m;
-    memset(&m, 0xA5, sizeof m);          /* parse must overwrite everything */
+    sip4xx_msg_t m = { 0 };
+    memset(&m, 0xA5, sizeof m);          /* parse must overwrite everything but the inputs */
     m.stream_transport = stream;
+    m.cut = cut;
     uint32_t used = sip4xx_parse(data, size, &m);
 
-    CHECK(m.stream_transport == stream);
+    CHECK(m.stream_transport == stream && m.cut == cut);
+    /* Bytes not captured are never evidence: a cut message is not
+     * malformed for lacking its end, and is checked for nothing it lacks. */
+    CHECK(!cut || !(m.malformed & (SIP4XX_MAL_NO_END | SIP4XX_MAL_BODY_SHORT)));
+    CHECK(!m.truncated || cut);
     CHECK(used == m.msg_len);
     CHECK(m.header_len <= size);
     CHECK(m.msg_len >= m.header_len && m.msg_len <= size);
     CHECK(m.kind == SIP4XX_MSG_UNPARSED || m.kind == SIP4XX_MSG_REQUEST ||
           m.kind == SIP4XX_MSG_RESPONSE);
     CHECK(m.kind != SIP4XX_MSG_RESPONSE || (m.code >= 100 && m.code <= 999));
-    CHECK(m.kind != SIP4XX_MSG_UNPARSED || (m.malformed & SIP4XX_MAL_START_LINE));
+    CHECK(m.kind != SIP4XX_MSG_UNPARSED || (m.malformed & SIP4XX_MAL_START_LINE) || m.truncated);
     CHECK(m.present >> SIP4XX_H__COUNT == 0 || SIP4XX_H__COUNT == 64);
 
     unsigned sum = touch(m.method, data, size) + touch(m.request_uri, data, size) +
@@ -173,6 +178,7 @@ static uint32_t one(const uint8_t *data, size_t size, bool stream)
 
     sip4xx_finding_t found[SIP4XX_MAX_FINDINGS];
     size_t n = sip4xx_check_msg(&m, found, SIP4XX_MAX_FINDINGS);
+    CHECK(!m.truncated || n == 0);
     CHECK(n <= sip4xx_rules_count);
     for (size_t k = 0; k < n && k < SIP4XX_MAX_FINDINGS; k++) {
         CHECK(found[k].rule < sip4xx_rules_count);
@@ -206,7 +212,7 @@ static void exchange(const uint8_t *data, size_t size)
     bool have_req = false, have_resp = false;
     size_t off = 0;
     for (unsigned round = 0; off < size && round < 64; round++) {
-        sip4xx_msg_t m;
+        sip4xx_msg_t m = { 0 };
         m.stream_transport = true;
         uint32_t used = sip4xx_parse(data + off, size - off, &m);
         if (m.kind == SIP4XX_MSG_REQUEST) {
@@ -251,19 +257,21 @@ static void exchange(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    one(data, size, false);
+    one(data, size, false, false);
+    /* The same bytes as the captured part of a longer message. */
+    one(data, size, false, true);
     exchange(data, size);
     /* On a stream, several messages follow one another (RFC 3261 §18.3):
      * parse on from where each one ends, as a TCP segment would be read.
      * Each round consumes at least one byte, so this ends. */
     size_t off = 0;
     while (off < size) {
-        uint32_t used = one(data + off, size - off, true);
+        uint32_t used = one(data + off, size - off, true, false);
         if (used == 0)
             break;
         off += used;
     }
     if (size == 0)
-        one(data, 0, true);
+        one(data, 0, true, false);
     return 0;
 }

@@ -78,11 +78,17 @@ static void test_every_rule_met_and_unmet(void)
         case SIP4XX_SCOPE_RESPONSE_CODE:
             m = response(r->code, ALL_HEADERS);
             break;
+        case SIP4XX_SCOPE_RESPONSE_METHOD:
+            m = response(r->code, ALL_HEADERS);
+            m.cseq_method = (sip4xx_span_t){ r->method, (uint32_t)strlen(r->method) };
+            break;
         default:
             m = response(486, ALL_HEADERS);
             break;
         }
         m.stream_transport = TRUE;
+        m.to_tag = r->when != SIP4XX_WHEN_NO_TO_TAG;
+        m.request_out_of_dialog = TRUE;
         g_assert_true(sip4xx_rule_applies(r, &m));
         sip4xx_finding_t f[SIP4XX_MAX_FINDINGS];
         g_assert_cmpuint(sip4xx_check_msg(&m, f, G_N_ELEMENTS(f)), ==, 0);
@@ -111,48 +117,117 @@ static void test_every_rule_met_and_unmet(void)
 }
 
 /* Obligations from the RFCs, written by hand. A response of `code` (or a
- * request of `method`) lacking `label` must give exactly this finding. */
-static const struct {
+ * request of `method`) lacking `label` must give exactly this finding.
+ * For a response, `method` is its CSeq method; `tag` says whether the To
+ * header has a tag; `fresh` that the response answers a request seen
+ * outside a dialog (what only the exchange shows). */
+typedef struct {
     unsigned code;          /* 0: a request */
     const char *method;
-    const char *finding;    /* "LEVEL label ref" prefix */
-} obligations[] = {
-    /* RFC 3261 §8.1.1: mandatory in every request. */
-    { 0, "OPTIONS", "MUST Via RFC 3261 §8.1.1" },
-    { 0, "OPTIONS", "MUST From RFC 3261 §8.1.1" },
-    { 0, "OPTIONS", "MUST To RFC 3261 §8.1.1" },
-    { 0, "OPTIONS", "MUST Call-ID RFC 3261 §8.1.1" },
-    { 0, "OPTIONS", "MUST CSeq RFC 3261 §8.1.1" },
-    { 0, "OPTIONS", "MUST Max-Forwards RFC 3261 §8.1.1" },
-    /* RFC 3261 §8.1.1.8: Contact in a request that can establish a dialog. */
-    { 0, "INVITE", "MUST Contact RFC 3261 §8.1.1.8" },
-    /* Every response carries the request's Via, From, To, Call-ID, CSeq. */
-    { 486, NULL, "MUST Via RFC 3261" },
-    { 486, NULL, "MUST From RFC 3261" },
-    { 486, NULL, "MUST To RFC 3261" },
-    { 486, NULL, "MUST Call-ID RFC 3261" },
-    { 486, NULL, "MUST CSeq RFC 3261" },
+    gboolean tag, fresh;
+    const char *finding;    /* "LEVEL label ref" prefix; NULL: no finding at all */
+    const char *lacking;    /* with finding NULL: the header left out */
+} obligation_t;
+
+static const obligation_t obligations[] = {
+    /* RFC 3261 §8.1.1: "A valid SIP request formulated by a UAC MUST, at a
+     * minimum, contain the following header fields: To, From, CSeq,
+     * Call-ID, Max-Forwards, and Via". */
+    { 0, "OPTIONS", FALSE, FALSE, "MUST Via RFC 3261 §8.1.1", NULL },
+    { 0, "OPTIONS", FALSE, FALSE, "MUST From RFC 3261 §8.1.1", NULL },
+    { 0, "OPTIONS", FALSE, FALSE, "MUST To RFC 3261 §8.1.1", NULL },
+    { 0, "OPTIONS", FALSE, FALSE, "MUST Call-ID RFC 3261 §8.1.1", NULL },
+    { 0, "OPTIONS", FALSE, FALSE, "MUST CSeq RFC 3261 §8.1.1", NULL },
+    { 0, "OPTIONS", TRUE, FALSE, "MUST Max-Forwards RFC 3261 §8.1.1", NULL },
+    /* RFC 3261 §8.1.1.8: "The Contact header field MUST be present ... in
+     * any request that can result in the establishment of a dialog": an
+     * INVITE, and a SUBSCRIBE ("a dialog-creating method", RFC 6665
+     * §4.1.2.1), outside a dialog. Inside one they are target refresh
+     * requests: "A UAC SHOULD include a Contact header field in any target
+     * refresh requests within a dialog" (RFC 3261 §12.2.1.1; RFC 6665 §3.1,
+     * §3.2 for SUBSCRIBE and NOTIFY). */
+    { 0, "INVITE", FALSE, FALSE, "MUST Contact RFC 3261 §8.1.1.8", NULL },
+    { 0, "INVITE", TRUE, FALSE, "SHOULD Contact RFC 3261 §12.2.1.1", NULL },
+    { 0, "SUBSCRIBE", FALSE, FALSE, "MUST Contact RFC 3261 §8.1.1.8", NULL },
+    { 0, "SUBSCRIBE", TRUE, FALSE, "SHOULD Contact RFC 3261 §12.2.1.1", NULL },
+    { 0, "NOTIFY", TRUE, FALSE, "SHOULD Contact RFC 3261 §12.2.1.1", NULL },
+    /* RFC 3515 §2: "REFER creates a dialog ... hence MUST contain a single
+     * Contact header field value", inside a dialog or not. */
+    { 0, "REFER", FALSE, FALSE, "MUST Contact RFC 3515 §2", NULL },
+    { 0, "REFER", TRUE, FALSE, "MUST Contact RFC 3515 §2", NULL },
+    /* Every response carries the request's Via, From, To, Call-ID, CSeq
+     * (RFC 3261 §8.2.6.2: "... MUST equal ..."). */
+    { 486, NULL, TRUE, FALSE, "MUST Via RFC 3261 §8.2.6.2", NULL },
+    { 486, NULL, TRUE, FALSE, "MUST From RFC 3261 §8.2.6.2", NULL },
+    { 486, NULL, TRUE, FALSE, "MUST To RFC 3261 §8.2.6.2", NULL },
+    { 486, NULL, TRUE, FALSE, "MUST Call-ID RFC 3261 §8.2.6.2", NULL },
+    { 486, NULL, TRUE, FALSE, "MUST CSeq RFC 3261 §8.2.6.2", NULL },
+    /* "The UAS MUST add a Contact header field to the response" that
+     * establishes a dialog (RFC 3261 §12.1.1): 2xx and 101-199 with a To
+     * tag to an INVITE (§12.1); the 2xx to a REFER (RFC 3515 §2, Table 1). */
+    { 200, "INVITE", TRUE, TRUE, "MUST Contact RFC 3261 §12.1.1", NULL },
+    { 183, "INVITE", TRUE, TRUE, "MUST Contact RFC 3261 §12.1.1", NULL },
+    { 202, "REFER", TRUE, TRUE, "MUST Contact RFC 3515 §2", NULL },
     /* Code-specific headers. */
-    { 401, NULL, "MUST WWW-Authenticate RFC 3261" },
-    { 405, NULL, "MUST Allow RFC 3261 §21.4.6" },
-    { 407, NULL, "MUST Proxy-Authenticate RFC 3261" },
-    { 415, NULL, "MUST Accept|Accept-Encoding|Accept-Language RFC 3261 §21.4.13" },
-    { 420, NULL, "MUST Unsupported RFC 3261 §21.4.15" },
-    { 421, NULL, "MUST Require RFC 3261 §21.4.16" },
-    { 422, NULL, "MUST Min-SE RFC 4028" },
-    { 423, NULL, "MUST Min-Expires RFC 3261" },
-    { 469, NULL, "MUST Recv-Info RFC 6086" },
-    { 494, NULL, "ANY Security-Server RFC 3329" },   /* strength not confirmed */
-    { 413, NULL, "SHOULD Retry-After RFC 3261 §21.4.11" },
-    { 488, NULL, "SHOULD Warning RFC 3261" },
-    { 470, NULL, "SHOULD Permission-Missing RFC 5360" },
+    { 401, NULL, TRUE, FALSE, "MUST WWW-Authenticate RFC 3261 §22.2", NULL },
+    { 405, NULL, TRUE, FALSE, "MUST Allow RFC 3261 §21.4.6", NULL },
+    { 407, NULL, TRUE, FALSE, "MUST Proxy-Authenticate RFC 3261 §22.3", NULL },
+    { 415, NULL, TRUE, FALSE, "MUST Accept|Accept-Encoding|Accept-Language RFC 3261 §21.4.13", NULL },
+    { 420, NULL, TRUE, FALSE, "MUST Unsupported RFC 3261 §21.4.15", NULL },
+    { 421, NULL, TRUE, FALSE, "MUST Require RFC 3261 §21.4.16", NULL },
+    { 422, NULL, TRUE, FALSE, "MUST Min-SE RFC 4028 §6", NULL },
+    /* RFC 3261 §10.3: a registrar's 423 "MUST contain a Min-Expires". */
+    { 423, "REGISTER", TRUE, FALSE, "MUST Min-Expires RFC 3261 §10.3", NULL },
+    /* RFC 6442 §4.3, RFC 8876 §5.1: "This header field MUST be included in
+     * the 424 [425] response." */
+    { 424, NULL, TRUE, FALSE, "MUST Geolocation-Error RFC 6442 §4.3", NULL },
+    { 425, NULL, TRUE, FALSE, "MUST AlertMsg-Error RFC 8876 §5.1", NULL },
+    { 469, NULL, TRUE, FALSE, "MUST Recv-Info RFC 6086 §4.2.2", NULL },
+    /* RFC 3329 §2.3.1: "The server MUST add a Security-Server header field
+     * to this response". */
+    { 494, NULL, TRUE, FALSE, "MUST Security-Server RFC 3329 §2.3.1", NULL },
+    { 413, NULL, TRUE, FALSE, "SHOULD Retry-After RFC 3261 §21.4.11", NULL },
+    { 488, "INVITE", TRUE, FALSE, "SHOULD Warning RFC 3261 §13.3.1.3", NULL },
+    { 470, NULL, TRUE, FALSE, "SHOULD Permission-Missing RFC 5360 §5.9.2", NULL },
+    { 489, NULL, TRUE, FALSE, "SHOULD Allow-Events RFC 6665 §4.4.4", NULL },
+    /* No obligation, so no finding. RFC 4412 §4.6.2: a 417 "MAY ...
+     * include an 'Accept-Resource-Priority' header field". */
+    { 417, NULL, TRUE, FALSE, NULL, "Accept-Resource-Priority" },
+    /* RFC 6665 §4.2.1.1 describes a 423 to SUBSCRIBE "that contains a
+     * Min-Expires" with no keyword on the header. */
+    { 423, "SUBSCRIBE", TRUE, FALSE, NULL, "Min-Expires" },
+    /* A 2xx to a re-INVITE refreshes the target; Contact is used "if
+     * present" (RFC 3261 §12.2.1.2). */
+    { 200, "INVITE", TRUE, FALSE, NULL, "Contact" },
+    /* 100 Trying establishes nothing (§12.1: 101-199). */
+    { 100, "INVITE", FALSE, TRUE, NULL, "Contact" },
+    /* RFC 6665 has no sentence on Contact in a 2xx to SUBSCRIBE. */
+    { 200, "SUBSCRIBE", TRUE, TRUE, NULL, "Contact" },
+    /* Retry-After in 480/486 is MAY (RFC 3261 §21.4.18, §21.4.24). */
+    { 480, NULL, TRUE, FALSE, NULL, "Retry-After" },
 };
+
+static sip4xx_msg_t obligation_msg(const obligation_t *o, sip4xx_hset_t present)
+{
+    sip4xx_msg_t m = o->code ? response(o->code, present) : request(o->method, present);
+    if (o->code && o->method)
+        m.cseq_method = (sip4xx_span_t){ o->method, (uint32_t)strlen(o->method) };
+    m.to_tag = o->tag;
+    m.request_out_of_dialog = o->fresh;
+    return m;
+}
 
 static void test_rfc_obligations(void)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(obligations); i++) {
-        const char *label_start = strchr(obligations[i].finding, ' ') + 1;
-        gchar *label = g_strndup(label_start, (gsize)(strchr(label_start, ' ') - label_start));
+        const obligation_t *o = &obligations[i];
+        gchar *label;
+        if (o->finding) {
+            const char *label_start = strchr(o->finding, ' ') + 1;
+            label = g_strndup(label_start, (gsize)(strchr(label_start, ' ') - label_start));
+        } else {
+            label = g_strdup(o->lacking);
+        }
         sip4xx_hset_t without = ALL_HEADERS;
         for (unsigned h = 0; h < SIP4XX_H__COUNT; h++) {
             gchar **alts = g_strsplit(label, "|", -1);
@@ -162,13 +237,12 @@ static void test_rfc_obligations(void)
             g_strfreev(alts);
         }
         g_assert_cmpuint(without, !=, ALL_HEADERS);
-        sip4xx_msg_t m = obligations[i].code ? response(obligations[i].code, without)
-                                              : request(obligations[i].method, without);
+        sip4xx_msg_t m = obligation_msg(o, without);
         GPtrArray *f = findings(&m);
-        if (!has_finding(f, obligations[i].finding)) {
+        if (o->finding ? !has_finding(f, o->finding) || f->len != 1 : f->len != 0) {
             for (guint k = 0; k < f->len; k++)
                 g_test_message("found: %s", (char *)g_ptr_array_index(f, k));
-            g_error("missing finding: %s", obligations[i].finding);
+            g_error("obligation %zu: expected %s", i, o->finding ? o->finding : "no finding");
         }
         g_ptr_array_unref(f);
 
@@ -178,6 +252,27 @@ static void test_rfc_obligations(void)
         g_ptr_array_unref(f);
         g_free(label);
     }
+}
+
+/* Bytes that were not captured are not evidence: a message whose header
+ * section was cut, or whose lines end in CR alone, is checked for nothing
+ * it lacks. */
+static void test_unread_headers_no_findings(void)
+{
+    sip4xx_msg_t m = response(405, 0);
+    m.truncated = TRUE;
+    GPtrArray *f = findings(&m);
+    g_assert_cmpuint(f->len, ==, 0);
+    g_ptr_array_unref(f);
+    m.truncated = FALSE;
+    m.malformed = SIP4XX_MAL_BARE_CR;
+    f = findings(&m);
+    g_assert_cmpuint(f->len, ==, 0);
+    g_ptr_array_unref(f);
+    m.malformed = 0;
+    f = findings(&m);
+    g_assert_cmpuint(f->len, >, 0);
+    g_ptr_array_unref(f);
 }
 
 /* RFC 3261 §8.2.6.2: a To tag on every response but 100 Trying. */
@@ -260,6 +355,7 @@ int main(int argc, char **argv)
     g_test_add_func("/checks/to-tag", test_to_tag);
     g_test_add_func("/checks/content-length-stream", test_content_length_stream_only);
     g_test_add_func("/checks/unparsed", test_unparsed_no_findings);
+    g_test_add_func("/checks/unread-headers", test_unread_headers_no_findings);
     g_test_add_func("/checks/method-case", test_method_case);
     g_test_add_func("/checks/output-bound", test_output_bound);
     return g_test_run();

@@ -6,7 +6,7 @@
 
 static sip4xx_msg_t parse_str(const char *s, gboolean stream)
 {
-    sip4xx_msg_t m;
+    sip4xx_msg_t m = { 0 };
     m.stream_transport = stream;
     sip4xx_parse((const uint8_t *)s, strlen(s), &m);
     return m;
@@ -140,7 +140,7 @@ static void test_many_header_lines(void)
     for (int i = 0; i < 3000; i++)
         g_string_append(s, "X-a: b\r\n");
     g_string_append(s, "Allow: INVITE\r\n\r\n");
-    sip4xx_msg_t m;
+    sip4xx_msg_t m = { 0 };
     m.stream_transport = FALSE;
     sip4xx_parse((const uint8_t *)s->str, s->len, &m);
     g_assert_cmpuint(m.malformed, ==, 0);
@@ -153,7 +153,7 @@ static void test_many_header_lines(void)
 static void test_stream_framing(void)
 {
     const char *two = "SIP/2.0 100 Trying\r\nContent-Length: 0\r\n\r\nSIP/2.0 486 Busy Here\r\n\r\n";
-    sip4xx_msg_t m;
+    sip4xx_msg_t m = { 0 };
     m.stream_transport = TRUE;
     uint32_t used = sip4xx_parse((const uint8_t *)two, strlen(two), &m);
     g_assert_cmpuint(used, ==, strlen("SIP/2.0 100 Trying\r\nContent-Length: 0\r\n\r\n"));
@@ -166,7 +166,7 @@ static void test_stream_framing(void)
 
 static void test_empty_and_nul(void)
 {
-    sip4xx_msg_t m;
+    sip4xx_msg_t m = { 0 };
     m.stream_transport = FALSE;
     g_assert_cmpuint(sip4xx_parse((const uint8_t *)"", 0, &m), ==, 0);
     g_assert_true(m.malformed & SIP4XX_MAL_START_LINE);
@@ -233,6 +233,98 @@ static void test_header_lookup(void)
     g_rand_free(rng);
 }
 
+/* Bytes that were not captured are not evidence. A message cut before the
+ * end of its header section (snaplen, a lost segment) is `truncated`: its
+ * last, partial line is ignored, and nothing is malformed for lacking its
+ * end. The same bytes without `cut` are malformed (RFC 3261 §7). */
+static sip4xx_msg_t parse_cut(const char *s)
+{
+    sip4xx_msg_t m = { 0 };
+    m.cut = TRUE;
+    sip4xx_parse((const uint8_t *)s, strlen(s), &m);
+    return m;
+}
+
+static void test_cut(void)
+{
+    const char *cut_in_headers = "SIP/2.0 405 Method Not Allowed\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCon";
+    sip4xx_msg_t m = parse_cut(cut_in_headers);
+    g_assert_cmpint(m.kind, ==, SIP4XX_MSG_RESPONSE);
+    g_assert_cmpuint(m.code, ==, 405);
+    g_assert_true(m.truncated);
+    g_assert_cmpuint(m.malformed, ==, 0);            /* "Con" has no colon: cut, not malformed */
+    g_assert_true(sip4xx_msg_has(&m, SIP4XX_H_VIA));
+
+    m = parse_str(cut_in_headers, FALSE);
+    g_assert_false(m.truncated);
+    g_assert_true(m.malformed & SIP4XX_MAL_NO_END);
+    g_assert_true(m.malformed & SIP4XX_MAL_HEADER_LINE);
+
+    /* A value cut mid-way is not read: "Content-Length: 1" of "12". */
+    m = parse_cut("SIP/2.0 486 Busy Here\r\nContent-Length: 1");
+    g_assert_true(m.truncated);
+    g_assert_false(sip4xx_msg_has(&m, SIP4XX_H_CONTENT_LENGTH));
+
+    /* Cut inside the start line: nothing to say, not even malformed. */
+    m = parse_cut("INVITE sip:bob@exa");
+    g_assert_cmpint(m.kind, ==, SIP4XX_MSG_UNPARSED);
+    g_assert_true(m.truncated);
+    g_assert_cmpuint(m.malformed, ==, 0);
+
+    /* Header section whole, body cut: body_cut, not BODY_SHORT (§18.3). */
+    m = parse_cut("SIP/2.0 488 Not Acceptable Here\r\nContent-Length: 50\r\n\r\nv=0\r\n");
+    g_assert_false(m.truncated);
+    g_assert_true(m.body_cut);
+    g_assert_cmpuint(m.malformed, ==, 0);
+}
+
+/* RFC 3261 §7: lines end in CRLF (bare LF is tolerated, §7.5). A message
+ * whose lines end in CR alone is malformed once, its code is still read,
+ * and its header lines are not (so nothing is called missing). */
+static void test_bare_cr(void)
+{
+    sip4xx_msg_t m = parse_str("SIP/2.0 486 Busy Here\rVia: SIP/2.0/UDP h;branch=z9hG4bK1\rFrom: <sip:a@h>;tag=1\r"
+                               "To: <sip:b@h>;tag=2\rCall-ID: x\rCSeq: 1 INVITE\r\r", FALSE);
+    g_assert_cmpint(m.kind, ==, SIP4XX_MSG_RESPONSE);
+    g_assert_cmpuint(m.code, ==, 486);
+    g_assert_true(span_is(m.reason, "Busy Here"));
+    g_assert_cmpuint(m.malformed, ==, SIP4XX_MAL_BARE_CR);
+    g_assert_cmpuint(m.present, ==, 0);
+}
+
+/* RFC 3261 §25.1: Reason-Phrase and Request-URI hold no control byte but
+ * HTAB. A NUL in the status line is malformed; the code is still read. */
+static void test_start_line_control(void)
+{
+    static const char nul[] = "SIP/2.0 486 Busy\0Here\r\nCSeq: 1 INVITE\r\n\r\n";
+    sip4xx_msg_t m = { 0 };
+    sip4xx_parse((const uint8_t *)nul, sizeof nul - 1, &m);
+    g_assert_cmpuint(m.code, ==, 486);
+    g_assert_true(m.malformed & SIP4XX_MAL_START_CTL);
+    g_assert_true(sip4xx_msg_has(&m, SIP4XX_H_CSEQ));
+
+    m = parse_str("SIP/2.0 486 Busy\tHere\r\n\r\n", FALSE);
+    g_assert_cmpuint(m.malformed, ==, 0);
+}
+
+/* RFC 3261 §7.3.1: several rows of one header only where its value is a
+ * comma-separated list (and the four authentication headers). */
+static void test_duplicate_headers(void)
+{
+    sip4xx_msg_t m = parse_str("SIP/2.0 404 Not Found\r\nTo: <sip:b@h>;tag=1\r\nt: <sip:c@h>;tag=2\r\n\r\n", FALSE);
+    g_assert_true(m.malformed & SIP4XX_MAL_DUPLICATE);
+    g_assert_cmpuint(m.duplicate, ==, SIP4XX_H_TO);
+    m = parse_str("SIP/2.0 404 Not Found\r\nCall-ID: a\r\nCSeq: 1 INVITE\r\nCSeq: 2 INVITE\r\n\r\n", FALSE);
+    g_assert_cmpuint(m.duplicate, ==, SIP4XX_H_CSEQ);
+    m = parse_str("SIP/2.0 404 Not Found\r\nContent-Length: 0\r\nl: 0\r\n\r\n", FALSE);
+    g_assert_cmpuint(m.duplicate, ==, SIP4XX_H_CONTENT_LENGTH);
+    /* Lists may repeat; so may the authentication headers. */
+    m = parse_str("SIP/2.0 401 Unauthorized\r\nVia: a\r\nVia: b\r\nAllow: INVITE\r\nAllow: BYE\r\n"
+                  "WWW-Authenticate: Digest realm=\"a\"\r\nWWW-Authenticate: Digest realm=\"b\"\r\n"
+                  "Supported: timer\r\nSupported: 100rel\r\n\r\n", FALSE);
+    g_assert_cmpuint(m.malformed, ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -246,5 +338,9 @@ int main(int argc, char **argv)
     g_test_add_func("/parse/empty-and-nul", test_empty_and_nul);
     g_test_add_func("/parse/header-lookup", test_header_lookup);
     g_test_add_func("/parse/next-value", test_next_value);
+    g_test_add_func("/parse/cut", test_cut);
+    g_test_add_func("/parse/bare-cr", test_bare_cr);
+    g_test_add_func("/parse/start-line-control", test_start_line_control);
+    g_test_add_func("/parse/duplicate-headers", test_duplicate_headers);
     return g_test_run();
 }

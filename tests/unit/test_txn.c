@@ -157,7 +157,7 @@ static void test_summary_from_raw(void)
     msg_t *x = msg(text);
     sip4xx_req_summary_t a, b;
     sip4xx_summarize_request(&x->m, 2, &a);
-    g_assert_cmpuint(sip4xx_summarize_raw_request((const guint8 *)x->text, strlen(x->text), false, 2, &b), ==,
+    g_assert_cmpuint(sip4xx_summarize_raw_request((const guint8 *)x->text, strlen(x->text), false, false, 2, &b), ==,
                      x->m.msg_len);
     g_assert_true(memcmp(&a, &b, sizeof a) == 0);
     /* And the summary read what is there. */
@@ -265,6 +265,76 @@ static void test_cause_values(void)
     g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_URI_SCHEME);
     g_assert_nonnull(strstr(text, "\"tel\""));
     msg_free(q); msg_free(r);
+}
+
+/* A cause is named only where the request shows it. The request below
+ * each 4xx does not, so each gives SIP4XX_CAUSE_NONE and no sentence. */
+static void test_cause_not_shown(void)
+{
+    static const struct {
+        const char *req_line, *cseq, *req_extra, *status, *resp_extra, *why;
+    } cases[] = {
+        /* RFC 3261 §16.3 item 2, §21.4.21: 483 answers Max-Forwards 0; a
+         * request sent with 70 ran out further on (a loop beyond). */
+        { "OPTIONS sip:bob@example.com", "1 OPTIONS", "", "483 Too Many Hops", "", "Max-Forwards 70" },
+        /* 413 with no body in the request. */
+        { "OPTIONS sip:bob@example.com", "1 OPTIONS", "", "413 Request Entity Too Large", "", "no body" },
+        /* 416 to a sip: URI, which every element supports (§19.1). */
+        { "OPTIONS sip:bob@example.com", "1 OPTIONS", "", "416 Unsupported URI Scheme", "", "sip scheme" },
+        /* 422 whose Min-SE the request's Session-Expires already meets. */
+        { "INVITE sip:bob@example.com", "1 INVITE", "Contact: <sip:a@h>\r\nSession-Expires: 1800\r\n",
+          "422 Session Interval Too Small", "Min-SE: 90\r\n", "1800 >= 90" },
+        /* 423 whose Min-Expires the request's expiry already meets. */
+        { "REGISTER sip:example.com", "1 REGISTER", "Contact: <sip:a@h>\r\nExpires: 3600\r\n",
+          "423 Interval Too Brief", "Min-Expires: 60\r\n", "3600 >= 60" },
+        /* 421 requiring what the request lists in Supported (§21.4.16). */
+        { "INVITE sip:bob@example.com", "1 INVITE", "Contact: <sip:a@h>\r\nSupported: timer\r\n",
+          "421 Extension Required", "Require: timer\r\n", "timer supported" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char text[256];
+        bool warn;
+        msg_t *q = req(cases[i].req_line, "z9hG4bKns", cases[i].cseq, cases[i].req_extra);
+        msg_t *r = resp(cases[i].status, "z9hG4bKns", cases[i].cseq, cases[i].resp_extra);
+        g_test_message("%s: %s", cases[i].status, cases[i].why);
+        g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_NONE);
+        g_assert_cmpstr(text, ==, "");
+        msg_free(q);
+        msg_free(r);
+    }
+    /* And where it does show it, it is named. */
+    char text[256];
+    bool warn;
+    msg_t *q = req("OPTIONS sip:bob@example.com", "z9hG4bKmf", "1 OPTIONS", "");
+    gchar *t = g_strdup(q->text);
+    msg_free(q);
+    gchar **parts = g_strsplit(t, "Max-Forwards: 70", 2);
+    gchar *zero = g_strjoinv("Max-Forwards: 0", parts);
+    q = msg(zero);
+    msg_t *r = resp("483 Too Many Hops", "z9hG4bKmf", "1 OPTIONS", "");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_MAX_FORWARDS);
+    g_assert_nonnull(strstr(text, "Max-Forwards 0"));
+    msg_free(q);
+    msg_free(r);
+    g_strfreev(parts);
+    g_free(zero);
+    g_free(t);
+}
+
+/* A request not captured whole shows no cause: what it lacks is unknown. */
+static void test_cause_incomplete_request(void)
+{
+    static const char cut[] = "OPTIONS sip:bob@example.com SIP/2.0\r\n" HDRS("z9hG4bKc", "1 OPTIONS") "Max-Fo";
+    sip4xx_req_summary_t s;
+    sip4xx_summarize_raw_request((const uint8_t *)cut, sizeof cut - 1, false, true, 0, &s);
+    g_assert_true(s.incomplete);
+    g_assert_cmpuint(s.malformed, ==, 0);
+    msg_t *r = resp("405 Method Not Allowed", "z9hG4bKc", "1 OPTIONS", "Allow: INVITE\r\n");
+    char text[256];
+    bool warn;
+    sip4xx_cause_ctx_t ctx = { .have_request = true };
+    g_assert_cmpint(sip4xx_explain_cause(&s, &r->m, &ctx, text, sizeof text, &warn), ==, SIP4XX_CAUSE_NONE);
+    msg_free(r);
 }
 
 /* A 487 sent to the CANCEL itself is wrong: §9.2 answers the CANCEL 200. */
@@ -430,6 +500,8 @@ int main(int argc, char **argv)
     g_test_add_func("/txn/cause/values", test_cause_values);
     g_test_add_func("/txn/cause/487", test_cause_487);
     g_test_add_func("/txn/cause/400", test_cause_400);
+    g_test_add_func("/txn/cause/not-shown", test_cause_not_shown);
+    g_test_add_func("/txn/cause/incomplete-request", test_cause_incomplete_request);
     g_test_add_func("/txn/verdict/unmodified", test_verdict_unmodified);
     g_test_add_func("/txn/verdict/challenge", test_verdict_challenge);
     g_test_add_func("/txn/verdict/values", test_verdict_values);
