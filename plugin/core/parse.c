@@ -396,11 +396,14 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
     }
     emit(&pend, m, cb, ctx);
     if (!ended) {
-        if (m->cut)
-            m->truncated = true;  /* the end was not captured, not absent */
-        else
+        if (m->cut) {
+            /* The end was not captured, not absent. The header section is
+             * what was read whole: walks stop before the cut line. */
+            m->truncated = true;
+        } else {
             m->malformed |= SIP4XX_MAL_NO_END;
-        pos = len;
+            pos = len;
+        }
     }
     m->header_len = pos;
 
@@ -430,7 +433,9 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
             }
         }
     }
-    if (m->has_content_length)
+    if (m->truncated)
+        m->msg_len = len;         /* it runs past what was captured */
+    else if (m->has_content_length)
         m->msg_len = m->header_len + (m->content_length < avail ? m->content_length : avail);
     else
         m->msg_len = m->stream_transport ? m->header_len : len;
@@ -449,7 +454,9 @@ bool sip4xx_next_header_id(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_
 {
     const char *buf = m->raw.ptr;
     uint32_t end = m->header_len <= m->raw.len ? m->header_len : m->raw.len;
-    if (!buf)
+    /* Lines ending in CR alone were not read as header lines by the
+     * parse: the walk does not read them either. */
+    if (!buf || (m->malformed & SIP4XX_MAL_BARE_CR))
         return false;
     uint32_t pos = *cursor;
     if (pos == 0)

@@ -16,6 +16,10 @@ void sip4xx_vsay(char *out, size_t cap, const char *fmt, va_list ap)
     }
     if ((size_t)n <= limit)
         return;
+    if (limit < 4) {
+        out[limit] = '\0';     /* no room for "..." */
+        return;
+    }
     /* Too long for a label: end at a word, never inside a UTF-8 character. */
     size_t cut = limit - 3;
     while (cut > 0 && out[cut] != ' ' && out[cut] != ',')

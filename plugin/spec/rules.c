@@ -49,7 +49,7 @@ const sip4xx_rule_t sip4xx_rules[] = {
      * a re-INVITE refreshes the target, and Contact is then "if present"
      * (§12.2.1.2). No row for SUBSCRIBE: RFC 6665 has no such sentence. */
     { .scope = SIP4XX_SCOPE_RESPONSE_METHOD, .code = 101, .code_max = 299, .method = "INVITE", .need = SIP4XX_NEED_ANY_HEADER, .headers = H(CONTACT), .when = SIP4XX_WHEN_DIALOG_CREATED, .level = SIP4XX_LEVEL_MUST, .label = "Contact", .ref = "RFC 3261 §12.1.1", .note = "this response establishes a dialog" },
-    { .scope = SIP4XX_SCOPE_RESPONSE_METHOD, .code = 200, .code_max = 299, .method = "REFER", .need = SIP4XX_NEED_ANY_HEADER, .headers = H(CONTACT), .when = SIP4XX_WHEN_DIALOG_CREATED, .level = SIP4XX_LEVEL_MUST, .label = "Contact", .ref = "RFC 3515 §2, RFC 3261 §12.1.1", .note = "this response establishes a dialog" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_METHOD, .code = 200, .code_max = 299, .method = "REFER", .need = SIP4XX_NEED_ANY_HEADER, .headers = H(CONTACT), .when = SIP4XX_WHEN_DIALOG_CREATED, .level = SIP4XX_LEVEL_MUST, .label = "Contact", .ref = "RFC 3515 §2.2, RFC 3261 §12.1.1", .note = "this response establishes a dialog" },
 
     /* Every response: the UAS copies these from the request. The MUST is
      * worded as "the ... of the response MUST equal the ... of the request",
@@ -118,9 +118,7 @@ const sip4xx_rule_t sip4xx_rules[] = {
       .headers = H(RECV_INFO), .level = SIP4XX_LEVEL_MUST, .label = "Recv-Info",
       .ref = "RFC 6086 §4.2.2" },
     { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 470, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(PERMISSION_MISSING), .level = SIP4XX_LEVEL_SHOULD, .label = "Permission-Missing", .ref = "RFC 5360 §5.9.2" },
-    { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 488, .need = SIP4XX_NEED_ANY_HEADER,
-      .headers = H(WARNING), .level = SIP4XX_LEVEL_SHOULD, .label = "Warning",
-      .ref = "RFC 3261 §13.3.1.3", .note = "when a UAS rejects the offer in an INVITE" },
+    { .scope = SIP4XX_SCOPE_RESPONSE_METHOD, .code = 488, .code_max = 488, .method = "INVITE", .need = SIP4XX_NEED_ANY_HEADER, .headers = H(WARNING), .level = SIP4XX_LEVEL_SHOULD, .label = "Warning", .ref = "RFC 3261 §13.3.1.3", .note = "when a UAS rejects the offer in an INVITE" },
     /* No sentence names 489: a notifier SHOULD list its packages in Allow-Events
      * in the responses to dialog-initiating methods (RFC 6665 §4.4.4). */
     { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 489, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(ALLOW_EVENTS), .level = SIP4XX_LEVEL_SHOULD, .label = "Allow-Events", .ref = "RFC 6665 §4.4.4", .note = "from a notifier" },

@@ -18,6 +18,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Keeps the sums alive so the reads are not optimised away. */
 static volatile unsigned sink;
 
-#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
+#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "CHECK failed: line %d\n", __LINE__); abort(); } } while (0)
 
 static unsigned touch(sip4xx_span_t s, const uint8_t *data, size_t size)
 {
@@ -132,6 +133,7 @@ static uint32_t one(const uint8_t *data, size_t size, bool stream, bool cut)
           m.kind == SIP4XX_MSG_RESPONSE);
     CHECK(m.kind != SIP4XX_MSG_RESPONSE || (m.code >= 100 && m.code <= 999));
     CHECK(m.kind != SIP4XX_MSG_UNPARSED || (m.malformed & SIP4XX_MAL_START_LINE) || m.truncated);
+    CHECK(!(m.malformed & SIP4XX_MAL_BARE_CR) || m.present == 0);
     CHECK(m.present >> SIP4XX_H__COUNT == 0 || SIP4XX_H__COUNT == 64);
 
     unsigned sum = touch(m.method, data, size) + touch(m.request_uri, data, size) +

@@ -167,7 +167,9 @@ static const obligation_t obligations[] = {
      * tag to an INVITE (§12.1); the 2xx to a REFER (RFC 3515 §2, Table 1). */
     { 200, "INVITE", TRUE, TRUE, "MUST Contact RFC 3261 §12.1.1", NULL },
     { 183, "INVITE", TRUE, TRUE, "MUST Contact RFC 3261 §12.1.1", NULL },
-    { 202, "REFER", TRUE, TRUE, "MUST Contact RFC 3515 §2", NULL },
+    { 202, "REFER", TRUE, TRUE, "MUST Contact RFC 3515 §2.2", NULL },
+    /* RFC 3261 §13.3.1.3: Warning in a 488 that rejects an INVITE's offer. */
+    { 488, "MESSAGE", TRUE, FALSE, NULL, "Warning" },
     /* Code-specific headers. */
     { 401, NULL, TRUE, FALSE, "MUST WWW-Authenticate RFC 3261 §22.2", NULL },
     { 405, NULL, TRUE, FALSE, "MUST Allow RFC 3261 §21.4.6", NULL },
