@@ -97,24 +97,30 @@ lane() {
             if [ "$seconds" -gt 0 ] && [ $(( $(date +%s) - start )) -ge "$seconds" ]; then break 2; fi
             mut="$work/$name.$s.pcapng"
             editcap -E 0.02 -o "$off" --seed "$s" "$big" "$mut" >/dev/null 2>&1 || continue
-            chmod a+r "$mut"
-            for mode in onepass twopass; do
+            # Partial input is its own axis: the same mutated packets cut
+            # by a snaplen inside the SIP payload (varying with the seed),
+            # and TCP read without desegmentation (continuation segments).
+            editcap -s $((off + 16 + s % 400)) "$mut" "$mut.cut.pcapng" >/dev/null 2>&1 || cp "$mut" "$mut.cut.pcapng"
+            chmod a+r "$mut" "$mut.cut.pcapng"
+            for mode in onepass twopass cut nodesegment; do
                 local flags=(-n -V -r "$mut")
                 [ $mode = twopass ] && flags=(-2 "${flags[@]}")
+                [ $mode = cut ] && flags=(-2 -n -V -r "$mut.cut.pcapng")
+                [ $mode = nodesegment ] && flags=(-o tcp.desegment_tcp_streams:FALSE "${flags[@]}")
                 hits=$( { timeout "$per_run_timeout" "$asan" "${flags[@]}" 2>"$work/err.$lane"
                           echo $? > "$work/rc.$lane"; } | grep -c -E "$bad_re")
                 rc=$(cat "$work/rc.$lane")
                 hits=$((hits + $(grep -c -E "$bad_re|ERROR: AddressSanitizer|runtime error:|LeakSanitizer" "$work/err.$lane")))
                 if [ "$rc" -ne 0 ] || [ "$hits" -ne 0 ]; then
                     fails=$((fails + 1))
-                    cp "$mut" "$keep/$name.seed$s.pcapng"
+                    cp "${flags[-1]}" "$keep/$name.seed$s.pcapng"
                     { echo "capture=$name seed=$s offset=$off mode=$mode exit=$rc"
-                      echo "reproduce: tests/fuzz/asan_tshark.sh ${flags[*]/$mut/$keep/$name.seed$s.pcapng}"
+                      echo "reproduce: tests/fuzz/asan_tshark.sh ${flags[*]/${flags[-1]}/$keep/$name.seed$s.pcapng}"
                       cat "$work/err.$lane"; } > "$keep/$name.seed$s.$mode.txt"
                     echo "FAIL capture=$name seed=$s mode=$mode exit=$rc -> $keep/$name.seed$s.$mode.txt" >&2
                 fi
             done
-            rm -f "$mut"
+            rm -f "$mut" "$mut.cut.pcapng"
             files=$((files + 1))
             pkts=$((pkts + n))
         done < "$list"
@@ -133,5 +139,5 @@ wait
 
 read -r R F P X < <(cat "$work"/lane.* 2>/dev/null | awk '{ r += $1; f += $2; p += $3; x += $4 } END { print r+0, f+0, p+0, x+0 }')
 el=$(( $(date +%s) - start ))
-echo "mutate.sh: $R rounds, $F mutated files, $P mutated packets (each dissected one-pass and two-pass with -V), $X failures, ${el} s"
+echo "mutate.sh: $R rounds, $F mutated files, $P mutated packets (each dissected one-pass and two-pass with -V, cut by a snaplen, and without TCP desegmentation), $X failures, ${el} s"
 [ "$X" -eq 0 ]
