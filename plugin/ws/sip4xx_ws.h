@@ -56,9 +56,10 @@ const char *sip4xx_method_label(guint8 method);
 #define SIP4XX_REC_TRUNCATED   0x10   /* its header section was not captured whole */
 #define SIP4XX_REC_ADVICE_LACKS 0x20  /* a 4xx lacking the header its code's advice relies on */
 
-/* SIP messages analysed in one frame. A TCP segment of 64 KiB holds at most
- * a few thousand; a reassembled PDU could hold more, and past this many
- * the rest of the frame is not analysed (sip4xx.frame_limit says so). */
+/* SIP messages analysed in one frame: the ordinal is 16 bits. A SIP start
+ * line alone takes 16 bytes or more, so no frame Wireshark can hold (a
+ * 64 KiB segment, with the messages that reassembly ends in it) comes near
+ * this many: every message of a frame is analysed. */
 #define SIP4XX_MAX_MSGS_PER_FRAME 65535u
 
 typedef struct {
