@@ -1461,6 +1461,120 @@ def build_frozen():
     return F.f
 
 # --------------------------------------------------------------------------
+# handmade_truth: what a message states about itself, byte by byte — raw
+# bytes no text encoding can carry, line ends the RFC does not allow,
+# headers that must not repeat, the Contact a dialog-creating response
+# needs, a code outside the registry. handmade_truth_tcp: 300 responses in
+# one TCP segment. Expectations: tests/capture/handmade_truth*.expect.
+
+
+TWICE_404 = """\
+SIP/2.0 404 Not Found
+Via: SIP/2.0/UDP 192.0.2.20:5060;branch=z9hG4bKtr{n};received=192.0.2.20
+From: <sip:alice@example.com>;tag=a{n}
+To: <sip:bob@example.com>;tag=b{n}
+Call-ID: tr{n}@192.0.2.20
+CSeq: 1 INVITE
+Content-Length: 0
+"""
+
+
+def build_truth():
+    F = Frames()
+    O, I = "O", "I"
+    busy = Tx("INVITE", "tr01@192.0.2.20", "a81", 1, "z9hG4bKtr01",
+              extra="Content-Type: application/sdp", body=EX_SDP)
+    # Reason-Phrase with a 0xFF byte: not UTF-8, not text any encoding of
+    # the script can write, so the bytes are patched in.
+    F.add(I, busy.response(486, "Busy Here").replace(b"Busy Here", b"Busy \xffHere"),
+          "486 whose Reason-Phrase holds byte 0xFF")
+    F.add(I, sip("""
+        SIP/2.0 404 Not Found
+        Via: SIP/2.0/UDP 192.0.2.20:5060;branch=z9hG4bKtr02;received=192.0.2.20
+        From: <sip:alice@example.com>;tag=a82
+        To: <sip:bob@example.com>;tag=b82
+        Call-ID: tr02@192.0.2.20
+        CSeq: 1 INVITE
+        Content-Length: 0
+        """, eol="\r"), "404 whose lines end in CR alone")
+    F.add(I, sip("""
+        SIP/2.0 486 Busy\x00Here
+        Via: SIP/2.0/UDP 192.0.2.20:5060;branch=z9hG4bKtr03;received=192.0.2.20
+        From: <sip:alice@example.com>;tag=a83
+        To: <sip:bob@example.com>;tag=b83
+        Call-ID: tr03@192.0.2.20
+        CSeq: 1 INVITE
+        Content-Length: 0
+        """), "486 with a NUL byte in the status line")
+    # Header fields that must not repeat (RFC 3261 §7.3.1), then ones that may:
+    # each 404 below has one line of TWICE_404 followed by its second copy.
+    twice = [
+        ("To: <sip:bob@example.com>;tag=b{n}", "To: <sip:carol@example.com>;tag=c{n}", "two To"),
+        ("CSeq: 1 INVITE", "CSeq: 2 INVITE", "two CSeq"),
+        ("Call-ID: tr{n}@192.0.2.20", "Call-ID: tr{n}b@192.0.2.20", "two Call-ID"),
+        ("Content-Length: 0", "Content-Length: 0", "two Content-Length (same value)"),
+        ("To: <sip:bob@example.com>;tag=b{n}", "t: <sip:bob@example.com>;tag=b{n}", "To and compact t:"),
+    ]
+    for n, (line, second, what) in enumerate(twice, 84):
+        text = TWICE_404.format(n=n)
+        line, second = line.format(n=n), second.format(n=n)
+        F.add(I, sip(text.replace(line + "\n", line + "\n" + second + "\n")), "404 with " + what)
+    F.add(I, sip("""
+        SIP/2.0 405 Method Not Allowed
+        Via: SIP/2.0/UDP 192.0.2.30:5060;branch=z9hG4bKtr89proxy
+        Via: SIP/2.0/UDP 192.0.2.20:5060;branch=z9hG4bKtr89;received=192.0.2.20
+        From: <sip:alice@example.com>;tag=a89
+        To: <sip:bob@example.com>;tag=b89
+        Call-ID: tr89@192.0.2.20
+        CSeq: 1 PUBLISH
+        Allow: INVITE, ACK, CANCEL
+        Allow: BYE, OPTIONS
+        Content-Length: 0
+        """), "405 with two Via and two Allow lines")
+    # Contact in responses that create a dialog (RFC 3261 §12.1.1) and in
+    # the 2xx to a re-INVITE (§12.2.1.2: only "if present").
+    inv = Tx("INVITE", "tr90@192.0.2.20", "a90", 1, "z9hG4bKtr90a",
+             extra="Content-Type: application/sdp", body=EX_SDP, resp_tag="b90")
+    F.add(O, inv.request(), "INVITE outside a dialog (no To tag)")
+    F.add(I, inv.response(100, "Trying", tag=False), "100 Trying, no Contact")
+    F.add(I, inv.response(180, "Ringing"), "180 Ringing with a To tag, WITHOUT Contact")
+    F.add(I, inv.response(200, "OK", "Content-Type: application/sdp", body=EX_SDP_BOB),
+          "200 OK (INVITE outside a dialog) WITHOUT Contact")
+    F.add(O, ack_2xx(inv, "z9hG4bKtr90b"), "ACK (200)")
+    reinv = Tx("INVITE", inv.call, inv.ftag, 2, "z9hG4bKtr90c", ruri=BOB_CONTACT[1:-1], totag="b90",
+               extra="Content-Type: application/sdp", body=sdp_version(EX_SDP, 2890844527))
+    F.add(O, reinv.request(), "re-INVITE (To tag b90)")
+    F.add(I, reinv.response(200, "OK", "Content-Type: application/sdp", body=EX_SDP_BOB),
+          "200 OK (re-INVITE) without Contact")
+    F.add(O, ack_2xx(reinv, "z9hG4bKtr90d"), "ACK (200, re-INVITE)")
+    odd = Tx("INVITE", "tr91@192.0.2.20", "a91", 1, "z9hG4bKtr91",
+             extra="Content-Type: application/sdp", body=EX_SDP)
+    F.add(O, odd.request(), "INVITE answered by the next frame")
+    F.add(I, odd.response(477, "Odd Failure"), "477: not an IANA-registered code")
+    F.add(O, odd.ack(), "ACK (477)")
+    return F.f
+
+
+def build_truth_tcp():
+    F = Frames()
+    O, I = "O", "I"
+    many = []
+    for i in range(1, 301):
+        code, reason = (480, "Temporarily Unavailable") if i == 300 else (486, "Busy Here")
+        to_tag = "" if i == 280 else ";tag=b{}".format(i)
+        many.append(sip("""
+            SIP/2.0 {} {}
+            Via: SIP/2.0/TCP 192.0.2.20:40000;branch=z9hG4bKm{}
+            From: <sip:a@example.com>;tag=a{}
+            To: <sip:b@example.com>{}
+            Call-ID: m{}@x
+            CSeq: 1 INVITE
+            Content-Length: 0
+            """.format(code, reason, i, i, to_tag, i)))
+    F.add(I, b"".join(many), "one segment: 300 responses: 486 x 299 (no To tag on the 280th), then a 480")
+    return F.f
+
+# --------------------------------------------------------------------------
 
 CAPTURES = [
     # name, builder, transport, ipv6
@@ -1476,6 +1590,8 @@ CAPTURES = [
     ("handmade_limits", build_limits, "udp", False),
     ("handmade_scanner", build_scanner, "udp", False),
     ("handmade_frozen", build_frozen, "udp", False),
+    ("handmade_truth", build_truth, "udp", False),
+    ("handmade_truth_tcp", build_truth_tcp, "tcp", False),
 ]
 
 
