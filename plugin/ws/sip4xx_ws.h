@@ -10,6 +10,7 @@
 #include "compat.h"
 
 #include "sip4xx/checks.h"
+#include "sip4xx/engine.h"
 #include "sip4xx/txn.h"
 
 /* What sip4xx keeps about one SIP message, in file scope. Rendering needs
@@ -49,10 +50,12 @@ G_STATIC_ASSERT(sizeof(sip4xx_msg_record_t) <= 80);
 /* The method a record's 4xx answers ("INVITE", "other"), or NULL. */
 const char *sip4xx_method_label(guint8 method);
 
-#define SIP4XX_REC_NO_REQUEST  0x01   /* a 4xx that matches no open transaction */
-#define SIP4XX_REC_STATE_LIMIT 0x02   /* not tracked: the open-transaction limit was reached */
-#define SIP4XX_REC_CAUSE_WARN  0x04   /* the cause is itself a protocol problem */
-#define SIP4XX_REC_RETRANSMIT  0x08   /* a retransmission of an earlier message */
+/* The engine's outcome flags are the record's (SIP4XX_OUT_*, engine.h). */
+#define SIP4XX_REC_NO_REQUEST  SIP4XX_OUT_NO_REQUEST
+#define SIP4XX_REC_STATE_LIMIT SIP4XX_OUT_STATE_LIMIT
+#define SIP4XX_REC_CAUSE_WARN  SIP4XX_OUT_CAUSE_WARN
+#define SIP4XX_REC_RETRANSMIT  SIP4XX_OUT_RETRANSMIT
+#define SIP4XX_REC_SECOND_FINAL SIP4XX_OUT_SECOND_FINAL
 #define SIP4XX_REC_TRUNCATED   0x10   /* its header section was not captured whole */
 #define SIP4XX_REC_ADVICE_LACKS 0x20  /* a 4xx lacking the header its code's advice relies on */
 

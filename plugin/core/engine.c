@@ -1,0 +1,840 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sip4xx — the exchange engine (see include/sip4xx/engine.h).
+ *
+ * Costs, per message: integer keys (64-bit hashes, txn.h), no text
+ * formatted. An open transaction keeps a copy of its request's bytes (at
+ * most SIP4XX_RAW_MAX) and nothing else; the request is summarised only
+ * if a 4xx answers it. A 4xx waiting for a retry keeps a response summary
+ * and the 24-byte sip4xx_attempt_t.
+ *
+ * Bounds: at most max_open_per_call open transactions per Call-ID and
+ * max_open_total open transactions plus waiting 4xx in all; past them a
+ * message is not tracked and says so. A transaction that ends without a
+ * 4xx is freed at once; a 4xx and what waits for its retry are freed
+ * WINDOW seconds later (64*T1, RFC 3261 §17.1.2.2: past it, a
+ * retransmission of the transaction cannot arrive; a retry that late is
+ * judged as a new request). A transaction that gets no final response is
+ * freed when its client would have given up: 64*T1 after the request
+ * (Timer F for a non-INVITE, §17.1.2.2; Timer B for an INVITE without a
+ * provisional response, §17.1.1.2), or, for an INVITE that had one,
+ * PROCEEDING_WINDOW after the latest (Timer C, §16.6 step 11, §16.7 step
+ * 2, §13.3.1.1). A call is kept while something of it is: open
+ * transactions, a 4xx waiting, a live dialog (its owner; at most
+ * max_dialogs), or for one window, the note that a limit skipped one of
+ * its requests. Where capture time stands still the windows never pass:
+ * expiry_cap() bounds them then.
+ */
+#include "sip4xx/engine.h"
+
+#include <string.h>
+
+#include "map.h"
+#include "sip4xx/sentences.h"
+
+#define SIP4XX_RAW_MAX 4096u
+#define WINDOW 32              /* 64*T1, T1 = 500 ms (RFC 3261 §17.1.1.1) */
+#define PROCEEDING_WINDOW 180  /* "a gap of 3 minutes between responses" (§13.3.1.1) */
+
+struct txn;
+
+typedef struct {
+    uint64_t key;
+    uint32_t open;                   /* open transactions of this Call-ID */
+    uint32_t dropped;                /* requests not tracked for the limits, in the last window */
+    uint64_t owner_tag;              /* From tag of the dialog-creating INVITE (RFC 3261 §14.1) */
+    bool has_owner;
+    bool in_dialog;                  /* a 2xx answered the owner's INVITE; until a BYE ends it */
+    uint64_t pending_tag[2];         /* the latest pending in-dialog INVITE/UPDATE, per side */
+    uint32_t pending_frame[2];
+    struct txn *pending_txn[2];
+    struct txn *pending_invite;      /* the latest INVITE without a final response */
+    uint32_t waiting;                /* 4xx to non-REGISTER requests of this call awaiting a retry */
+    uint32_t refs;                   /* txn blocks pointing here */
+} call_t;
+
+/* What the end of a transaction means for its call's dialog. */
+typedef enum {
+    TXN_OTHER,
+    TXN_OWNER_INVITE,                /* the INVITE that made its sender the Call-ID's owner */
+    TXN_BYE,                         /* ends the dialog (RFC 3261 §15) */
+} txn_role_t;
+
+typedef struct txn {
+    uint64_t key;
+    uint32_t gen;                    /* tells a freed-and-reused block from the original */
+    sip4xx_msg_ref_t req;
+    uint8_t req_missing;             /* obligations the request missed, for a 400's cause */
+    uint8_t req_role;                /* txn_role_t: what its end means for the call */
+    uint8_t req_stream;              /* the request came over a stream transport */
+    uint8_t req_cut;                 /* its copy does not hold the whole request (a capture's
+                                        cut, or past SIP4XX_RAW_MAX): nothing past it is evidence */
+    uint8_t req_to_tag;              /* the request was sent inside a dialog */
+    sip4xx_time_t req_time;
+    uint32_t final_frame;
+    uint8_t cause_class;
+    uint8_t cause_flags;
+    const char *cause;               /* kept for retransmitted final responses */
+    uint32_t terminator_frame;       /* the CANCEL or BYE that ended it */
+    uint32_t raw_len;
+    const char *terminator_method;
+    uint32_t glare_frame;            /* the other side's pending in-dialog request at arrival */
+    bool cancel_without_target;      /* a CANCEL whose INVITE is not in the capture */
+    uint8_t *raw;                    /* the request's bytes while open; NULL once closed */
+    call_t *call;
+    int64_t proceeding_until;        /* an INVITE with a provisional response: kept until then */
+} txn_t;
+
+typedef struct {
+    uint64_t key;
+    uint32_t gen;
+    sip4xx_msg_ref_t resp;
+    sip4xx_time_t resp_time;
+    uint32_t orig_cseq;
+    uint64_t call;
+    sip4xx_resp_summary_t summary;
+    sip4xx_attempt_t orig;
+    call_t *counted_in;              /* whose `waiting` counts it; NULL: register_waiting does */
+} reaction_t;
+
+/* What to free once its window has passed, in arrival order. */
+typedef enum {
+    EXP_TXN,                         /* a transaction: unanswered, or kept for its 4xx's retransmissions */
+    EXP_REACTION,                    /* a 4xx waiting for the client's retry */
+    EXP_DROPPED,                     /* a call's note that a request was not tracked */
+} expiry_kind_t;
+
+typedef struct {
+    sip4xx_time_t due;
+    uint64_t key;
+    void *obj;
+    uint32_t gen;
+    uint8_t kind;                    /* expiry_kind_t */
+} expiry_t;
+
+struct sip4xx_engine {
+    sip4xx_allocator_t a;
+    sip4xx_limits_t limits;
+    map_t txns;                      /* txn key -> txn_t */
+    map_t calls;                     /* Call-ID key -> call_t */
+    map_t reactions;                 /* retry key -> reaction_t */
+    map_t texts;                     /* text hash -> cause and verdict sentences, one copy each */
+    /* Expiries in due order, a ring: every entry is due now + WINDOW on a
+     * clock that only moves forward, so appending keeps the order. */
+    expiry_t *ring;
+    size_t ring_cap, ring_head, ring_len;
+    uint32_t open_total;
+    uint32_t open_peak;              /* the most open_total has been */
+    uint32_t dialogs_kept;           /* calls in_dialog: at most max_dialogs */
+    uint32_t generation;
+    /* A retry is looked for only where a 4xx waits for one: a REGISTER
+     * retry may change its Call-ID (RFC 3261 §10.2), any other keeps it. */
+    uint32_t register_waiting;
+    /* The clock the windows run on: capture time that only moves forward.
+     * When a capture's time steps back (files merged out of order), it
+     * pauses instead of rewinding, so what is due still falls due. */
+    sip4xx_time_t clock, clock_seen;
+    bool clock_started;
+};
+
+/* ---------------------------------------------------------------- time */
+
+int sip4xx_time_cmp(sip4xx_time_t a, sip4xx_time_t b)
+{
+    if (a.secs != b.secs)
+        return a.secs < b.secs ? -1 : 1;
+    return a.nsecs < b.nsecs ? -1 : a.nsecs > b.nsecs;
+}
+
+static int64_t sat_add(int64_t a, int64_t b)
+{
+    if (b > 0 && a > INT64_MAX - b)
+        return INT64_MAX;
+    if (b < 0 && a < INT64_MIN - b)
+        return INT64_MIN;
+    return a + b;
+}
+
+sip4xx_time_t sip4xx_time_add_secs(sip4xx_time_t a, int64_t secs)
+{
+    a.secs = sat_add(a.secs, secs);
+    return a;
+}
+
+sip4xx_time_t sip4xx_time_sub(sip4xx_time_t a, sip4xx_time_t b)
+{
+    sip4xx_time_t d;
+    int64_t nb = b.secs == INT64_MIN ? INT64_MAX : -b.secs;
+    d.secs = sat_add(a.secs, nb);
+    d.nsecs = a.nsecs - b.nsecs;
+    if (d.nsecs < 0 && d.secs > INT64_MIN) {
+        d.nsecs += 1000000000;
+        d.secs--;
+    } else if (d.nsecs < 0) {
+        d.nsecs = 0;
+    }
+    return d;
+}
+
+int64_t sip4xx_time_ms(sip4xx_time_t d)
+{
+    if (d.secs > INT64_MAX / 1000 - 1)
+        return INT64_MAX;
+    if (d.secs < INT64_MIN / 1000 + 1)
+        return INT64_MIN;
+    return d.secs * 1000 + d.nsecs / 1000000;
+}
+
+static void clock_advance(sip4xx_engine_t *e, sip4xx_time_t t)
+{
+    if (!e->clock_started) {
+        e->clock = t;
+        e->clock_started = true;
+    } else if (sip4xx_time_cmp(t, e->clock_seen) > 0) {
+        sip4xx_time_t step = sip4xx_time_sub(t, e->clock_seen);
+        e->clock.secs = sat_add(e->clock.secs, step.secs);
+        e->clock.nsecs += step.nsecs;
+        if (e->clock.nsecs >= 1000000000) {
+            e->clock.nsecs -= 1000000000;
+            e->clock.secs = sat_add(e->clock.secs, 1);
+        }
+    }
+    e->clock_seen = t;
+}
+
+/* ---------------------------------------------------------- allocation */
+
+static void *alloc0(sip4xx_engine_t *e, size_t n)
+{
+    void *p = e->a.alloc(e->a.ctx, n);
+    if (p)
+        memset(p, 0, n);
+    return p;
+}
+
+static void release(sip4xx_engine_t *e, void *p)
+{
+    if (p)
+        e->a.free(e->a.ctx, p);
+}
+
+static uint64_t text_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    return h;
+}
+
+/* Records keep their sentences as long as the engine, and most repeat (the
+ * same realm challenged, the same Allow list): keep one copy of each. */
+static const char *kept_text(sip4xx_engine_t *e, const char *text)
+{
+    uint64_t h = text_hash(text);
+    const char *known = (const char *)map_get(&e->texts, h);
+    if (known && strcmp(known, text) == 0)
+        return known;
+    size_t n = strlen(text) + 1;
+    char *copy = (char *)e->a.alloc(e->a.ctx, n);
+    if (!copy)
+        return NULL;
+    memcpy(copy, text, n);
+    if (!known)
+        map_put(&e->texts, h, copy);
+    /* A hash collision keeps the first copy mapped; this one is the
+     * caller's for good (freed with the allocator's scope). */
+    return copy;
+}
+
+sip4xx_engine_t *sip4xx_engine_new(const sip4xx_allocator_t *a, const sip4xx_limits_t *limits)
+{
+    sip4xx_engine_t *e = (sip4xx_engine_t *)a->alloc(a->ctx, sizeof *e);
+    if (!e)
+        return NULL;
+    memset(e, 0, sizeof *e);
+    e->a = *a;
+    e->limits = *limits;
+    if (!map_init(&e->txns, &e->a) || !map_init(&e->calls, &e->a) || !map_init(&e->reactions, &e->a) ||
+        !map_init(&e->texts, &e->a)) {
+        sip4xx_engine_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+void sip4xx_engine_free(sip4xx_engine_t *e)
+{
+    if (!e)
+        return;
+    void *v;
+    size_t i = 0;
+    while ((v = map_next(&e->txns, &i)) != NULL) {
+        release(e, ((txn_t *)v)->raw);
+        release(e, v);
+    }
+    /* The maps own every object; the ring only points into them. */
+    i = 0;
+    while ((v = map_next(&e->reactions, &i)) != NULL)
+        release(e, v);
+    i = 0;
+    while ((v = map_next(&e->calls, &i)) != NULL)
+        release(e, v);
+    i = 0;
+    while ((v = map_next(&e->texts, &i)) != NULL)
+        release(e, v);
+    map_destroy(&e->txns);
+    map_destroy(&e->calls);
+    map_destroy(&e->reactions);
+    map_destroy(&e->texts);
+    release(e, e->ring);
+    e->a.free(e->a.ctx, e);
+}
+
+void sip4xx_engine_stats(const sip4xx_engine_t *e, sip4xx_engine_stats_t *out)
+{
+    out->calls = e->calls.used;
+    out->transactions = e->txns.used;
+    out->reactions = e->reactions.used;
+    out->expiries = e->ring_len;
+    out->texts = e->texts.used;
+    out->open_now = e->open_total;
+    out->open_peak = e->open_peak;
+    out->dialogs = e->dialogs_kept;
+}
+
+/* ------------------------------------------------------------- objects */
+
+static void free_raw(sip4xx_engine_t *e, txn_t *t)
+{
+    if (t->raw) {
+        release(e, t->raw);
+        t->raw = NULL;
+        if (t->call && t->call->open)
+            t->call->open--;
+        if (e->open_total)
+            e->open_total--;
+    }
+}
+
+/* A call is kept while anything points to it or it holds what a later
+ * message needs: the Call-ID's owner (RFC 3261 §14.1, for 491 retries in
+ * the dialog) or the note that requests were skipped for the limits.
+ * Other calls (registrations, OPTIONS, MESSAGE: most of them) go with
+ * their last transaction, so the per-call table does not grow with the
+ * capture. */
+static void release_call(sip4xx_engine_t *e, call_t *c)
+{
+    if (!c || c->refs || c->waiting || c->has_owner || c->dropped)
+        return;
+    map_remove(&e->calls, c->key, c);
+    release(e, c);
+}
+
+/* The call keeps its owner (RFC 3261 §14.1, for 491 back-off in the
+ * dialog) while a dialog lives: from the 2xx to the owner's INVITE until a
+ * BYE ends, answered or timed out (§15.1.1: either way the dialog is
+ * over). An INVITE refused or never answered made no dialog, so scanners
+ * and failed calls do not leave a call behind. code 0: timed out. */
+static void txn_ended(sip4xx_engine_t *e, txn_t *t, unsigned code)
+{
+    call_t *c = t->call;
+    if (!c)
+        return;
+    if (t->req_role == TXN_OWNER_INVITE) {
+        if (code >= 200 && code < 300 && !c->in_dialog && e->dialogs_kept < e->limits.max_dialogs) {
+            c->in_dialog = true;
+            e->dialogs_kept++;
+        } else if (!c->in_dialog) {
+            c->has_owner = false;      /* no dialog, or no room to remember one */
+        }
+        t->req_role = TXN_OTHER;       /* a retransmitted final response changes nothing */
+    } else if (t->req_role == TXN_BYE) {
+        if (c->in_dialog && e->dialogs_kept)
+            e->dialogs_kept--;
+        c->in_dialog = false;
+        c->has_owner = false;
+    }
+}
+
+static void clear_pending(txn_t *t)
+{
+    for (int side = 0; t->call && side < 2; side++)
+        if (t->call->pending_txn[side] == t) {
+            t->call->pending_frame[side] = 0;
+            t->call->pending_txn[side] = NULL;
+        }
+    if (t->call && t->call->pending_invite == t)
+        t->call->pending_invite = NULL;
+}
+
+static void forget_txn(sip4xx_engine_t *e, txn_t *t)
+{
+    map_remove(&e->txns, t->key, t);
+    clear_pending(t);
+    free_raw(e, t);
+    if (t->call) {
+        t->call->refs--;
+        release_call(e, t->call);
+    }
+    release(e, t);
+}
+
+static void forget_reaction(sip4xx_engine_t *e, reaction_t *re)
+{
+    if (map_remove(&e->reactions, re->key, re)) {
+        if (e->open_total)
+            e->open_total--;
+        if (re->counted_in && re->counted_in->waiting) {
+            re->counted_in->waiting--;
+            release_call(e, re->counted_in);
+        } else if (!re->counted_in && e->register_waiting) {
+            e->register_waiting--;
+        }
+    }
+    release(e, re);
+}
+
+/* -------------------------------------------------------------- expiry */
+
+/* Put an entry at the end of the ring, due a window from now. False only
+ * when the ring could not grow. */
+static bool schedule(sip4xx_engine_t *e, expiry_t x)
+{
+    if (e->ring_len == e->ring_cap) {
+        size_t cap = e->ring_cap ? e->ring_cap * 2 : 256;
+        expiry_t *ring = (expiry_t *)e->a.alloc(e->a.ctx, cap * sizeof *ring);
+        if (!ring)
+            return false;
+        for (size_t k = 0; k < e->ring_len; k++)
+            ring[k] = e->ring[(e->ring_head + k) % e->ring_cap];
+        release(e, e->ring);
+        e->ring = ring;
+        e->ring_cap = cap;
+        e->ring_head = 0;
+    }
+    x.due = sip4xx_time_add_secs(e->clock, WINDOW);
+    e->ring[(e->ring_head + e->ring_len) % e->ring_cap] = x;
+    e->ring_len++;
+    return true;
+}
+
+static void expire_later(sip4xx_engine_t *e, expiry_kind_t kind, uint64_t key, void *obj, uint32_t gen)
+{
+    expiry_t x = { .key = key, .obj = obj, .gen = gen, .kind = (uint8_t)kind };
+    schedule(e, x);
+}
+
+/* The windows bound what is kept only while capture time moves. A file
+ * whose time stands still (crafted, or one timestamp for many frames)
+ * would keep every 4xx, note and stale entry: past this many entries the
+ * oldest is taken as due. Open transactions and waiting 4xx are counted
+ * in max_open_total, so the ring holds a few entries per allowed one. */
+static uint64_t expiry_cap(const sip4xx_engine_t *e)
+{
+    return 4 * (uint64_t)e->limits.max_open_total + 64;
+}
+
+/* Free what has waited its window. Objects replaced or freed meanwhile
+ * are recognised by comparing the map's current entry and generation. */
+static void expire(sip4xx_engine_t *e)
+{
+    while (e->ring_len) {
+        expiry_t x = e->ring[e->ring_head];
+        bool forced = e->ring_len > expiry_cap(e);
+        if (!forced && sip4xx_time_cmp(x.due, e->clock) > 0)
+            break;
+        e->ring_head = (e->ring_head + 1) % e->ring_cap;
+        e->ring_len--;
+        if (x.kind == EXP_REACTION) {
+            reaction_t *re = (reaction_t *)map_get(&e->reactions, x.key);
+            if (re == x.obj && re->gen == x.gen)
+                forget_reaction(e, re);
+        } else if (x.kind == EXP_DROPPED) {
+            /* The call cannot have been freed: its `dropped` held it. */
+            call_t *c = (call_t *)x.obj;
+            if (c->dropped) {
+                c->dropped--;
+                release_call(e, c);
+            }
+        } else {
+            txn_t *t = (txn_t *)map_get(&e->txns, x.key);
+            if (t == x.obj && t->gen == x.gen) {
+                /* Unanswered but Proceeding: look again a window later. */
+                if (!forced && t->raw && t->proceeding_until > e->clock.secs) {
+                    schedule(e, x);
+                    continue;
+                }
+                txn_ended(e, t, 0);
+                forget_txn(e, t);
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static call_t *call_of(sip4xx_engine_t *e, const sip4xx_keys_t *k)
+{
+    if (!k->has_call)
+        return NULL;
+    call_t *c = (call_t *)map_get(&e->calls, k->call);
+    if (!c) {
+        c = (call_t *)alloc0(e, sizeof *c);
+        if (!c)
+            return NULL;
+        c->key = k->call;
+        if (!map_put(&e->calls, c->key, c)) {
+            release(e, c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+static bool room_for(const sip4xx_engine_t *e, const call_t *c)
+{
+    return e->open_total < e->limits.max_open_total && (!c || c->open < e->limits.max_open_per_call);
+}
+
+/* Methods compare case-sensitively (RFC 3261 §7.1), in the Request-Line
+ * and in CSeq alike. */
+static bool span_is(sip4xx_span_t s, const char *method)
+{
+    size_t n = strlen(method);
+    return s.len == n && memcmp(s.ptr, method, n) == 0;
+}
+
+static bool is_method(const sip4xx_msg_t *m, const char *method)
+{
+    return span_is(m->method, method);
+}
+
+static sip4xx_backlink_t *add_backlink(sip4xx_outcome_t *out, sip4xx_msg_ref_t ref, bool is_request)
+{
+    if (out->n_backlinks >= sizeof out->backlinks / sizeof out->backlinks[0])
+        return NULL;
+    sip4xx_backlink_t *b = &out->backlinks[out->n_backlinks++];
+    memset(b, 0, sizeof *b);
+    b->ref = ref;
+    b->is_request = is_request;
+    return b;
+}
+
+/* ------------------------------------------------------------ requests */
+
+/* The client's next attempt after a 4xx: judge it and link both ways. */
+static void judge_reaction(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k, size_t n_missing,
+                           call_t *c, sip4xx_time_t now, uint32_t frame, sip4xx_outcome_t *out)
+{
+    char text[256];
+    uint64_t key, tag;
+    if (span_is(m->method, "REGISTER") ? e->register_waiting == 0 : (!c || c->waiting == 0))
+        return;
+    /* A request not captured whole cannot show what it changed. */
+    if (m->truncated)
+        return;
+    if (!sip4xx_keys_retry(k, &key))
+        return;
+    reaction_t *re = (reaction_t *)map_get(&e->reactions, key);
+    if (!re || re->resp.frame >= frame)
+        return;
+    bool same_call = k->has_call && k->call == re->call;
+    /* A new attempt, not a retransmission: a higher CSeq in the same call
+     * (RFC 3261 §8.1.3.5), or a REGISTER under a new Call-ID. */
+    if (same_call && m->cseq_number <= re->orig_cseq)
+        return;
+    int owner = -1;
+    if (c && c->has_owner && sip4xx_keys_from_tag(k, &tag))
+        owner = tag == c->owner_tag;
+    sip4xx_req_summary_t now_summary;
+    sip4xx_summarize_request(m, n_missing, &now_summary);
+    sip4xx_verdict_t v = sip4xx_judge_retry(&re->orig, &re->summary, &now_summary,
+                                            sip4xx_time_ms(sip4xx_time_sub(now, re->resp_time)), owner, text,
+                                            sizeof text);
+    const char *kept = kept_text(e, text);
+    out->retry_of = re->resp.frame;
+    out->verdict = (uint8_t)v;
+    out->verdict_text = kept;
+    sip4xx_backlink_t *b = add_backlink(out, re->resp, false);
+    if (b) {
+        b->retry_in = 0;   /* the caller fills in this message's frame */
+        b->verdict = (uint8_t)v;
+        b->verdict_text = kept;
+    }
+    forget_reaction(e, re);
+}
+
+static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k, call_t *c, size_t n_missing,
+                     sip4xx_time_t now, sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
+{
+    uint64_t tag, key = k->txn;
+    txn_role_t role = TXN_OTHER;
+    if (c && !c->has_owner && is_method(m, "INVITE") && !m->to_tag && sip4xx_keys_from_tag(k, &tag)) {
+        c->owner_tag = tag;
+        c->has_owner = true;
+        role = TXN_OWNER_INVITE;
+    } else if (c && is_method(m, "BYE")) {
+        role = TXN_BYE;
+    }
+
+    judge_reaction(e, m, k, n_missing, c, now, ref.frame, out);
+
+    txn_t *t = room_for(e, c) ? (txn_t *)alloc0(e, sizeof *t) : NULL;
+    uint32_t raw_len = m->msg_len < SIP4XX_RAW_MAX ? m->msg_len : SIP4XX_RAW_MAX;
+    uint8_t *raw = t ? (uint8_t *)e->a.alloc(e->a.ctx, raw_len ? raw_len : 1) : NULL;
+    if (!t || !raw || !map_put(&e->txns, key, t)) {
+        release(e, raw);
+        release(e, t);
+        out->flags |= SIP4XX_OUT_STATE_LIMIT;
+        if (role == TXN_OWNER_INVITE)
+            c->has_owner = false;      /* untracked: its end would go unseen */
+        if (c) {
+            /* Remembered for a window, so that its 4xx says "limit". */
+            c->dropped++;
+            expire_later(e, EXP_DROPPED, c->key, c, 0);
+        }
+        return;
+    }
+    t->key = key;
+    t->gen = ++e->generation;
+    t->req = ref;
+    t->req_time = now;
+    t->req_missing = (uint8_t)(n_missing < 255 ? n_missing : 255);
+    t->req_role = (uint8_t)role;
+    t->req_stream = m->stream_transport;
+    t->req_to_tag = m->to_tag;
+    t->req_cut = m->truncated || m->body_cut || m->msg_len > SIP4XX_RAW_MAX;
+    t->call = c;
+    if (c)
+        c->refs++;
+    t->raw_len = raw_len;
+    if (raw_len)
+        memcpy(raw, m->raw.ptr, raw_len);
+    t->raw = raw;
+    if (c)
+        c->open++;
+    if (++e->open_total > e->open_peak)
+        e->open_peak = e->open_total;
+
+    if (is_method(m, "CANCEL")) {
+        uint64_t ikey;
+        txn_t *inv = sip4xx_txn_key_as(m, "INVITE", &ikey) ? (txn_t *)map_get(&e->txns, ikey) : NULL;
+        if (inv && !inv->terminator_frame) {
+            inv->terminator_frame = ref.frame;
+            inv->terminator_method = "CANCEL";
+        }
+        t->cancel_without_target = inv == NULL;
+    }
+    /* A BYE from the caller before the INVITE has its final response
+     * ends the INVITE too: the UAS answers it 487 (RFC 3261 §15.1.2). */
+    if (c && is_method(m, "BYE") && c->pending_invite && !c->pending_invite->terminator_frame) {
+        c->pending_invite->terminator_frame = ref.frame;
+        c->pending_invite->terminator_method = "BYE";
+    }
+    if (c && is_method(m, "INVITE"))
+        c->pending_invite = t;
+    /* An in-dialog INVITE/UPDATE pending on one side makes a request from
+     * the other side glare; the receiver answers 491 (RFC 3261 §14.2).
+     * Both crossing requests are in glare: each side receives the other's
+     * while its own is in progress. Judged on arrival. */
+    if (c && m->to_tag && (is_method(m, "INVITE") || is_method(m, "UPDATE")) && sip4xx_keys_from_tag(k, &tag)) {
+        int side = (c->pending_frame[0] == 0 || c->pending_tag[0] == tag) ? 0 : 1;
+        if (c->pending_frame[!side] && c->pending_tag[!side] != tag) {
+            t->glare_frame = c->pending_frame[!side];
+            if (c->pending_txn[!side] && !c->pending_txn[!side]->glare_frame)
+                c->pending_txn[!side]->glare_frame = ref.frame;
+        }
+        c->pending_tag[side] = tag;
+        c->pending_frame[side] = ref.frame;
+        c->pending_txn[side] = t;
+    }
+    /* Freed when its client would have given up, if nothing answers. */
+    expire_later(e, EXP_TXN, t->key, t, t->gen);
+}
+
+static void track_request(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k, size_t n_missing,
+                          sip4xx_time_t now, sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
+{
+    if (!k->has_txn)
+        return;
+    if (map_get(&e->txns, k->txn)) {
+        out->flags |= SIP4XX_OUT_RETRANSMIT;
+        return;
+    }
+    /* Held while this request is handled: consuming a waiting 4xx may
+     * otherwise release the call under our feet. */
+    call_t *c = call_of(e, k);
+    if (c)
+        c->refs++;
+    open_txn(e, m, k, c, n_missing, now, ref, out);
+    if (c) {
+        c->refs--;
+        release_call(e, c);
+    }
+}
+
+/* ----------------------------------------------------------- responses */
+
+static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k, sip4xx_time_t now,
+                           sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
+{
+    char text[320];
+    bool is_4xx = m->code >= 400 && m->code <= 499;
+    if (m->code < 200 || !k->has_txn) {
+        if (is_4xx)
+            out->flags |= SIP4XX_OUT_NO_REQUEST;
+        return;
+    }
+    txn_t *t = (txn_t *)map_get(&e->txns, k->txn);
+    if (!t || t->req.frame >= ref.frame) {
+        /* Not "absent from the capture" if the limits made us skip a
+         * request of this call: then say that instead. */
+        call_t *c = k->has_call ? (call_t *)map_get(&e->calls, k->call) : NULL;
+        if (is_4xx)
+            out->flags |= (c && c->dropped) ? SIP4XX_OUT_STATE_LIMIT : SIP4XX_OUT_NO_REQUEST;
+        return;
+    }
+    if (t->final_frame && t->final_frame != ref.frame) {
+        /* A retransmitted final response (RFC 3261 §17.2.1): same links. */
+        out->flags |= SIP4XX_OUT_RETRANSMIT;
+        if (is_4xx) {
+            out->request_in = t->req.frame;
+            out->delta = sip4xx_time_sub(now, t->req_time);
+            out->cause_class = t->cause_class;
+            out->cause = t->cause;
+            out->flags |= t->cause_flags;
+        }
+        return;
+    }
+    t->final_frame = ref.frame;
+    clear_pending(t);
+    txn_ended(e, t, m->code);
+    if (!is_4xx) {
+        /* Nothing later needs a transaction that ended without a 4xx. */
+        forget_txn(e, t);
+        return;
+    }
+
+    out->request_in = t->req.frame;
+    out->delta = sip4xx_time_sub(now, t->req_time);
+    sip4xx_backlink_t *b = add_backlink(out, t->req, true);
+    if (b)
+        b->response_in = ref.frame;
+
+    /* Only now is the request read again and summarised. */
+    sip4xx_req_summary_t req;
+    bool have_req = false;
+    if (t->raw) {
+        sip4xx_summarize_raw_request(t->raw, t->raw_len, t->req_stream, t->req_cut, t->req_missing, &req);
+        have_req = true;
+    }
+    sip4xx_cause_ctx_t ctx = { .have_request = have_req };
+    ctx.terminator_frame = t->terminator_frame;
+    ctx.terminator_method = t->terminator_method;
+    ctx.cancel_without_target = t->cancel_without_target;
+    ctx.glare_frame = t->glare_frame;
+    bool warn = false;
+    sip4xx_resp_summary_t resp_summary;
+    sip4xx_summarize_response(m, &resp_summary);
+    sip4xx_cause_class_t cls = sip4xx_explain_cause_with(have_req ? &req : NULL, m, &resp_summary, &ctx, text,
+                                                         sizeof text, &warn);
+    t->cause_class = (uint8_t)cls;
+    t->cause = text[0] ? kept_text(e, text) : NULL;
+    t->cause_flags = warn ? SIP4XX_OUT_CAUSE_WARN : 0;
+    out->cause_class = t->cause_class;
+    out->cause = t->cause;
+    out->flags |= t->cause_flags;
+
+    /* Wait for the client's next attempt, judged against what this 4xx
+     * asks: only if the 4xx was captured whole. */
+    uint64_t rkey;
+    if (have_req && !m->truncated && sip4xx_keys_retry(k, &rkey)) {
+        reaction_t *old = (reaction_t *)map_get(&e->reactions, rkey);
+        reaction_t *re = (old || e->open_total < e->limits.max_open_total) ? (reaction_t *)alloc0(e, sizeof *re)
+                                                                           : NULL;
+        if (re && old)
+            forget_reaction(e, old);   /* the newer 4xx is what the retry answers */
+        if (re && !map_put(&e->reactions, rkey, re)) {
+            release(e, re);
+            re = NULL;
+        }
+        if (re) {
+            re->key = rkey;
+            re->gen = ++e->generation;
+            re->resp = ref;
+            re->resp_time = now;
+            re->orig_cseq = m->cseq_number;
+            re->call = k->has_call ? k->call : 0;
+            if (span_is(m->cseq_method, "REGISTER")) {
+                e->register_waiting++;
+            } else {
+                re->counted_in = call_of(e, k);
+                if (re->counted_in)
+                    re->counted_in->waiting++;
+                else
+                    e->register_waiting++;   /* no Call-ID: cannot be retried by key anyway */
+            }
+            re->summary = resp_summary;
+            sip4xx_attempt_of(&req, &re->orig);
+            if (++e->open_total > e->open_peak)
+                e->open_peak = e->open_total;
+            expire_later(e, EXP_REACTION, re->key, re, re->gen);
+        } else {
+            out->flags |= SIP4XX_OUT_STATE_LIMIT;
+        }
+    }
+    free_raw(e, t);
+    /* Kept for retransmissions of this 4xx, then freed; a new generation,
+     * so the entry made when it opened no longer applies. */
+    t->gen = ++e->generation;
+    expire_later(e, EXP_TXN, t->key, t, t->gen);
+}
+
+/* A provisional response to an INVITE: its client transaction is
+ * Proceeding and Timer B no longer runs (RFC 3261 §17.1.1.2); a proxy may
+ * cancel after 3 minutes without a response (Timer C, reset by each
+ * provisional, §16.7 step 2), so keep the transaction that long. */
+static void note_proceeding(sip4xx_engine_t *e, const sip4xx_msg_t *m, uint32_t frame)
+{
+    uint64_t key;
+    if (!sip4xx_txn_key(m, &key))
+        return;
+    txn_t *t = (txn_t *)map_get(&e->txns, key);
+    if (t && t->raw && t->req.frame < frame)
+        t->proceeding_until = sat_add(e->clock.secs, PROCEEDING_WINDOW);
+}
+
+bool sip4xx_engine_request_out_of_dialog(const sip4xx_engine_t *e, const sip4xx_msg_t *m, uint32_t frame)
+{
+    uint64_t key;
+    if (!sip4xx_txn_key(m, &key))
+        return false;
+    const txn_t *t = (const txn_t *)map_get(&e->txns, key);
+    return t && t->raw && t->req.frame < frame && !t->req_to_tag;
+}
+
+void sip4xx_engine_track(sip4xx_engine_t *e, const sip4xx_msg_t *m, size_t n_missing, sip4xx_time_t now,
+                         sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
+{
+    memset(out, 0, sizeof *out);
+    clock_advance(e, now);
+    expire(e);
+    if (m->kind == SIP4XX_MSG_UNPARSED)
+        return;
+    /* An ACK opens no transaction and a provisional response ends none
+     * (RFC 3261 §17.1.1): a third of all messages need no keys at all. */
+    if (m->kind == SIP4XX_MSG_REQUEST ? is_method(m, "ACK") : m->code < 200) {
+        if (m->kind == SIP4XX_MSG_RESPONSE && m->code >= 100 && span_is(m->cseq_method, "INVITE"))
+            note_proceeding(e, m, ref.frame);
+        return;
+    }
+    sip4xx_keys_t k;
+    sip4xx_keys_init(m, &k);
+    if (m->kind == SIP4XX_MSG_REQUEST)
+        track_request(e, m, &k, n_missing, now, ref, out);
+    else
+        track_response(e, m, &k, now, ref, out);
+    /* The caller's frame goes into the links this message makes. */
+    for (unsigned i = 0; i < out->n_backlinks; i++)
+        if (!out->backlinks[i].is_request)
+            out->backlinks[i].retry_in = ref.frame;
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sip4xx — a hash map of 64-bit keys (see map.h). */
+#include "map.h"
+
+#include <string.h>
+
+static char tomb_mark;
+#define MAP_TOMB ((void *)&tomb_mark)
+#define MAP_MIN_CAP 64u
+
+static size_t slot_of(uint64_t key, size_t cap)
+{
+    key ^= key >> 29;
+    key *= 0xbf58476d1ce4e5b9ull;
+    key ^= key >> 32;
+    return (size_t)key & (cap - 1);
+}
+
+static bool alloc_slots(map_t *m, size_t cap)
+{
+    map_slot_t *s = (map_slot_t *)m->a->alloc(m->a->ctx, cap * sizeof *s);
+    if (!s)
+        return false;
+    memset(s, 0, cap * sizeof *s);
+    m->slots = s;
+    m->cap = cap;
+    m->used = m->tombs = 0;
+    return true;
+}
+
+bool map_init(map_t *m, const sip4xx_allocator_t *a)
+{
+    m->a = a;
+    return alloc_slots(m, MAP_MIN_CAP);
+}
+
+void map_destroy(map_t *m)
+{
+    if (m->slots)
+        m->a->free(m->a->ctx, m->slots);
+    m->slots = NULL;
+    m->cap = m->used = m->tombs = 0;
+}
+
+void *map_get(const map_t *m, uint64_t key)
+{
+    for (size_t i = slot_of(key, m->cap), n = 0; n < m->cap; i = (i + 1) & (m->cap - 1), n++) {
+        const map_slot_t *s = &m->slots[i];
+        if (!s->val)
+            return NULL;
+        if (s->val != MAP_TOMB && s->key == key)
+            return s->val;
+    }
+    return NULL;
+}
+
+/* Rebuild at a size that keeps the load under a half: grows with the live
+ * entries, and clears the tombstones removals leave. */
+static bool rebuild(map_t *m)
+{
+    size_t cap = MAP_MIN_CAP;
+    while (cap < (m->used + 1) * 4)
+        cap *= 2;
+    map_t old = *m;
+    if (!alloc_slots(m, cap)) {
+        *m = old;
+        return false;
+    }
+    for (size_t i = 0; i < old.cap; i++) {
+        map_slot_t *s = &old.slots[i];
+        if (s->val && s->val != MAP_TOMB) {
+            size_t j = slot_of(s->key, m->cap);
+            while (m->slots[j].val)
+                j = (j + 1) & (m->cap - 1);
+            m->slots[j] = *s;
+            m->used++;
+        }
+    }
+    old.a->free(old.a->ctx, old.slots);
+    return true;
+}
+
+bool map_put(map_t *m, uint64_t key, void *val)
+{
+    if ((m->used + m->tombs + 1) * 4 > m->cap * 3 && !rebuild(m))
+        return false;
+    map_slot_t *free_slot = NULL;
+    size_t i = slot_of(key, m->cap);
+    for (size_t n = 0; n < m->cap; i = (i + 1) & (m->cap - 1), n++) {
+        map_slot_t *s = &m->slots[i];
+        if (!s->val)
+            break;
+        if (s->val == MAP_TOMB) {
+            if (!free_slot)
+                free_slot = s;
+        } else if (s->key == key) {
+            s->val = val;
+            return true;
+        }
+    }
+    if (free_slot) {
+        m->tombs--;
+    } else {
+        free_slot = &m->slots[i];
+    }
+    free_slot->key = key;
+    free_slot->val = val;
+    m->used++;
+    return true;
+}
+
+bool map_remove(map_t *m, uint64_t key, const void *val)
+{
+    for (size_t i = slot_of(key, m->cap), n = 0; n < m->cap; i = (i + 1) & (m->cap - 1), n++) {
+        map_slot_t *s = &m->slots[i];
+        if (!s->val)
+            return false;
+        if (s->val != MAP_TOMB && s->key == key) {
+            if (s->val != val)
+                return false;
+            s->val = MAP_TOMB;
+            m->used--;
+            m->tombs++;
+            return true;
+        }
+    }
+    return false;
+}
+
+void *map_next(const map_t *m, size_t *i)
+{
+    while (*i < m->cap) {
+        void *v = m->slots[(*i)++].val;
+        if (v && v != MAP_TOMB)
+            return v;
+    }
+    return NULL;
+}

@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests of the exchange engine (plugin/core/engine.c) with a
+ * synthetic clock and a counting allocator: each behaviour names the RFC
+ * sentence it rests on, and every test ends with nothing left allocated. */
+#include <glib.h>
+#include <string.h>
+
+#include "sip4xx/checks.h"
+#include "sip4xx/engine.h"
+
+/* ------------------------------------------------------------ harness */
+
+static gssize live_blocks;
+
+static void *count_alloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    live_blocks++;
+    return g_malloc(n);
+}
+
+static void count_free(void *ctx, void *p)
+{
+    (void)ctx;
+    live_blocks--;
+    g_free(p);
+}
+
+static const sip4xx_allocator_t counting = { count_alloc, count_free, NULL };
+
+typedef struct {
+    sip4xx_engine_t *e;
+    uint32_t frame;
+    GPtrArray *texts;   /* message texts, kept while the engine may point at them */
+} world_t;
+
+static world_t *world(uint32_t per_call, uint32_t total)
+{
+    world_t *w = g_new0(world_t, 1);
+    sip4xx_limits_t l = { per_call, total, 1000 };
+    live_blocks = 0;
+    w->e = sip4xx_engine_new(&counting, &l);
+    g_assert_nonnull(w->e);
+    w->texts = g_ptr_array_new_with_free_func(g_free);
+    return w;
+}
+
+static void world_end(world_t *w)
+{
+    sip4xx_engine_free(w->e);
+    g_assert_cmpint(live_blocks, ==, 0);
+    g_ptr_array_unref(w->texts);
+    g_free(w);
+}
+
+/* Feed one message at time t (seconds); the outcome into *out. */
+static void feed(world_t *w, double t, const char *text, sip4xx_outcome_t *out)
+{
+    char *copy = g_strdup(text);
+    g_ptr_array_add(w->texts, copy);
+    sip4xx_msg_t m = { 0 };
+    sip4xx_parse((const uint8_t *)copy, strlen(copy), &m);
+    sip4xx_finding_t f[SIP4XX_MAX_FINDINGS];
+    size_t n = sip4xx_check_msg(&m, f, G_N_ELEMENTS(f));
+    sip4xx_time_t now = { (int64_t)t, (int32_t)((t - (double)(int64_t)t) * 1e9) };
+    sip4xx_msg_ref_t ref = { ++w->frame, 0, 0, (uint32_t)strlen(copy) };
+    sip4xx_engine_track(w->e, &m, n, now, ref, out);
+}
+
+static char *request(const char *method, const char *branch, const char *call, unsigned cseq, const char *extra)
+{
+    return g_strdup_printf("%s sip:bob@example.com SIP/2.0\r\n"
+                           "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=%s\r\n"
+                           "From: <sip:alice@example.com>;tag=a1\r\nTo: <sip:bob@example.com>\r\n"
+                           "Call-ID: %s\r\nCSeq: %u %s\r\nMax-Forwards: 70\r\n"
+                           "Contact: <sip:alice@192.0.2.1>\r\n%sContent-Length: 0\r\n\r\n",
+                           method, branch, call, cseq, method, extra);
+}
+
+static char *response(unsigned code, const char *reason, const char *branch, const char *call, unsigned cseq,
+                      const char *method, const char *extra)
+{
+    return g_strdup_printf("SIP/2.0 %u %s\r\n"
+                           "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=%s\r\n"
+                           "From: <sip:alice@example.com>;tag=a1\r\nTo: <sip:bob@example.com>;tag=b1\r\n"
+                           "Call-ID: %s\r\nCSeq: %u %s\r\n%sContent-Length: 0\r\n\r\n",
+                           code, reason, branch, call, cseq, method, extra);
+}
+
+static void feed_owned(world_t *w, double t, char *text, sip4xx_outcome_t *out)
+{
+    feed(w, t, text, out);
+    g_free(text);
+}
+
+/* -------------------------------------------------------------- tests */
+
+/* RFC 3261 §17.1.3: "the response matches a client transaction if ... the
+ * branch parameter in the response is equal to the one in the top Via
+ * header field of the request ... [and] the method parameter in the CSeq
+ * header field matches the method of the request". The request gains the
+ * link back. */
+static void test_match(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 10.0, request("OPTIONS", "z9hG4bK1", "c1", 1, ""), &o);
+    g_assert_cmpuint(o.flags, ==, 0);
+    feed_owned(w, 10.25, response(404, "Not Found", "z9hG4bK1", "c1", 1, "OPTIONS", ""), &o);
+    g_assert_cmpuint(o.request_in, ==, 1);
+    g_assert_cmpint(sip4xx_time_ms(o.delta), ==, 250);
+    g_assert_cmpuint(o.n_backlinks, ==, 1);
+    g_assert_true(o.backlinks[0].is_request);
+    g_assert_cmpuint(o.backlinks[0].ref.frame, ==, 1);
+    g_assert_cmpuint(o.backlinks[0].response_in, ==, 2);
+    /* The same 404 again is a retransmission (RFC 3261 §17.2.1) with the
+     * same link. */
+    feed_owned(w, 10.5, response(404, "Not Found", "z9hG4bK1", "c1", 1, "OPTIONS", ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_RETRANSMIT);
+    g_assert_cmpuint(o.request_in, ==, 1);
+    /* Another branch is another transaction: no request for it. */
+    feed_owned(w, 11.0, response(404, "Not Found", "z9hG4bK9", "c1", 1, "OPTIONS", ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_NO_REQUEST);
+    world_end(w);
+}
+
+/* Timer F (RFC 3261 §17.1.2.2): "If Timer F fires while the client
+ * transaction is still in the 'Trying' state, the client transaction
+ * SHOULD inform the TU about the timeout" — 64*T1 = 32 s after the
+ * request, the transaction is gone, and a later 4xx matches nothing. */
+static void test_timer_f(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 100.0, request("OPTIONS", "z9hG4bK2", "c2", 1, ""), &o);
+    feed_owned(w, 120.0, request("MESSAGE", "z9hG4bK3", "c3", 1, ""), &o);
+    feed_owned(w, 133.0, response(404, "Not Found", "z9hG4bK2", "c2", 1, "OPTIONS", ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_NO_REQUEST);
+    feed_owned(w, 133.5, response(404, "Not Found", "z9hG4bK3", "c3", 1, "MESSAGE", ""), &o);
+    g_assert_cmpuint(o.request_in, ==, 2);
+    world_end(w);
+}
+
+/* Timer C (RFC 3261 §16.6 step 11, §13.3.1.1 "a gap of 3 minutes between
+ * responses"): an INVITE with a provisional response is kept 3 minutes
+ * after the latest one; Timer B (§17.1.1.2, 64*T1) without one. */
+static void test_timer_b_and_c(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 0.0, request("INVITE", "z9hG4bKb", "cb", 1, ""), &o);
+    feed_owned(w, 40.0, response(486, "Busy Here", "z9hG4bKb", "cb", 1, "INVITE", ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_NO_REQUEST);          /* Timer B: gone after 32 s */
+
+    feed_owned(w, 50.0, request("INVITE", "z9hG4bKc", "cc", 1, ""), &o);
+    feed_owned(w, 50.1, response(180, "Ringing", "z9hG4bKc", "cc", 1, "INVITE", "Contact: <sip:b@h>\r\n"), &o);
+    feed_owned(w, 150.0, response(486, "Busy Here", "z9hG4bKc", "cc", 1, "INVITE", ""), &o);
+    g_assert_cmpuint(o.request_in, ==, 3);                   /* kept: within 3 min of the 180 */
+
+    feed_owned(w, 200.0, request("INVITE", "z9hG4bKd", "cd", 1, ""), &o);
+    feed_owned(w, 200.1, response(180, "Ringing", "z9hG4bKd", "cd", 1, "INVITE", "Contact: <sip:b@h>\r\n"), &o);
+    feed_owned(w, 500.0, response(480, "Temporarily Unavailable", "z9hG4bKd", "cd", 1, "INVITE", ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_NO_REQUEST);          /* 300 s after the 180: gone */
+    world_end(w);
+}
+
+/* A capture whose time steps back (files merged out of order) pauses the
+ * clock; it does not rewind it, so what is due still falls due. Time far
+ * in the future (2106, or near 2^63 s) neither wraps nor overflows. */
+static void test_clock(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 1000.0, request("OPTIONS", "z9hG4bKt1", "t1", 1, ""), &o);
+    feed_owned(w, 10.0, request("OPTIONS", "z9hG4bKt2", "t2", 1, ""), &o);   /* an hour... back */
+    feed_owned(w, 43.0, response(404, "Not Found", "z9hG4bKt1", "t1", 1, "OPTIONS", ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_NO_REQUEST);          /* 33 s of forward time have passed */
+
+    /* 2106-02-07, past 32-bit time: the clock moves on and still expires. */
+    feed_owned(w, 4294967396.0, request("OPTIONS", "z9hG4bKt3", "t3", 1, ""), &o);
+    feed_owned(w, 4294967440.0, response(404, "Not Found", "z9hG4bKt3", "t3", 1, "OPTIONS", ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_NO_REQUEST);
+
+    sip4xx_time_t big = { INT64_MAX - 5, 999999999 };
+    sip4xx_time_t far = sip4xx_time_add_secs(big, 3600);
+    g_assert_cmpint(far.secs, ==, INT64_MAX);
+    g_assert_cmpint(sip4xx_time_cmp(far, big), >, 0);
+    sip4xx_time_t small = { INT64_MIN + 1, 0 };
+    g_assert_cmpint(sip4xx_time_sub(big, small).secs, ==, INT64_MAX);
+    g_assert_cmpint(sip4xx_time_ms(sip4xx_time_sub(big, small)), ==, INT64_MAX);
+    world_end(w);
+}
+
+/* The limits: max_open_total unanswered transactions in all; past it a
+ * request is not tracked and says so, and so does its 4xx. */
+static void test_limits(void)
+{
+    world_t *w = world(128, 2);
+    sip4xx_outcome_t o;
+    feed_owned(w, 0.0, request("OPTIONS", "z9hG4bKl1", "l1", 1, ""), &o);
+    feed_owned(w, 0.1, request("OPTIONS", "z9hG4bKl2", "l2", 1, ""), &o);
+    feed_owned(w, 0.2, request("OPTIONS", "z9hG4bKl3", "l3", 1, ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_STATE_LIMIT);
+    feed_owned(w, 0.3, response(404, "Not Found", "z9hG4bKl3", "l3", 1, "OPTIONS", ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_STATE_LIMIT);
+    sip4xx_engine_stats_t st;
+    sip4xx_engine_stats(w->e, &st);
+    g_assert_cmpuint(st.open_peak, ==, 2);
+    world_end(w);
+
+    w = world(1, 1000);                                      /* one per call */
+    feed_owned(w, 0.0, request("OPTIONS", "z9hG4bKp1", "p", 1, ""), &o);
+    feed_owned(w, 0.1, request("OPTIONS", "z9hG4bKp2", "p", 2, ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_STATE_LIMIT);
+    world_end(w);
+}
+
+/* RFC 3261 §9.1/§9.2: a CANCEL ends the INVITE, which is answered 487; a
+ * 487 to the CANCEL itself is wrong ("the 487 goes to the INVITE"). */
+static void test_cancel(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 0.0, request("INVITE", "z9hG4bKi", "ci", 1, ""), &o);
+    feed_owned(w, 0.1, response(180, "Ringing", "z9hG4bKi", "ci", 1, "INVITE", "Contact: <sip:b@h>\r\n"), &o);
+    feed_owned(w, 1.0, request("CANCEL", "z9hG4bKi", "ci", 1, ""), &o);
+    feed_owned(w, 1.1, response(200, "OK", "z9hG4bKi", "ci", 1, "CANCEL", ""), &o);
+    feed_owned(w, 1.2, response(487, "Request Terminated", "z9hG4bKi", "ci", 1, "INVITE", ""), &o);
+    g_assert_cmpuint(o.request_in, ==, 1);
+    g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_TERMINATED);
+    g_assert_nonnull(strstr(o.cause, "frame 3"));
+    world_end(w);
+}
+
+/* RFC 3261 §22.2: after a 401 the client retries with credentials for the
+ * challenged realm and a higher CSeq; the retry links to the 4xx and the
+ * 4xx gains the link forward with the verdict. */
+static void test_retry(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 0.0, request("REGISTER", "z9hG4bKr1", "r", 1, ""), &o);
+    feed_owned(w, 0.1, response(401, "Unauthorized", "z9hG4bKr1", "r", 1, "REGISTER",
+                                "WWW-Authenticate: Digest realm=\"example.com\", nonce=\"n\"\r\n"), &o);
+    g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_FIRST_CHALLENGE);
+    feed_owned(w, 0.2, request("REGISTER", "z9hG4bKr2", "r", 2,
+                               "Authorization: Digest username=\"a\", realm=\"example.com\", nonce=\"n\","
+                               " uri=\"sip:example.com\", response=\"x\"\r\n"), &o);
+    g_assert_cmpuint(o.retry_of, ==, 2);
+    g_assert_cmpint(o.verdict, ==, SIP4XX_VERDICT_FOLLOWED);
+    g_assert_cmpuint(o.n_backlinks, ==, 1);
+    g_assert_false(o.backlinks[0].is_request);
+    g_assert_cmpuint(o.backlinks[0].ref.frame, ==, 2);
+    g_assert_cmpuint(o.backlinks[0].retry_in, ==, 3);
+    world_end(w);
+}
+
+/* Frozen time: no window passes, so the expiry ring is bounded by its cap
+ * (4 * max_open_total + 64) instead of growing with the capture. */
+static void test_frozen_clock(void)
+{
+    world_t *w = world(128, 10);
+    sip4xx_outcome_t o;
+    for (unsigned i = 0; i < 500; i++) {
+        char branch[32], call[32];
+        g_snprintf(branch, sizeof branch, "z9hG4bKf%u", i);
+        g_snprintf(call, sizeof call, "f%u", i);
+        feed_owned(w, 7.0, request("OPTIONS", branch, call, 1, ""), &o);
+        feed_owned(w, 7.0, response(404, "Not Found", branch, call, 1, "OPTIONS", ""), &o);
+    }
+    sip4xx_engine_stats_t st;
+    sip4xx_engine_stats(w->e, &st);
+    g_assert_cmpuint(st.expiries, <=, 4 * 10 + 64 + 2);
+    g_assert_cmpuint(st.transactions, <=, 4 * 10 + 64 + 2);
+    g_assert_cmpuint(st.open_peak, <=, 10);
+    world_end(w);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/engine/match", test_match);
+    g_test_add_func("/engine/timer-f", test_timer_f);
+    g_test_add_func("/engine/timer-b-and-c", test_timer_b_and_c);
+    g_test_add_func("/engine/clock", test_clock);
+    g_test_add_func("/engine/limits", test_limits);
+    g_test_add_func("/engine/cancel", test_cancel);
+    g_test_add_func("/engine/retry", test_retry);
+    g_test_add_func("/engine/frozen-clock", test_frozen_clock);
+    return g_test_run();
+}
