@@ -32,7 +32,8 @@ typedef enum {
     SIP4XX_MAL_NO_END         = 1u << 2, /* no empty line ends the header section (RFC 3261 §7) */
     SIP4XX_MAL_CONTENT_LENGTH = 1u << 3, /* Content-Length is not a number (RFC 3261 §20.14) */
     SIP4XX_MAL_BODY_SHORT     = 1u << 4, /* fewer body bytes than Content-Length (RFC 3261 §18.3) */
-    SIP4XX_MAL_CSEQ           = 1u << 5, /* CSeq is not "number method" (RFC 3261 §20.16) */
+    SIP4XX_MAL_CSEQ           = 1u << 5, /* CSeq is not "number method" with a number below 2^31
+                                            (RFC 3261 §8.1.1.5, §20.16) */
     SIP4XX_MAL_EMPTY_VALUE    = 1u << 6, /* a mandatory header with an empty value (RFC 3261 §25.1 grammar) */
     SIP4XX_MAL_BARE_CR        = 1u << 7, /* lines end in CR alone, not CRLF (RFC 3261 §7): the
                                             header section cannot be read */

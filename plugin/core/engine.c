@@ -70,7 +70,11 @@ typedef struct txn {
                                         cut, or past SIP4XX_RAW_MAX): nothing past it is evidence */
     uint8_t req_to_tag;              /* the request was sent inside a dialog */
     sip4xx_time_t req_time;
+    uint64_t call_key;               /* the request's Call-ID, which its responses copy */
+    bool has_call_key;
     uint32_t final_frame;
+    uint16_t final_code;             /* the first final response: its code and To tag, to tell */
+    uint64_t final_to_tag;           /* a retransmission from a second, different final */
     uint8_t cause_class;
     uint8_t cause_flags;
     const char *cause;               /* kept for retransmitted final responses */
@@ -101,7 +105,16 @@ typedef enum {
     EXP_TXN,                         /* a transaction: unanswered, or kept for its 4xx's retransmissions */
     EXP_REACTION,                    /* a 4xx waiting for the client's retry */
     EXP_DROPPED,                     /* a call's note that a request was not tracked */
+    EXP_CANCEL,                      /* a CANCEL whose INVITE is not in the capture */
 } expiry_kind_t;
+
+/* A CANCEL whose INVITE is not in the capture: the 487 that INVITE gets
+ * names it as its cause (RFC 3261 §9.2). Kept one window. */
+typedef struct {
+    uint64_t key;                    /* the INVITE's transaction key */
+    uint32_t gen;
+    uint32_t frame;                  /* the CANCEL's */
+} orphan_cancel_t;
 
 typedef struct {
     sip4xx_time_t due;
@@ -118,6 +131,7 @@ struct sip4xx_engine {
     map_t calls;                     /* Call-ID key -> call_t */
     map_t reactions;                 /* retry key -> reaction_t */
     map_t texts;                     /* text hash -> cause and verdict sentences, one copy each */
+    map_t cancels;                   /* INVITE key -> orphan_cancel_t */
     /* Expiries in due order, a ring: every entry is due now + WINDOW on a
      * clock that only moves forward, so appending keeps the order. */
     expiry_t *ring;
@@ -254,7 +268,7 @@ sip4xx_engine_t *sip4xx_engine_new(const sip4xx_allocator_t *a, const sip4xx_lim
     e->a = *a;
     e->limits = *limits;
     if (!map_init(&e->txns, &e->a) || !map_init(&e->calls, &e->a) || !map_init(&e->reactions, &e->a) ||
-        !map_init(&e->texts, &e->a)) {
+        !map_init(&e->texts, &e->a) || !map_init(&e->cancels, &e->a)) {
         sip4xx_engine_free(e);
         return NULL;
     }
@@ -281,10 +295,14 @@ void sip4xx_engine_free(sip4xx_engine_t *e)
     i = 0;
     while ((v = map_next(&e->texts, &i)) != NULL)
         release(e, v);
+    i = 0;
+    while ((v = map_next(&e->cancels, &i)) != NULL)
+        release(e, v);
     map_destroy(&e->txns);
     map_destroy(&e->calls);
     map_destroy(&e->reactions);
     map_destroy(&e->texts);
+    map_destroy(&e->cancels);
     release(e, e->ring);
     e->a.free(e->a.ctx, e);
 }
@@ -448,6 +466,12 @@ static void expire(sip4xx_engine_t *e)
             reaction_t *re = (reaction_t *)map_get(&e->reactions, x.key);
             if (re == x.obj && re->gen == x.gen)
                 forget_reaction(e, re);
+        } else if (x.kind == EXP_CANCEL) {
+            orphan_cancel_t *oc = (orphan_cancel_t *)map_get(&e->cancels, x.key);
+            if (oc == x.obj && oc->gen == x.gen) {
+                map_remove(&e->cancels, oc->key, oc);
+                release(e, oc);
+            }
         } else if (x.kind == EXP_DROPPED) {
             /* The call cannot have been freed: its `dropped` held it. */
             call_t *c = (call_t *)x.obj;
@@ -602,6 +626,8 @@ static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k
     t->req_role = (uint8_t)role;
     t->req_stream = m->stream_transport;
     t->req_to_tag = m->to_tag;
+    t->call_key = k->call;
+    t->has_call_key = k->has_call;
     t->req_cut = m->truncated || m->body_cut || m->msg_len > SIP4XX_RAW_MAX;
     t->call = c;
     if (c)
@@ -623,6 +649,17 @@ static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k
             inv->terminator_method = "CANCEL";
         }
         t->cancel_without_target = inv == NULL;
+        if (!inv && sip4xx_txn_key_as(m, "INVITE", &ikey) && !map_get(&e->cancels, ikey)) {
+            orphan_cancel_t *oc = (orphan_cancel_t *)alloc0(e, sizeof *oc);
+            if (oc && map_put(&e->cancels, ikey, oc)) {
+                oc->key = ikey;
+                oc->gen = ++e->generation;
+                oc->frame = ref.frame;
+                expire_later(e, EXP_CANCEL, ikey, oc, oc->gen);
+            } else {
+                release(e, oc);
+            }
+        }
     }
     /* A BYE from the caller before the INVITE has its final response
      * ends the INVITE too: the UAS answers it 487 (RFC 3261 §15.1.2). */
@@ -685,12 +722,43 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
         return;
     }
     txn_t *t = (txn_t *)map_get(&e->txns, k->txn);
+    /* A response copies its request's Call-ID (RFC 3261 §8.2.6.2): one with
+     * another Call-ID does not answer it, whatever branch it reuses. */
+    if (t && k->has_call && t->has_call_key && k->call != t->call_key)
+        t = NULL;
+    if (!t && m->code == 487) {
+        /* Its INVITE is not in the capture, but the CANCEL that ended it
+         * is (RFC 3261 §9.2: the INVITE is answered 487). */
+        const orphan_cancel_t *oc = (const orphan_cancel_t *)map_get(&e->cancels, k->txn);
+        if (oc && oc->frame < ref.frame) {
+            sip4xx_say(text, sizeof text, "the CANCEL in frame %u ended the request, whose INVITE is not in the"
+                       " capture", oc->frame);
+            out->cause_class = SIP4XX_CAUSE_TERMINATED;
+            out->cause = kept_text(e, text);
+            return;
+        }
+    }
     if (!t || t->req.frame >= ref.frame) {
         /* Not "absent from the capture" if the limits made us skip a
          * request of this call: then say that instead. */
         call_t *c = k->has_call ? (call_t *)map_get(&e->calls, k->call) : NULL;
         if (is_4xx)
             out->flags |= (c && c->dropped) ? SIP4XX_OUT_STATE_LIMIT : SIP4XX_OUT_NO_REQUEST;
+        return;
+    }
+    uint64_t to_tag = 0;
+    sip4xx_to_tag_key(m, &to_tag);
+    if (t->final_frame && t->final_frame != ref.frame &&
+        (m->code != t->final_code || to_tag != t->final_to_tag)) {
+        /* Another final response in a transaction that had one: a server
+         * transaction that sent a final response only retransmits it
+         * (RFC 3261 §17.2.1; §17.2.2: "Any other final responses passed by
+         * the TU to the server transaction MUST be discarded"). Linked to
+         * its request; the first final keeps its cause. */
+        out->flags |= SIP4XX_OUT_SECOND_FINAL;
+        out->first_final_in = t->final_frame;
+        out->request_in = t->req.frame;
+        out->delta = sip4xx_time_sub(now, t->req_time);
         return;
     }
     if (t->final_frame && t->final_frame != ref.frame) {
@@ -706,6 +774,8 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
         return;
     }
     t->final_frame = ref.frame;
+    t->final_code = (uint16_t)m->code;
+    t->final_to_tag = to_tag;
     clear_pending(t);
     txn_ended(e, t, m->code);
     if (!is_4xx) {

@@ -230,12 +230,18 @@ static bool parse_u32(sip4xx_span_t s, uint32_t *out, uint32_t *used)
 
 static void parse_cseq(sip4xx_msg_t *m)
 {
-    /* CSeq = "CSeq" HCOLON 1*DIGIT LWS Method (§20.16) */
+    /* CSeq = "CSeq" HCOLON 1*DIGIT LWS Method (§20.16); "The sequence
+     * number value MUST be expressible as a 32-bit unsigned integer and
+     * MUST be less than 2**31" (§8.1.1.5). A number out of range is
+     * malformed, but the method after it is still read: the transaction
+     * (and the 400 that refuses the request) can still be matched. */
     sip4xx_span_t v = m->value[SIP4XX_H_CSEQ];
-    uint32_t used = 0, i;
-    if (!parse_u32(v, &m->cseq_number, &used)) {
+    uint32_t used = 0, i = 0;
+    if (!parse_u32(v, &m->cseq_number, &used) || m->cseq_number >= 0x80000000u) {
         m->malformed |= SIP4XX_MAL_CSEQ;
-        return;
+        while (i < v.len && is_digit(v.ptr[i]))
+            i++;
+        used = i;
     }
     i = used;
     while (i < v.len && (is_ws(v.ptr[i]) || v.ptr[i] == '\r' || v.ptr[i] == '\n'))

@@ -87,7 +87,7 @@ static const struct {
     { SIP4XX_MAL_DUPLICATE,      "a header field that is not a comma-separated list appears more than once (RFC 3261 §7.3.1)" },
     { SIP4XX_MAL_CONTENT_LENGTH, "Content-Length is not a decimal number (RFC 3261 §20.14)" },
     { SIP4XX_MAL_BODY_SHORT,     "message body shorter than Content-Length (RFC 3261 §18.3)" },
-    { SIP4XX_MAL_CSEQ,           "CSeq is not a sequence number and a method (RFC 3261 §20.16)" },
+    { SIP4XX_MAL_CSEQ,           "CSeq is not a sequence number below 2^31 and a method (RFC 3261 §8.1.1.5, §20.16)" },
     { SIP4XX_MAL_EMPTY_VALUE,    "a mandatory header field has an empty value (RFC 3261 §25.1)" },
 };
 

@@ -325,6 +325,15 @@ bool sip4xx_from_tag_key(const sip4xx_msg_t *m, uint64_t *key)
     return true;
 }
 
+bool sip4xx_to_tag_key(const sip4xx_msg_t *m, uint64_t *key)
+{
+    sip4xx_span_t tag;
+    if (!sip4xx_msg_has(m, SIP4XX_H_TO) || !param(header_params(m->value[SIP4XX_H_TO]), "tag", &tag))
+        return false;
+    *key = hash_bytes(HASH_START, tag.ptr, tag.len, false);
+    return true;
+}
+
 static sip4xx_span_t cseq_method(const sip4xx_msg_t *m)
 {
     return m->cseq_method.len ? m->cseq_method : m->method;

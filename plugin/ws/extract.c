@@ -128,7 +128,8 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
         sip4xx_state_track(pinfo, &m, n_found, &r);
     /* A request the limits left untracked says so itself, not only the
      * 4xx that later finds no transaction. */
-    if (!worth_keeping(&m, n_found) && !r.retry_of && !(r.flags & (SIP4XX_REC_STATE_LIMIT | SIP4XX_REC_TRUNCATED)))
+    if (!worth_keeping(&m, n_found) && !r.retry_of &&
+        !(r.flags & (SIP4XX_REC_STATE_LIMIT | SIP4XX_REC_TRUNCATED | SIP4XX_REC_SECOND_FINAL)))
         return used;
 
     if (n_found) {
@@ -143,9 +144,10 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
     *kept = TRUE;
     if (slot) {
         /* A later message of this same frame may already have linked here. */
-        guint32 response_in = slot->response_in, retry_in = slot->retry_in;
+        guint32 response_in = slot->kind == SIP4XX_MSG_RESPONSE ? 0 : slot->response_in, retry_in = slot->retry_in;
         *slot = r;
-        slot->response_in = response_in ? response_in : r.response_in;
+        if (r.kind == SIP4XX_MSG_REQUEST)
+            slot->response_in = response_in ? response_in : r.response_in;
         slot->retry_in = retry_in ? retry_in : r.retry_in;
     }
     return used;

@@ -161,7 +161,7 @@ static void render_exchange(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_
                                                                             : &sip4xx_ids.ei_cause,
                                "Cause: %s", r->cause);
     }
-    if (r->response_in)
+    if (r->kind == SIP4XX_MSG_REQUEST && r->response_in)
         add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_response_in, tvb, r->start, r->len, r->response_in));
     if (r->retry_in)
         add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_retry_in, tvb, r->start, r->len, r->retry_in));
@@ -183,12 +183,20 @@ static void render_exchange(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_
     }
     if (r->flags & SIP4XX_REC_STATE_LIMIT)
         expert_add_info(pinfo, top, &sip4xx_ids.ei_state_limit);
+    if (r->flags & SIP4XX_REC_SECOND_FINAL) {
+        proto_item *ti = add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_first_final_in, tvb, r->start, r->len,
+                                                     r->first_final_in));
+        expert_add_info_format(pinfo, ti, &sip4xx_ids.ei_second_final,
+                               "Second final response of this transaction (the first was in frame %u): a server"
+                               " transaction that has sent a final response only retransmits it (RFC 3261 §17.2.1,"
+                               " §17.2.2)", r->first_final_in);
+    }
 }
 
 /* The Info note, one bracket per message, in a fixed shape scripts can
  * split on "; " (no label contains it):
  *   [405: missing Allow, To;tag; malformed; <meaning>]   */
-static void append_info(const sip4xx_msg_record_t *r, gboolean is_4xx, packet_info *pinfo)
+static void append_info(const sip4xx_msg_record_t *r, gboolean is_4xx, gboolean second_final, packet_info *pinfo)
 {
     wmem_strbuf_t *info = wmem_strbuf_new(pinfo->pool, " [");
     const char *sep = "";
@@ -203,6 +211,10 @@ static void append_info(const sip4xx_msg_record_t *r, gboolean is_4xx, packet_in
     }
     if (r->malformed && sip4xx_ids.check_malformed) {
         wmem_strbuf_append_printf(info, "%smalformed", sep);
+        sep = "; ";
+    }
+    if (second_final) {
+        wmem_strbuf_append_printf(info, "%ssecond final", sep);
         sep = "; ";
     }
     if (is_4xx) {
@@ -227,10 +239,12 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
         gboolean malformed = r->malformed && sip4xx_ids.check_malformed;
         /* Linked to another frame, or left uncorrelated by a limit. */
         gboolean exchange = sip4xx_ids.analyse_exchange &&
-                            (r->response_in || r->retry_of || (r->flags & SIP4XX_REC_STATE_LIMIT));
+                            ((r->kind == SIP4XX_MSG_REQUEST && r->response_in) || r->retry_of ||
+                             (r->flags & SIP4XX_REC_STATE_LIMIT));
         gboolean truncated = (r->flags & SIP4XX_REC_TRUNCATED) != 0;
+        gboolean second_final = sip4xx_ids.analyse_exchange && (r->flags & SIP4XX_REC_SECOND_FINAL);
         /* Preferences may leave nothing to say about this message. */
-        if (!is_4xx && !shown && !malformed && !exchange && !truncated)
+        if (!is_4xx && !shown && !malformed && !exchange && !truncated && !second_final)
             continue;
 
         proto_item *top = add_gen(proto_tree_add_item(tree, sip4xx_ids.proto, tvb, r->start, r->len, ENC_NA));
@@ -244,12 +258,14 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
         if (shown)
             proto_item_append_text(top, "%s%u missing header%s", is_4xx ? ", " : ": ", shown,
                                    plurality(shown, "", "s"));
-        if (is_4xx || shown || malformed)
-            append_info(r, is_4xx, pinfo);
+        if (is_4xx || shown || malformed || second_final)
+            append_info(r, is_4xx, second_final, pinfo);
         if (exchange && r->retry_of && sip4xx_verdict_is_violation((sip4xx_verdict_t)r->verdict))
             col_append_fstr(pinfo->cinfo, COL_INFO, " [retry: %s]", sip4xx_verdict_label((sip4xx_verdict_t)r->verdict));
         if (!is_4xx && !shown && !malformed) {
-            if (r->response_in)
+            if (second_final)
+                proto_item_append_text(top, ": second final response (first in frame %u)", r->first_final_in);
+            else if (r->kind == SIP4XX_MSG_REQUEST && r->response_in)
                 proto_item_append_text(top, ": answered by a 4xx in frame %u", r->response_in);
             else if (r->retry_of)
                 proto_item_append_text(top, ": next attempt after the 4xx in frame %u", r->retry_of);

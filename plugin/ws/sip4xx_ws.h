@@ -22,7 +22,10 @@ typedef struct {
     guint32 start, len;       /* span in the frame's own tvb; len 0 when the
                                  message lives in a reassembled/decrypted tvb */
     guint32 request_in;       /* on a response: the request's frame */
-    guint32 response_in;      /* on a request answered by a 4xx: that response's frame */
+    union {
+        guint32 response_in;    /* on a request answered by a 4xx: that response's frame */
+        guint32 first_final_in; /* on a second final response: the transaction's first */
+    };
     guint32 retry_in;         /* on a 4xx: the client's next request of the same kind */
     guint32 retry_of;         /* on that request: the 4xx it reacts to */
     gint32 delta_secs;        /* request to response, when request_in is set */
@@ -77,10 +80,11 @@ typedef struct {
     int hf_meaning, hf_advice, hf_action, hf_missing, hf_missing_ref;
     int hf_request_in, hf_response_in, hf_time, hf_cause, hf_cause_class;
     int hf_retry_in, hf_retry_of, hf_reaction, hf_reaction_ok, hf_reaction_text, hf_truncated;
+    int hf_first_final_in;
     gint ett, ett_missing;
     expert_field ei_must, ei_should, ei_explained, ei_challenge, ei_unregistered, ei_malformed;
     expert_field ei_no_request, ei_cause, ei_cause_warn, ei_retry_violation, ei_retry_unmodified,
-                 ei_state_limit, ei_truncated;
+                 ei_state_limit, ei_truncated, ei_second_final;
     int tap;
     /* Preferences. */
     guint max_open_per_call;

@@ -143,6 +143,8 @@ void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_miss
         r->delta_secs = (gint32)CLAMP(out.delta.secs, (gint64)G_MININT32, (gint64)G_MAXINT32);
         r->delta_nsecs = out.delta.nsecs;
     }
+    if (out.flags & SIP4XX_OUT_SECOND_FINAL)
+        r->first_final_in = out.first_final_in;
     r->cause_class = out.cause_class;
     r->cause = out.cause;
     r->retry_of = out.retry_of;

@@ -276,6 +276,107 @@ static void test_frozen_clock(void)
     world_end(w);
 }
 
+/* RFC 3261 §17.2.2: "Any other final responses passed by the TU to the
+ * server transaction MUST be discarded while in the "Completed" state"
+ * (and an INVITE server transaction in Completed only retransmits its
+ * final response, §17.2.1). Kamailio's sl_send_reply then t_reply sends
+ * two: the second, with another code or another To tag, is flagged and
+ * points to the first, which keeps its cause; a byte-identical resend is a
+ * retransmission. */
+static void test_second_final(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 0.0, request("INVITE", "z9hG4bKs1", "s1", 1, "Session-Expires: 30\r\n"), &o);
+    feed_owned(w, 0.1, response(422, "Session Interval Too Small", "z9hG4bKs1", "s1", 1, "INVITE",
+                                "Min-SE: 90\r\n"), &o);
+    g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_SESSION_TOO_SMALL);
+    g_assert_false(o.flags & SIP4XX_OUT_SECOND_FINAL);
+    feed_owned(w, 0.2, response(422, "Session Interval Too Small", "z9hG4bKs1", "s1", 1, "INVITE",
+                                "Min-SE: 90\r\n"), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_RETRANSMIT);          /* the same final again */
+    g_assert_false(o.flags & SIP4XX_OUT_SECOND_FINAL);
+    feed_owned(w, 0.3, response(404, "Not Found", "z9hG4bKs1", "s1", 1, "INVITE", ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_SECOND_FINAL);
+    g_assert_false(o.flags & SIP4XX_OUT_RETRANSMIT);
+    g_assert_cmpuint(o.first_final_in, ==, 2);
+    g_assert_cmpuint(o.request_in, ==, 1);
+    g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_NONE);   /* not the 422's cause */
+    /* A 2xx after the 4xx is a second final too. */
+    feed_owned(w, 0.4, response(200, "OK", "z9hG4bKs1", "s1", 1, "INVITE", "Contact: <sip:b@h>\r\n"), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_SECOND_FINAL);
+    g_assert_cmpuint(o.first_final_in, ==, 2);
+    world_end(w);
+
+    /* Same code, another To tag: 477 from sl then 477 from tm. */
+    w = world(128, 1000);
+    feed_owned(w, 0.0, request("OPTIONS", "z9hG4bKs2", "s2", 1, ""), &o);
+    feed_owned(w, 0.1, response(477, "Unfortunately error on sending to next hop", "z9hG4bKs2", "s2", 1, "OPTIONS",
+                                ""), &o);
+    char *other = response(477, "Unfortunately error on sending to next hop", "z9hG4bKs2", "s2", 1, "OPTIONS", "");
+    char *tag = strstr(other, "tag=b1");
+    tag[5] = '2';
+    feed_owned(w, 0.2, other, &o);
+    g_assert_true(o.flags & SIP4XX_OUT_SECOND_FINAL);
+    g_assert_cmpuint(o.first_final_in, ==, 2);
+    world_end(w);
+}
+
+/* RFC 3261 §8.2.6.2: "The Call-ID header field of the response MUST equal
+ * the Call-ID header field of the request." A scanner reusing one branch
+ * for different requests does not make a 403 of another call answer an
+ * INVITE. */
+static void test_call_id_must_match(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 0.0, request("INVITE", "z9hG4bKsame", "scan-1", 1, ""), &o);
+    feed_owned(w, 0.1, response(403, "Forbidden", "z9hG4bKsame", "scan-2", 1, "INVITE", ""), &o);
+    g_assert_cmpuint(o.request_in, ==, 0);
+    g_assert_true(o.flags & SIP4XX_OUT_NO_REQUEST);
+    feed_owned(w, 0.2, response(403, "Forbidden", "z9hG4bKsame", "scan-1", 1, "INVITE", ""), &o);
+    g_assert_cmpuint(o.request_in, ==, 1);
+    world_end(w);
+}
+
+/* RFC 3261 §9.2: the INVITE a CANCEL ends is answered 487. When the INVITE
+ * is not in the capture but the CANCEL is, the 487 names the CANCEL. */
+static void test_487_cancel_only(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 0.0, request("CANCEL", "z9hG4bKo", "o1", 1, ""), &o);
+    feed_owned(w, 0.1, response(200, "OK", "z9hG4bKo", "o1", 1, "CANCEL", ""), &o);
+    feed_owned(w, 0.2, response(487, "Request Terminated", "z9hG4bKo", "o1", 1, "INVITE", ""), &o);
+    g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_TERMINATED);
+    g_assert_nonnull(strstr(o.cause, "CANCEL in frame 1"));
+    g_assert_false(o.flags & SIP4XX_OUT_NO_REQUEST);
+    world_end(w);
+}
+
+/* RFC 3261 §8.1.1.5: a CSeq number of 2^31 or more is malformed, but the
+ * request still opens its transaction (top Via branch and method), so the
+ * 400 that refuses it links to it and names the fault. */
+static void test_malformed_cseq_opens(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    char *q = request("OPTIONS", "z9hG4bKq", "q1", 1, "");
+    char *big = g_strjoinv("CSeq: 2147483648 OPTIONS", g_strsplit(q, "CSeq: 1 OPTIONS", 2));
+    feed(w, 0.0, big, &o);
+    char *r = response(400, "Bad Request", "z9hG4bKq", "q1", 1, "OPTIONS", "");
+    char *rbig = g_strjoinv("CSeq: 2147483648 OPTIONS", g_strsplit(r, "CSeq: 1 OPTIONS", 2));
+    feed(w, 0.1, rbig, &o);
+    g_assert_cmpuint(o.request_in, ==, 1);
+    g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_REQUEST_BROKEN);
+    g_assert_nonnull(strstr(o.cause, "malformed"));
+    g_free(q);
+    g_free(big);
+    g_free(r);
+    g_free(rbig);
+    world_end(w);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -287,5 +388,9 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/cancel", test_cancel);
     g_test_add_func("/engine/retry", test_retry);
     g_test_add_func("/engine/frozen-clock", test_frozen_clock);
+    g_test_add_func("/engine/second-final", test_second_final);
+    g_test_add_func("/engine/call-id-must-match", test_call_id_must_match);
+    g_test_add_func("/engine/487-cancel-only", test_487_cancel_only);
+    g_test_add_func("/engine/malformed-cseq-opens", test_malformed_cseq_opens);
     return g_test_run();
 }
