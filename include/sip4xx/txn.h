@@ -25,6 +25,17 @@ typedef struct {
     bool truncated;
 } sip4xx_list_t;
 
+/* Realms of challenges or credentials. A realm may be of any length
+ * (RFC 3261 §25.1 realm = quoted-string): realms compare by hash, so a
+ * long one still matches; the text is for display and may be cut. */
+#define SIP4XX_REALMS_MAX 4
+typedef struct {
+    uint64_t hash[SIP4XX_REALMS_MAX];
+    uint8_t n;
+    bool more;                         /* more than SIP4XX_REALMS_MAX distinct realms */
+    sip4xx_list_t text;
+} sip4xx_realms_t;
+
 typedef struct {
     char method[SIP4XX_TOKEN_MAX];
     uint32_t cseq;
@@ -38,7 +49,7 @@ typedef struct {
     bool has_expires;          uint32_t expires;          /* Expires header */
     bool has_contact_expires;  uint32_t contact_expires;  /* smallest ;expires= on Contact */
     bool has_max_forwards;     uint32_t max_forwards;
-    sip4xx_list_t auth_realms, proxy_auth_realms;         /* realms with credentials */
+    sip4xx_realms_t auth_realms, proxy_auth_realms;       /* realms with credentials */
     uint64_t auth_fingerprint;         /* hash of Authorization + Proxy-Authorization values */
     uint64_t fingerprint;              /* hash of the request minus what a retry must change */
     unsigned malformed;                /* sip4xx_malformed_t of the request */
@@ -68,7 +79,7 @@ void sip4xx_attempt_of(const sip4xx_req_summary_t *req, sip4xx_attempt_t *out);
  * arrives. */
 typedef struct {
     uint16_t code;
-    sip4xx_list_t realms;              /* challenged realms (401/407) */
+    sip4xx_realms_t realms;            /* challenged realms (401/407) */
     bool stale;                        /* a challenge with stale=true */
     bool has_min_expires;  uint32_t min_expires;
     bool has_min_se;       uint32_t min_se;

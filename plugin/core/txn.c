@@ -154,6 +154,14 @@ static void list_add(sip4xx_list_t *l, sip4xx_span_t item)
     size_t used = strlen(l->s);
     size_t need = item.len + (used ? 1 : 0);
     if (used + need >= sizeof l->s) {
+        /* Shown cut rather than dropped: the reader sees there was more. */
+        if (!l->truncated && used + 5 < sizeof l->s) {
+            if (used)
+                l->s[used++] = ',';
+            size_t room = sizeof l->s - used - 4;
+            sip4xx_text_clean(l->s + used, room + 1, item.ptr, item.len < room ? item.len : room);
+            strcat(l->s, "...");
+        }
         l->truncated = true;
         return;
     }
@@ -438,8 +446,18 @@ static bool retry_key(const sip4xx_msg_t *m, tag_cache_t *tc, uint64_t *key)
     if (m->kind == SIP4XX_MSG_UNPARSED || !method.len)
         return false;
     if (sip4xx_span_eq_ci(method, "REGISTER") && to_uri(m, &aor)) {
+        /* A registration is retried to the same registrar for the same
+         * address-of-record, and "All registrations from a UAC SHOULD use
+         * the same Call-ID header field value for registrations sent to a
+         * particular registrar" (RFC 3261 §10.2): a REGISTER under another
+         * Call-ID is a registration of its own, not a retry. A response
+         * carries no Request-URI: its key is the request's without it,
+         * as the request's key is (both leave the registrar out). */
+        if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
+            return false;
         h = part(h, "R", 1);
         h = part(h, aor.ptr, aor.len);
+        h = part(h, m->value[SIP4XX_H_CALL_ID].ptr, m->value[SIP4XX_H_CALL_ID].len);
     } else {
         if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
             return false;
@@ -547,15 +565,40 @@ static bool fingerprint_skips(sip4xx_header_id_t id, sip4xx_span_t name)
     return sip4xx_span_eq_ci(name, "Date") || sip4xx_span_eq_ci(name, "Timestamp");
 }
 
-static void realms_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_list_t *l, uint64_t *fp,
+/* Realms compare as the text between the quotes, case-insensitively as
+ * the lists do; by hash, so no length limit applies. */
+static void realms_add(sip4xx_realms_t *r, sip4xx_span_t realm)
+{
+    uint64_t h = hash_bytes(HASH_START, realm.ptr, realm.len, true);
+    for (uint8_t i = 0; i < r->n; i++)
+        if (r->hash[i] == h)
+            return;
+    if (r->n < SIP4XX_REALMS_MAX)
+        r->hash[r->n++] = h;
+    else
+        r->more = true;
+    list_add(&r->text, realm);
+}
+
+/* Do a and b share a realm? */
+static bool realms_common(const sip4xx_realms_t *a, const sip4xx_realms_t *b)
+{
+    for (uint8_t i = 0; i < a->n; i++)
+        for (uint8_t j = 0; j < b->n; j++)
+            if (a->hash[i] == b->hash[j])
+                return true;
+    return false;
+}
+
+static void realms_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_realms_t *r, uint64_t *fp,
                         bool *stale)
 {
     uint32_t cur = 0;
     sip4xx_span_t v, realm, st;
-    memset(l, 0, sizeof *l);
+    memset(r, 0, sizeof *r);
     for (int guard = 0; guard < 32 && sip4xx_next_value(m, id, &cur, &v); guard++) {
         if (auth_param(v, "realm", &realm))
-            list_add(l, realm);
+            realms_add(r, realm);
         if (fp)
             *fp = hash_bytes(*fp, v.ptr, v.len, false);
         if (stale && auth_param(v, "stale", &st) && sip4xx_span_eq_ci(st, "true"))
@@ -617,7 +660,7 @@ static void summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t 
     case SIP4XX_H_AUTHORIZATION:
     case SIP4XX_H_PROXY_AUTHORIZATION:
         if (auth_param(v, "realm", &e))
-            list_add(id == SIP4XX_H_AUTHORIZATION ? &s->auth_realms : &s->proxy_auth_realms, e);
+            realms_add(id == SIP4XX_H_AUTHORIZATION ? &s->auth_realms : &s->proxy_auth_realms, e);
         w->afp = hash_bytes(w->afp, v.ptr, v.len, false);
         break;
     default:
@@ -625,6 +668,12 @@ static void summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t 
     }
     if (fingerprint_skips(id, name))
         return;
+    if (id == SIP4XX_H_FROM) {
+        /* A new request gets a new From tag (RFC 3261 §8.1.1.3): what a
+         * retry keeps is the address, not the tag. */
+        sip4xx_span_t params = header_params(v);
+        v.len = (uint32_t)(params.ptr && params.len ? params.ptr - v.ptr : v.len);
+    }
     /* A known header by its id (its compact and long forms are the same
      * header, RFC 3261 §7.3.3), another by its name in any case. */
     if (id < SIP4XX_H__COUNT) {
@@ -818,19 +867,18 @@ sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, 
         break;
     case 401:
     case 407: {
-        const sip4xx_list_t *had = resp->code == 401 ? &req->auth_realms : &req->proxy_auth_realms;
+        const sip4xx_realms_t *had = resp->code == 401 ? &req->auth_realms : &req->proxy_auth_realms;
         if (rs->stale) {
             say(out, cap, "stale nonce: the credentials were right but the nonce had expired (stale=true, RFC 2617 §3.2.1)");
             return SIP4XX_CAUSE_STALE_NONCE;
         }
-        list_intersect(had->s, rs->realms.s, items, sizeof items);
-        if (items[0]) {
-            say(out, cap, "credentials for realm %s were rejected", items);
+        if (realms_common(had, &rs->realms)) {
+            say(out, cap, "credentials for realm %s were rejected", rs->realms.text.s);
             return SIP4XX_CAUSE_CREDENTIALS_REJECTED;
         }
-        if (rs->realms.s[0])
+        if (rs->realms.n)
             say(out, cap, "first challenge: the request carried no %s for realm %s",
-                resp->code == 401 ? "Authorization" : "Proxy-Authorization", rs->realms.s);
+                resp->code == 401 ? "Authorization" : "Proxy-Authorization", rs->realms.text.s);
         else
             say(out, cap, "the request carried no %s", resp->code == 401 ? "Authorization" : "Proxy-Authorization");
         return SIP4XX_CAUSE_FIRST_CHALLENGE;
@@ -953,8 +1001,8 @@ void sip4xx_attempt_of(const sip4xx_req_summary_t *req, sip4xx_attempt_t *out)
 {
     out->fingerprint = req->fingerprint;
     out->auth_fingerprint = req->auth_fingerprint;
-    out->had_auth = req->auth_realms.s[0] != '\0';
-    out->had_proxy_auth = req->proxy_auth_realms.s[0] != '\0';
+    out->had_auth = req->auth_realms.n > 0;
+    out->had_proxy_auth = req->proxy_auth_realms.n > 0;
 }
 
 bool sip4xx_verdict_is_violation(sip4xx_verdict_t v)
@@ -974,19 +1022,19 @@ sip4xx_verdict_t sip4xx_judge_retry(const sip4xx_attempt_t *orig, const sip4xx_r
     switch (resp->code) {
     case 401:
     case 407: {
-        const sip4xx_list_t *now = resp->code == 401 ? &retry->auth_realms : &retry->proxy_auth_realms;
+        const sip4xx_realms_t *now = resp->code == 401 ? &retry->auth_realms : &retry->proxy_auth_realms;
         bool had = resp->code == 401 ? orig->had_auth : orig->had_proxy_auth;
-        list_intersect(now->s, resp->realms.s, items, sizeof items);
-        if (!items[0] && resp->realms.s[0]) {
+        bool answered = realms_common(now, &resp->realms);
+        if (!answered && resp->realms.n) {
             say(out, cap, "the retry has no %s for realm %s (RFC 3261 §22.2, §22.3)",
-                resp->code == 401 ? "Authorization" : "Proxy-Authorization", resp->realms.s);
+                resp->code == 401 ? "Authorization" : "Proxy-Authorization", resp->realms.text.s);
             return SIP4XX_VERDICT_NO_CREDENTIALS;
         }
         if (had && retry->auth_fingerprint == orig->auth_fingerprint && !resp->stale) {
             say(out, cap, "the retry repeats the credentials the server just rejected");
             return SIP4XX_VERDICT_SAME_CREDENTIALS;
         }
-        say(out, cap, "retried with credentials for realm %s", or_none(items));
+        say(out, cap, "retried with credentials for realm %s", answered ? resp->realms.text.s : "none");
         return SIP4XX_VERDICT_FOLLOWED;
     }
     case 423:

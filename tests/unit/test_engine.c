@@ -377,6 +377,75 @@ static void test_malformed_cseq_opens(void)
     world_end(w);
 }
 
+/* A realm is a quoted-string of any length (RFC 3261 §25.1). A 100-byte
+ * realm is kept: a retry without credentials for it breaks RFC 3261 §22.2,
+ * one with them follows it. */
+static void test_long_realm(void)
+{
+    GString *realm = g_string_new("");
+    for (int i = 0; i < 10; i++)
+        g_string_append(realm, "realm-long");
+    gchar *challenge = g_strdup_printf("WWW-Authenticate: Digest realm=\"%s\", nonce=\"n\"\r\n", realm->str);
+    gchar *creds = g_strdup_printf("Authorization: Digest username=\"a\", realm=\"%s\", nonce=\"n\","
+                                   " uri=\"sip:example.com\", response=\"x\"\r\n", realm->str);
+    for (int with_creds = 0; with_creds < 2; with_creds++) {
+        world_t *w = world(128, 1000);
+        sip4xx_outcome_t o;
+        feed_owned(w, 0.0, request("REGISTER", "z9hG4bKlr1", "lr", 1, ""), &o);
+        feed_owned(w, 0.1, response(401, "Unauthorized", "z9hG4bKlr1", "lr", 1, "REGISTER", challenge), &o);
+        g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_FIRST_CHALLENGE);
+        g_assert_nonnull(strstr(o.cause, "realm-longrealm-long"));
+        feed_owned(w, 0.2, request("REGISTER", "z9hG4bKlr2", "lr", 2, with_creds ? creds : ""), &o);
+        g_assert_cmpint(o.verdict, ==, with_creds ? SIP4XX_VERDICT_FOLLOWED : SIP4XX_VERDICT_NO_CREDENTIALS);
+        world_end(w);
+    }
+    g_free(challenge);
+    g_free(creds);
+    g_string_free(realm, TRUE);
+}
+
+/* A registration's retry (RFC 3261 §10.2): same AOR, same Call-ID ("All
+ * registrations from a UAC SHOULD use the same Call-ID ... for
+ * registrations sent to a particular registrar"), a higher CSeq. What it
+ * must change is what the 4xx asked; branch, CSeq and From tag change on
+ * every new request and do not count. Both directions: */
+static void test_register_retry(void)
+{
+    /* 1. Resent after 483 with only branch, CSeq and From tag changed: not
+     * modified, which §21.4 says a client SHOULD NOT do. */
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 0.0, request("REGISTER", "z9hG4bKg1", "reg-a", 1, "Expires: 3600\r\n"), &o);
+    feed_owned(w, 0.1, response(483, "Too Many Hops", "z9hG4bKg1", "reg-a", 1, "REGISTER", ""), &o);
+    char *again = request("REGISTER", "z9hG4bKg2", "reg-a", 2, "Expires: 3600\r\n");
+    char *tag = strstr(again, "tag=a1");
+    tag[5] = '9';
+    feed_owned(w, 5.0, again, &o);
+    g_assert_cmpuint(o.retry_of, ==, 2);
+    g_assert_cmpint(o.verdict, ==, SIP4XX_VERDICT_UNMODIFIED);
+    world_end(w);
+
+    /* 2. A fresh registration under another Call-ID 18 s after a 407 is
+     * not a retry of it: not judged for lacking Proxy-Authorization. */
+    w = world(128, 1000);
+    feed_owned(w, 0.0, request("REGISTER", "z9hG4bKh1", "reg-b", 1, ""), &o);
+    feed_owned(w, 0.1, response(407, "Proxy Authentication Required", "z9hG4bKh1", "reg-b", 1, "REGISTER",
+                                "Proxy-Authenticate: Digest realm=\"proxy\", nonce=\"n\"\r\n"), &o);
+    feed_owned(w, 18.0, request("REGISTER", "z9hG4bKh2", "reg-c", 1, ""), &o);
+    g_assert_cmpuint(o.retry_of, ==, 0);
+    g_assert_cmpint(o.verdict, ==, SIP4XX_VERDICT_NONE);
+    world_end(w);
+
+    /* 3. The same Call-ID with what 423 asked changed: followed. */
+    w = world(128, 1000);
+    feed_owned(w, 0.0, request("REGISTER", "z9hG4bKj1", "reg-d", 1, "Expires: 60\r\n"), &o);
+    feed_owned(w, 0.1, response(423, "Interval Too Brief", "z9hG4bKj1", "reg-d", 1, "REGISTER",
+                                "Min-Expires: 3600\r\n"), &o);
+    feed_owned(w, 0.2, request("REGISTER", "z9hG4bKj2", "reg-d", 2, "Expires: 3600\r\n"), &o);
+    g_assert_cmpint(o.verdict, ==, SIP4XX_VERDICT_FOLLOWED);
+    world_end(w);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -392,5 +461,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/call-id-must-match", test_call_id_must_match);
     g_test_add_func("/engine/487-cancel-only", test_487_cancel_only);
     g_test_add_func("/engine/malformed-cseq-opens", test_malformed_cseq_opens);
+    g_test_add_func("/engine/long-realm", test_long_realm);
+    g_test_add_func("/engine/register-retry", test_register_retry);
     return g_test_run();
 }
