@@ -126,8 +126,7 @@ bool sip4xx_next_header_id(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_
 bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *cursor,
                        sip4xx_span_t *out);
 
-/* Helpers over spans. */
-bool sip4xx_span_eq_ci(sip4xx_span_t s, const char *lit);
+/* Helpers over spans: see sip4xx/text.h. */
 bool sip4xx_msg_has(const sip4xx_msg_t *m, sip4xx_header_id_t id);
 
 #endif

@@ -5,14 +5,7 @@
 
 #include <string.h>
 
-static bool span_is(sip4xx_span_t s, const char *method)
-{
-    /* RFC 3261 §7.1: method names are case-sensitive. */
-    if (!method || !s.len || s.ptr[0] != method[0])
-        return false;
-    size_t n = strlen(method);
-    return s.len == n && memcmp(s.ptr, method, n) == 0;
-}
+#include "sip4xx/text.h"
 
 static inline bool applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
 {
@@ -22,7 +15,7 @@ static inline bool applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
         in_scope = m->kind == SIP4XX_MSG_REQUEST;
         break;
     case SIP4XX_SCOPE_REQUEST_METHOD:
-        in_scope = m->kind == SIP4XX_MSG_REQUEST && span_is(m->method, r->method);
+        in_scope = m->kind == SIP4XX_MSG_REQUEST && sip4xx_span_is(m->method, r->method);
         break;
     case SIP4XX_SCOPE_RESPONSE:
         in_scope = m->kind == SIP4XX_MSG_RESPONSE;
@@ -38,7 +31,7 @@ static inline bool applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
         break;
     case SIP4XX_SCOPE_RESPONSE_METHOD:
         in_scope = m->kind == SIP4XX_MSG_RESPONSE && m->code >= r->code && m->code <= r->code_max &&
-                   span_is(m->cseq_method, r->method);
+                   sip4xx_span_is(m->cseq_method, r->method);
         break;
     }
     if (!in_scope)

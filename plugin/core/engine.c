@@ -28,6 +28,8 @@
 
 #include <string.h>
 
+#include "sip4xx/text.h"
+
 #include "map.h"
 #include "sip4xx/sentences.h"
 
@@ -85,7 +87,9 @@ typedef struct txn {
     bool cancel_without_target;      /* a CANCEL whose INVITE is not in the capture */
     uint8_t *raw;                    /* the request's bytes while open; NULL once closed */
     call_t *call;
-    int64_t proceeding_until;        /* an INVITE with a provisional response: kept until then */
+    int64_t proceeding_until;        /* with proceeding: kept until then */
+    bool proceeding;                 /* an INVITE that had a provisional response (Timer C) */
+    uint16_t final_ordinal;          /* with final_frame: which message of that frame */
 } txn_t;
 
 typedef struct {
@@ -483,7 +487,7 @@ static void expire(sip4xx_engine_t *e)
             txn_t *t = (txn_t *)map_get(&e->txns, x.key);
             if (t == x.obj && t->gen == x.gen) {
                 /* Unanswered but Proceeding: look again a window later. */
-                if (!forced && t->raw && t->proceeding_until > e->clock.secs) {
+                if (!forced && t->raw && t->proceeding && t->proceeding_until > e->clock.secs) {
                     schedule(e, x);
                     continue;
                 }
@@ -519,17 +523,9 @@ static bool room_for(const sip4xx_engine_t *e, const call_t *c)
     return e->open_total < e->limits.max_open_total && (!c || c->open < e->limits.max_open_per_call);
 }
 
-/* Methods compare case-sensitively (RFC 3261 §7.1), in the Request-Line
- * and in CSeq alike. */
-static bool span_is(sip4xx_span_t s, const char *method)
-{
-    size_t n = strlen(method);
-    return s.len == n && memcmp(s.ptr, method, n) == 0;
-}
-
 static bool is_method(const sip4xx_msg_t *m, const char *method)
 {
-    return span_is(m->method, method);
+    return sip4xx_span_is(m->method, method);
 }
 
 static sip4xx_backlink_t *add_backlink(sip4xx_outcome_t *out, sip4xx_msg_ref_t ref, bool is_request)
@@ -551,7 +547,7 @@ static void judge_reaction(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
 {
     char text[256];
     uint64_t key, tag;
-    if (span_is(m->method, "REGISTER") ? e->register_waiting == 0 : (!c || c->waiting == 0))
+    if (sip4xx_span_is(m->method, "REGISTER") ? e->register_waiting == 0 : (!c || c->waiting == 0))
         return;
     /* A request not captured whole cannot show what it changed. */
     if (m->truncated)
@@ -748,8 +744,10 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
     }
     uint64_t to_tag = 0;
     sip4xx_to_tag_key(m, &to_tag);
-    if (t->final_frame && t->final_frame != ref.frame &&
-        (m->code != t->final_code || to_tag != t->final_to_tag)) {
+    /* This very message is never its own second: several messages of one
+     * frame (a TCP segment) are told apart by their ordinal. */
+    bool had_final = t->final_frame && !(t->final_frame == ref.frame && t->final_ordinal == ref.ordinal);
+    if (had_final && (m->code != t->final_code || to_tag != t->final_to_tag)) {
         /* Another final response in a transaction that had one: a server
          * transaction that sent a final response only retransmits it
          * (RFC 3261 §17.2.1; §17.2.2: "Any other final responses passed by
@@ -761,7 +759,7 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
         out->delta = sip4xx_time_sub(now, t->req_time);
         return;
     }
-    if (t->final_frame && t->final_frame != ref.frame) {
+    if (had_final) {
         /* A retransmitted final response (RFC 3261 §17.2.1): same links. */
         out->flags |= SIP4XX_OUT_RETRANSMIT;
         if (is_4xx) {
@@ -774,6 +772,7 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
         return;
     }
     t->final_frame = ref.frame;
+    t->final_ordinal = ref.ordinal;
     t->final_code = (uint16_t)m->code;
     t->final_to_tag = to_tag;
     clear_pending(t);
@@ -834,7 +833,7 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
             re->resp_time = now;
             re->orig_cseq = m->cseq_number;
             re->call = k->has_call ? k->call : 0;
-            if (span_is(m->cseq_method, "REGISTER")) {
+            if (sip4xx_span_is(m->cseq_method, "REGISTER")) {
                 e->register_waiting++;
             } else {
                 re->counted_in = call_of(e, k);
@@ -869,8 +868,10 @@ static void note_proceeding(sip4xx_engine_t *e, const sip4xx_msg_t *m, uint32_t 
     if (!sip4xx_txn_key(m, &key))
         return;
     txn_t *t = (txn_t *)map_get(&e->txns, key);
-    if (t && t->raw && t->req.frame < frame)
+    if (t && t->raw && t->req.frame < frame) {
+        t->proceeding = true;
         t->proceeding_until = sat_add(e->clock.secs, PROCEEDING_WINDOW);
+    }
 }
 
 bool sip4xx_engine_request_out_of_dialog(const sip4xx_engine_t *e, const sip4xx_msg_t *m, uint32_t frame)
@@ -893,7 +894,7 @@ void sip4xx_engine_track(sip4xx_engine_t *e, const sip4xx_msg_t *m, size_t n_mis
     /* An ACK opens no transaction and a provisional response ends none
      * (RFC 3261 §17.1.1): a third of all messages need no keys at all. */
     if (m->kind == SIP4XX_MSG_REQUEST ? is_method(m, "ACK") : m->code < 200) {
-        if (m->kind == SIP4XX_MSG_RESPONSE && m->code >= 100 && span_is(m->cseq_method, "INVITE"))
+        if (m->kind == SIP4XX_MSG_RESPONSE && m->code >= 100 && sip4xx_span_is(m->cseq_method, "INVITE"))
             note_proceeding(e, m, ref.frame);
         return;
     }

@@ -11,6 +11,8 @@
  */
 #include "sip4xx/model.h"
 
+#include "sip4xx/text.h"
+
 #include <string.h>
 
 typedef struct {
@@ -20,9 +22,9 @@ typedef struct {
     bool terminated;   /* ended in LF (not by the end of the buffer) */
 } line_t;
 
-static bool is_ws(char c) { return c == ' ' || c == '\t'; }
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+#define is_ws sip4xx_is_wsp
+#define is_digit sip4xx_is_digit
+#define lower sip4xx_lower
 
 /* RFC 3261 §25.1 token characters, as a table: methods, CSeq methods and
  * the names of headers the core does not know are checked against it. */
@@ -60,24 +62,7 @@ static inline line_t next_line(const char *buf, uint32_t len, uint32_t pos)
 
 static sip4xx_span_t trim(const char *p, uint32_t len)
 {
-    while (len && (is_ws(*p) || *p == '\r' || *p == '\n')) {
-        p++;
-        len--;
-    }
-    while (len && (is_ws(p[len - 1]) || p[len - 1] == '\r' || p[len - 1] == '\n'))
-        len--;
-    return (sip4xx_span_t){ p, len };
-}
-
-bool sip4xx_span_eq_ci(sip4xx_span_t s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.len != n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (lower(s.ptr[i]) != lower(lit[i]))
-            return false;
-    return true;
+    return sip4xx_span_trim((sip4xx_span_t){ p, len });
 }
 
 bool sip4xx_msg_has(const sip4xx_msg_t *m, sip4xx_header_id_t id)
@@ -159,53 +144,6 @@ static bool start_line_controls(line_t *l, sip4xx_msg_t *m)
         }
         if (c != '\t')
             m->malformed |= SIP4XX_MAL_START_CTL;
-    }
-    return false;
-}
-
-/* Does a To/From value carry a tag parameter? Header parameters follow the
- * closing '>' of a name-addr, or the addr-spec itself when there are no
- * angle brackets (RFC 3261 §20: then parameters belong to the header). */
-static bool value_has_tag(sip4xx_span_t v)
-{
-    uint32_t i = 0, params_from = 0;
-    bool quoted = false, angle = false, saw_angle = false;
-    for (i = 0; i < v.len; i++) {
-        char c = v.ptr[i];
-        if (quoted) {
-            if (c == '\\')
-                i++;              /* quoted-pair: skip the escaped char */
-            else if (c == '"')
-                quoted = false;
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == '<') {
-            angle = saw_angle = true;
-        } else if (c == '>' && angle) {
-            angle = false;
-            params_from = i + 1;
-        }
-    }
-    if (saw_angle && params_from == 0)
-        return false;             /* unclosed '<': no header parameters */
-    quoted = false;
-    for (i = params_from; i < v.len; i++) {
-        char c = v.ptr[i];
-        if (c == '"')
-            quoted = !quoted;
-        if (quoted || c != ';')
-            continue;
-        uint32_t k = i + 1;
-        while (k < v.len && (is_ws(v.ptr[k]) || v.ptr[k] == '\r' || v.ptr[k] == '\n'))
-            k++;
-        if (k + 3 <= v.len && lower(v.ptr[k]) == 't' && lower(v.ptr[k + 1]) == 'a' &&
-            lower(v.ptr[k + 2]) == 'g') {
-            k += 3;
-            while (k < v.len && is_ws(v.ptr[k]))
-                k++;
-            if (k < v.len && v.ptr[k] == '=')
-                return true;
-        }
     }
     return false;
 }
@@ -419,7 +357,7 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
         if (((want >> id) & 1u) && m->value[id].len == 0)
             m->malformed |= SIP4XX_MAL_EMPTY_VALUE;
     if (sip4xx_msg_has(m, SIP4XX_H_TO))
-        m->to_tag = value_has_tag(m->value[SIP4XX_H_TO]);
+        m->to_tag = sip4xx_name_addr_tag(m->value[SIP4XX_H_TO], NULL);
     if (sip4xx_msg_has(m, SIP4XX_H_CSEQ) && m->value[SIP4XX_H_CSEQ].len)
         parse_cseq(m);
 

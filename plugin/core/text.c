@@ -1,8 +1,11 @@
-/* sip4xx — text copied from the wire, made safe to show (see
- * include/sip4xx/text.h). */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sip4xx — the one text module of the core: spans, trimming, case-
+ * insensitive compares, numbers, ;parameters, the name-addr tag, hashing,
+ * and wire text made safe to show (see include/sip4xx/text.h). */
 #include "sip4xx/text.h"
 
 #include <stdint.h>
+#include <string.h>
 
 /* Length of the well-formed UTF-8 sequence at s[0..n) (RFC 3629 §4), or 0
  * when the bytes there are not one. Printable ASCII is 1; controls are 0. */
@@ -71,4 +74,195 @@ int sip4xx_text_is_clean(const char *src, size_t n)
         i += k;
     }
     return 1;
+}
+
+/* ------------------------------------------------------------- spans */
+
+sip4xx_span_t sip4xx_span_trim(sip4xx_span_t s)
+{
+    while (s.len && sip4xx_is_lws(*s.ptr)) { s.ptr++; s.len--; }
+    while (s.len && sip4xx_is_lws(s.ptr[s.len - 1])) s.len--;
+    return s;
+}
+
+bool sip4xx_span_ieq(sip4xx_span_t a, sip4xx_span_t b)
+{
+    if (a.len != b.len)
+        return false;
+    for (uint32_t i = 0; i < a.len; i++)
+        if (sip4xx_lower(a.ptr[i]) != sip4xx_lower(b.ptr[i]))
+            return false;
+    return true;
+}
+
+/* Split s at the first unquoted, un-bracketed occurrence of sep. */
+bool sip4xx_split_at(sip4xx_span_t s, char sep, sip4xx_span_t *head, sip4xx_span_t *rest)
+{
+    bool quoted = false;
+    int angle = 0;
+    for (uint32_t i = 0; i < s.len; i++) {
+        char c = s.ptr[i];
+        if (quoted) {
+            if (c == '\\') i++;
+            else if (c == '"') quoted = false;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == '<') {
+            angle++;
+        } else if (c == '>' && angle > 0) {
+            angle--;
+        } else if (c == sep && angle == 0) {
+            *head = (sip4xx_span_t){ s.ptr, i };
+            *rest = (sip4xx_span_t){ s.ptr + i + 1, s.len - i - 1 };
+            return true;
+        }
+    }
+    *head = s;
+    *rest = (sip4xx_span_t){ s.ptr + s.len, 0 };
+    return false;
+}
+
+/* The header parameters of a name-addr / addr-spec value: what follows
+ * '>' or, without angle brackets, the whole value (RFC 3261 §20). */
+sip4xx_span_t sip4xx_header_params(sip4xx_span_t v)
+{
+    const char *gt = NULL;
+    bool quoted = false;
+    for (uint32_t i = 0; i < v.len; i++) {
+        char c = v.ptr[i];
+        if (c == '"') quoted = !quoted;
+        else if (!quoted && c == '>') gt = v.ptr + i;
+    }
+    if (gt)
+        return (sip4xx_span_t){ gt + 1, (uint32_t)(v.ptr + v.len - gt - 1) };
+    sip4xx_span_t head, rest;
+    sip4xx_split_at(v, ';', &head, &rest);
+    return rest.len ? (sip4xx_span_t){ rest.ptr - 1, rest.len + 1 } : rest;
+}
+
+/* One "name = value" item: true with the value (quotes removed) when its
+ * name is want, case-insensitively. */
+static bool match_kv(sip4xx_span_t item, sip4xx_span_t want, sip4xx_span_t *out)
+{
+    sip4xx_span_t k, v;
+    sip4xx_split_at(sip4xx_span_trim(item), '=', &k, &v);
+    if (!sip4xx_span_ieq(sip4xx_span_trim(k), want))
+        return false;
+    v = sip4xx_span_trim(v);
+    if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
+        v = (sip4xx_span_t){ v.ptr + 1, v.len - 2 };
+    *out = v;
+    return true;
+}
+
+/* ;name=value among semicolon parameters. */
+bool sip4xx_param(sip4xx_span_t params, const char *name, sip4xx_span_t *out)
+{
+    sip4xx_span_t want = { name, (uint32_t)strlen(name) };
+    sip4xx_span_t head, rest = params;
+    for (int guard = 0; rest.len && guard < 256; guard++) {
+        sip4xx_split_at(rest, ';', &head, &rest);
+        if (match_kv(head, want, out))
+            return true;
+    }
+    return false;
+}
+
+/* name=value among the comma-separated auth-params of a challenge or
+ * credentials value (RFC 3261 §25.1: "Digest" LWS digest-cln *(COMMA ...)). */
+bool sip4xx_auth_param(sip4xx_span_t v, const char *name, sip4xx_span_t *out)
+{
+    sip4xx_span_t scheme_rest = sip4xx_span_trim(v);
+    uint32_t i = 0;
+    while (i < scheme_rest.len && !sip4xx_is_lws(scheme_rest.ptr[i]))
+        i++;
+    sip4xx_span_t rest = { scheme_rest.ptr + i, scheme_rest.len - i }, head;
+    sip4xx_span_t want = { name, (uint32_t)strlen(name) };
+    for (int guard = 0; rest.len && guard < 256; guard++) {
+        sip4xx_split_at(rest, ',', &head, &rest);
+        if (match_kv(head, want, out))
+            return true;
+    }
+    return false;
+}
+
+bool sip4xx_to_u32(sip4xx_span_t s, uint32_t *out)
+{
+    uint64_t v = 0;
+    s = sip4xx_span_trim(s);
+    if (!s.len || s.len > 10)
+        return false;
+    for (uint32_t i = 0; i < s.len; i++) {
+        if (s.ptr[i] < '0' || s.ptr[i] > '9')
+            return false;
+        v = v * 10 + (uint64_t)(s.ptr[i] - '0');
+    }
+    if (v > UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+bool sip4xx_eq_ci(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (sip4xx_lower(a[i]) != sip4xx_lower(b[i]))
+            return false;
+    return true;
+}
+
+uint64_t sip4xx_hash_bytes(uint64_t h, const char *p, size_t n, bool fold_case)
+{
+    /* Eight bytes per step (a multiply-xorshift mix, as in MurmurHash3's
+     * finaliser): keys are taken on every message, and this is most of
+     * their cost. Case folding, rare (unknown header names in the
+     * fingerprint), goes byte by byte. */
+    const uint64_t mul = 0xff51afd7ed558ccdull;
+    if (!p)
+        return h;
+    if (fold_case) {
+        for (size_t i = 0; i < n; i++) {
+            h ^= (uint8_t)sip4xx_lower(p[i]);
+            h *= 1099511628211ull;
+        }
+        return h;
+    }
+    h ^= (uint64_t)n * 0x9e3779b97f4a7c15ull;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * mul;
+        h ^= h >> 33;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t tail = 0;
+    for (size_t i = 0; i < n; i++)
+        tail |= (uint64_t)(uint8_t)p[i] << (8 * i);
+    h = (h ^ tail) * mul;
+    return h ^ (h >> 33);
+}
+
+bool sip4xx_span_eq_ci(sip4xx_span_t s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.len == n && sip4xx_eq_ci(s.ptr, lit, n);
+}
+
+bool sip4xx_span_is(sip4xx_span_t s, const char *lit)
+{
+    /* RFC 3261 §7.1: "the method names ... are case-sensitive"; so are
+     * the method names compared wherever sip4xx compares them. */
+    size_t n = strlen(lit);
+    return s.len == n && memcmp(s.ptr, lit, n) == 0;
+}
+
+bool sip4xx_name_addr_tag(sip4xx_span_t value, sip4xx_span_t *tag)
+{
+    sip4xx_span_t t;
+    if (!sip4xx_param(sip4xx_header_params(value), "tag", &t) || !t.len)
+        return false;
+    if (tag)
+        *tag = t;
+    return true;
 }

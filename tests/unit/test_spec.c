@@ -3,6 +3,8 @@
  * The list below is written from the registry, independently of
  * plugin/spec/codes.c, so a wrong row fails here. */
 #include <glib.h>
+
+#include "../../plugin/core/behaviour.h"
 #include <string.h>
 
 #include "sip4xx/spec.h"
@@ -145,6 +147,22 @@ static void test_rules_rows(void)
     }
 }
 
+/* The per-code behaviour rows (plugin/spec/behaviour.c): sorted, one per
+ * registered code, each with what it rests on. */
+static void test_behaviour_rows(void)
+{
+    for (size_t i = 0; i < sip4xx_behaviours_count; i++) {
+        const sip4xx_behaviour_t *b = &sip4xx_behaviours[i];
+        g_assert_nonnull(sip4xx_code_lookup(b->code));
+        g_assert_true(b->cause || b->verdict);
+        g_assert_true(g_str_has_prefix(b->ref, "RFC "));
+        g_assert_true(sip4xx_behaviour_lookup(b->code) == b);
+        if (i)
+            g_assert_cmpuint(sip4xx_behaviours[i - 1].code, <, b->code);
+    }
+    g_assert_null(sip4xx_behaviour_lookup(486));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -153,5 +171,6 @@ int main(int argc, char **argv)
     g_test_add_func("/spec/unregistered", test_unregistered);
     g_test_add_func("/spec/actions", test_actions);
     g_test_add_func("/spec/rules-rows", test_rules_rows);
+    g_test_add_func("/spec/behaviour-rows", test_behaviour_rows);
     return g_test_run();
 }

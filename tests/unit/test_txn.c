@@ -191,7 +191,12 @@ static void test_cause_405(void)
     g_assert_nonnull(strstr(text, "PUBLISH"));
     g_assert_nonnull(strstr(text, "BYE"));
     msg_free(r);
+    /* Methods are case-sensitive (RFC 3261 §7.1): "publish" is not PUBLISH. */
     r = resp("405 Method Not Allowed", "z9hG4bK1", "1 PUBLISH", "Allow: INVITE\r\nAllow: publish\r\n");
+    g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_METHOD_NOT_ALLOWED);
+    g_assert_false(warn);
+    msg_free(r);
+    r = resp("405 Method Not Allowed", "z9hG4bK1", "1 PUBLISH", "Allow: INVITE\r\nAllow: PUBLISH\r\n");
     g_assert_cmpint(cause_of(q, r, text, sizeof text, &warn), ==, SIP4XX_CAUSE_METHOD_IN_ALLOW);
     g_assert_true(warn);
     msg_free(q); msg_free(r);

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sip4xx — what a 4xx needs of its request and what a retry is compared
+ * with: request and response summaries, bounded copies with no pointers
+ * into packet bytes (see include/sip4xx/txn.h). */
+#include "sip4xx/txn.h"
+
+#include <string.h>
+
+#include "lists.h"
+#include "sip4xx/text.h"
+
+/* ---------------------------------------------------------- summaries */
+
+
+/* Headers a retry changes by design (new branch, new CSeq) or that hops
+ * and clocks rewrite; the rest of the request is what "without
+ * modification" (RFC 3261 §21.4) compares. */
+static const sip4xx_hset_t fingerprint_skip_ids =
+    SIP4XX_HBIT(VIA) | SIP4XX_HBIT(CSEQ) | SIP4XX_HBIT(CONTENT_LENGTH) | SIP4XX_HBIT(MAX_FORWARDS) |
+    SIP4XX_HBIT(RECORD_ROUTE);
+
+static bool fingerprint_skips(sip4xx_header_id_t id, sip4xx_span_t name)
+{
+    if (id < SIP4XX_H__COUNT)
+        return (fingerprint_skip_ids >> id) & 1u;
+    /* Headers the core does not track, compared by name. */
+    return sip4xx_span_eq_ci(name, "Date") || sip4xx_span_eq_ci(name, "Timestamp");
+}
+
+
+
+
+/* What a summary gathers header by header; shared by the two entry
+ * points below so that both give the same summary. */
+typedef struct {
+    sip4xx_req_summary_t *s;
+    uint64_t headers_fp;     /* hash of the headers a retry should keep */
+    uint64_t afp;            /* hash of the credentials */
+} summary_walk_t;
+
+static void summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_span_t name,
+                           sip4xx_span_t v)
+{
+    summary_walk_t *w = (summary_walk_t *)ctx;
+    sip4xx_req_summary_t *s = w->s;
+    sip4xx_span_t head, params, e, item, rest;
+    (void)m;
+    switch (id) {
+    case SIP4XX_H_CONTENT_TYPE:     sip4xx_list_add_value(&s->content_type, v); break;
+    case SIP4XX_H_CONTENT_ENCODING: sip4xx_list_add_value(&s->content_encoding, v); break;
+    case SIP4XX_H_CONTENT_LANGUAGE: sip4xx_list_add_value(&s->content_language, v); break;
+    case SIP4XX_H_REQUIRE:          sip4xx_list_add_value(&s->require, v); break;
+    case SIP4XX_H_PROXY_REQUIRE:    sip4xx_list_add_value(&s->proxy_require, v); break;
+    case SIP4XX_H_SUPPORTED:        sip4xx_list_add_value(&s->supported, v); break;
+    case SIP4XX_H_SESSION_EXPIRES:
+        sip4xx_split_at(v, ';', &head, &params);
+        if (!s->has_session_expires)
+            s->has_session_expires = sip4xx_to_u32(head, &s->session_expires);
+        break;
+    case SIP4XX_H_EXPIRES:
+        if (!s->has_expires && !(s->has_expires = sip4xx_to_u32(v, &s->expires)))
+            s->defects |= SIP4XX_DEFECT_EXPIRES;
+        break;
+    case SIP4XX_H_MAX_FORWARDS:
+        if (!s->has_max_forwards && !(s->has_max_forwards = sip4xx_to_u32(v, &s->max_forwards)))
+            s->defects |= SIP4XX_DEFECT_MAX_FORWARDS;
+        /* Its value changes hop by hop, but gaining or losing the
+         * header is a modification (a fix after 400, §8.1.1). */
+        w->headers_fp = sip4xx_hash_bytes(w->headers_fp, "Max-Forwards", 12, false);
+        break;
+    case SIP4XX_H_CONTACT:
+        /* The smallest ;expires= over every Contact entry (RFC 3261 §10.2.1.1). */
+        rest = v;
+        for (int guard = 0; rest.len && guard < 32; guard++) {
+            uint32_t x;
+            sip4xx_split_at(rest, ',', &item, &rest);
+            if (sip4xx_param(sip4xx_header_params(item), "expires", &e) && sip4xx_to_u32(e, &x) &&
+                (!s->has_contact_expires || x < s->contact_expires)) {
+                s->has_contact_expires = true;
+                s->contact_expires = x;
+            }
+        }
+        break;
+    case SIP4XX_H_AUTHORIZATION:
+    case SIP4XX_H_PROXY_AUTHORIZATION:
+        if (sip4xx_auth_param(v, "realm", &e))
+            sip4xx_realms_add(id == SIP4XX_H_AUTHORIZATION ? &s->auth_realms : &s->proxy_auth_realms, e);
+        w->afp = sip4xx_hash_bytes(w->afp, v.ptr, v.len, false);
+        break;
+    default:
+        break;
+    }
+    if (fingerprint_skips(id, name))
+        return;
+    if (id == SIP4XX_H_FROM) {
+        /* A new request gets a new From tag (RFC 3261 §8.1.1.3): what a
+         * retry keeps is the address, not the tag. */
+        sip4xx_span_t params = sip4xx_header_params(v);
+        v.len = (uint32_t)(params.ptr && params.len ? params.ptr - v.ptr : v.len);
+    }
+    /* A known header by its id (its compact and long forms are the same
+     * header, RFC 3261 §7.3.3), another by its name in any case. */
+    if (id < SIP4XX_H__COUNT) {
+        uint8_t tag = (uint8_t)id;
+        w->headers_fp = sip4xx_hash_bytes(w->headers_fp, (const char *)&tag, 1, false);
+    } else {
+        w->headers_fp = sip4xx_hash_bytes(w->headers_fp, name.ptr, name.len, true);
+    }
+    w->headers_fp = sip4xx_hash_bytes(w->headers_fp, v.ptr, v.len, false);
+}
+
+/* What comes from the whole parsed model, once the headers are walked. */
+static void summary_finish(const sip4xx_msg_t *m, size_t n_missing, const summary_walk_t *w)
+{
+    sip4xx_req_summary_t *s = w->s;
+    sip4xx_copy_span(s->method, sizeof s->method, m->method);
+    s->cseq = m->cseq_number;
+    const char *colon = m->request_uri.len ? memchr(m->request_uri.ptr, ':', m->request_uri.len) : NULL;
+    if (colon)
+        sip4xx_copy_span(s->uri_scheme, sizeof s->uri_scheme,
+                  (sip4xx_span_t){ m->request_uri.ptr, (uint32_t)(colon - m->request_uri.ptr) });
+    s->uri_len = m->request_uri.len;
+    s->in_dialog = m->to_tag;
+    s->body_len = m->msg_len > m->header_len ? m->msg_len - m->header_len : 0;
+    if (m->has_content_length && m->content_length > s->body_len)
+        s->body_len = m->content_length;
+    s->malformed = m->malformed;
+    s->missing_rules = (uint32_t)n_missing;
+    s->incomplete = m->truncated;
+    if (m->cseq_method.len && m->method.len &&
+        (m->cseq_method.len != m->method.len || memcmp(m->cseq_method.ptr, m->method.ptr, m->method.len) != 0))
+        s->defects |= SIP4XX_DEFECT_CSEQ_METHOD;
+
+    uint64_t h = sip4xx_hash_bytes(SIP4XX_HASH_START, m->method.ptr ? m->method.ptr : "", m->method.len, false);
+    h = sip4xx_hash_bytes(h, m->request_uri.ptr ? m->request_uri.ptr : "", m->request_uri.len, false);
+    h = sip4xx_hash_bytes(h, (const char *)&w->headers_fp, sizeof w->headers_fp, false);
+    if (m->msg_len > m->header_len && m->raw.ptr)
+        h = sip4xx_hash_bytes(h, m->raw.ptr + m->header_len, m->msg_len - m->header_len, false);
+    s->fingerprint = h;
+    s->auth_fingerprint = w->afp;
+}
+
+void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_req_summary_t *s)
+{
+    summary_walk_t w = { s, SIP4XX_HASH_START, SIP4XX_HASH_START };
+    memset(s, 0, sizeof *s);
+    uint32_t cur = 0;
+    sip4xx_span_t name, v;
+    sip4xx_header_id_t id;
+    while (sip4xx_next_header_id(m, &cur, &name, &v, &id))
+        summary_header(&w, m, id, name, v);
+    summary_finish(m, n_missing, &w);
+}
+
+uint32_t sip4xx_summarize_raw_request(const uint8_t *buf, size_t len, bool stream_transport, bool cut,
+                                      size_t n_missing, sip4xx_req_summary_t *s)
+{
+    summary_walk_t w = { s, SIP4XX_HASH_START, SIP4XX_HASH_START };
+    sip4xx_msg_t m;
+    memset(s, 0, sizeof *s);
+    m.stream_transport = stream_transport;
+    m.cut = cut;
+    uint32_t used = sip4xx_parse_each(buf, len, &m, summary_header, &w);
+    summary_finish(&m, n_missing, &w);
+    return used;
+}
+
+void sip4xx_summarize_response(const sip4xx_msg_t *m, sip4xx_resp_summary_t *s)
+{
+    memset(s, 0, sizeof *s);
+    s->code = (uint16_t)m->code;
+    sip4xx_header_id_t challenge = m->code == 407 ? SIP4XX_H_PROXY_AUTHENTICATE : SIP4XX_H_WWW_AUTHENTICATE;
+    sip4xx_realms_from(m, challenge, &s->realms, NULL, &s->stale);
+    if (sip4xx_msg_has(m, SIP4XX_H_MIN_EXPIRES))
+        s->has_min_expires = sip4xx_to_u32(m->value[SIP4XX_H_MIN_EXPIRES], &s->min_expires);
+    if (sip4xx_msg_has(m, SIP4XX_H_MIN_SE)) {
+        sip4xx_span_t head, params;
+        sip4xx_split_at(m->value[SIP4XX_H_MIN_SE], ';', &head, &params);
+        s->has_min_se = sip4xx_to_u32(head, &s->min_se);
+    }
+    sip4xx_list_from(m, SIP4XX_H_UNSUPPORTED, &s->unsupported);
+    sip4xx_list_from(m, SIP4XX_H_ACCEPT, &s->accept);
+}
