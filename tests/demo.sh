@@ -10,14 +10,14 @@ cmake --build "$build" -j"$(nproc)" >/dev/null
 capture=${1:-$top/captures/real_kamailio_routing.pcapng}
 shift || true
 # tshark as root ignores WIRESHARK_PLUGIN_DIR: run it as nobody from a
-# private copy (STYLE.md pitfall 6).
+# private copy (STYLE.md pitfall 6; tests/lib/tshark_env.sh).
+. "$top/tests/lib/tshark_env.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cp -r "$build/plugins" "$tmp/plugins"
+tshark_env_home "$tmp" "$build/plugins"
 cp "$capture" "$tmp/"
 chmod -R a+rX "$tmp"
-run=(env HOME="$tmp" WIRESHARK_PLUGIN_DIR="$tmp/plugins" tshark -n -r "$tmp/$(basename "$capture")")
-[ "$(id -u)" -eq 0 ] && run=(setpriv --reuid=65534 --regid=65534 --clear-groups "${run[@]}")
+run=(tshark_env_run "$tmp" "$tmp/plugins" "$(command -v tshark)" -n -r "$tmp/$(basename "$capture")")
 echo "== Summary (4xx annotated in the Info column) =="
 "${run[@]}" "$@"
 echo

@@ -4,8 +4,9 @@
 #
 # "stock" and "plugin" are the same /usr/bin/tshark run the same way: as an
 # unprivileged user (setpriv 65534) with a private HOME, an empty extcap
-# folder, TZ=UTC, LC_ALL=C.UTF-8; WIRESHARK_PLUGIN_DIR is an empty folder for
-# stock and a copy of build/plugins for plugin (checked with tshark -G plugins).
+# folder, TZ=UTC, LC_ALL=C.UTF-8 (tests/lib/tshark_env.sh); WIRESHARK_PLUGIN_DIR
+# is an empty folder for stock and a copy of build/plugins for plugin
+# (checked with tshark -G plugins).
 #
 # Wall time: every mode runs N times per capture, interleaved stock, plugin,
 # stock, plugin ... after one untimed warm-up pair; medians and their ratio
@@ -26,6 +27,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
+. "$REPO/tests/lib/tshark_env.sh"
 RUNS=5
 CAPDIR=/var/cache/sip4xx-bench
 OUTDIR=$HERE
@@ -63,7 +65,7 @@ done
 
 BH=$(mktemp -d /tmp/sip4xx-bench.XXXXXX)
 trap 'rc=$?; if [[ $rc == 0 ]]; then rm -rf "$BH"; else log "kept $BH (raw.tsv, cg/) after failure"; fi' EXIT
-mkdir -p "$BH/plugins" "$BH/empty" "$BH/extcap" "$BH/home" "$BH/cg" "$BH/caps"
+mkdir -p "$BH/plugins" "$BH/empty" "$BH/home/extcap" "$BH/cg" "$BH/caps"
 cp -r "$PLUGIN_DIR"/. "$BH/plugins/"
 # commit and checksum of what is measured, taken now: HEAD and build/ may
 # move while the benchmark runs
@@ -76,7 +78,7 @@ RAW=$BH/raw.tsv
 
 # Captures must be readable by the unprivileged user.
 for f in "$SIP" "$NOSIP" "$BIG"; do
-	if [[ $(id -u) == 0 ]] && ! setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$f"; then
+	if [[ $(id -u) == 0 ]] && ! tshark_env_as_user test -r "$f"; then
 		cp "$f" "$BH/caps/"; chmod 644 "$BH/caps/$(basename "$f")"
 	fi
 done
@@ -87,17 +89,14 @@ as_user() {   # as_user stock|plugin CMD...: run CMD as tshark is benchmarked
 	local pd=$BH/empty
 	[[ $1 == plugin ]] && pd=$BH/plugins
 	shift
-	local pre=()
-	[[ $(id -u) == 0 ]] && pre=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-	"${pre[@]}" env -i PATH=/usr/bin:/bin HOME="$BH/home" TZ=UTC LC_ALL=C.UTF-8 \
-		WIRESHARK_PLUGIN_DIR="$pd" WIRESHARK_EXTCAP_DIR="$BH/extcap" "$@"
+	tshark_env_run "$BH/home" "$pd" "$@"
 }
 
 # ---- the two setups differ by the plugin only
 as_user stock tshark -G plugins >"$BH/plugins.stock" 2>/dev/null
 as_user plugin tshark -G plugins >"$BH/plugins.plugin" 2>/dev/null
-grep -q sip4xx "$BH/plugins.plugin" || die "tshark does not load sip4xx from $PLUGIN_DIR"
-grep -q sip4xx "$BH/plugins.stock" && die "stock tshark loads sip4xx"
+tshark_env_lists_sip4xx <"$BH/plugins.plugin" || die "tshark does not load sip4xx from $PLUGIN_DIR"
+tshark_env_lists_sip4xx <"$BH/plugins.stock" && die "stock tshark loads sip4xx"
 log "plugins: stock=$(wc -l <"$BH/plugins.stock") plugin=$(wc -l <"$BH/plugins.plugin") (plugin adds: $(diff "$BH/plugins.stock" "$BH/plugins.plugin" | grep '^>' | awk '{print $2}' | tr '\n' ' '))"
 
 # mode -> tshark arguments (before -r FILE), the same for both setups except

@@ -14,62 +14,31 @@ Modes:
            is what a single pass computed)
 
 tshark runs unprivileged when we are root: as root it ignores
-WIRESHARK_PLUGIN_DIR (STYLE.md pitfall 6)."""
+WIRESHARK_PLUGIN_DIR (STYLE.md pitfall 6). How: tests/lib/tshark_env.py."""
 
 import argparse
 import collections
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 
-NOBODY = 65534
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import tshark_env  # noqa: E402
 
 
-def tshark_cmd(args, tshark, plugin_dir, home):
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": home,
-        "TZ": "UTC",
-        "LC_ALL": "C.UTF-8",
-        "WIRESHARK_PLUGIN_DIR": plugin_dir,
-        # An empty extcap folder keeps tshark from probing capture helpers.
-        "WIRESHARK_EXTCAP_DIR": os.path.join(home, "extcap"),
-    }
-    cmd = [tshark] + args
-    if os.geteuid() == 0:
-        cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] + cmd
-    return cmd, env
-
-
-def run_tshark(args, opts, capture=None, with_stderr=False):
-    """Run tshark in a private HOME. The plugin and the capture are copied
-    there first: a clone under /root is not readable by the unprivileged
-    user tshark runs as. Returns stdout, or (stdout, stderr)."""
-    home = tempfile.mkdtemp(prefix="sip4xx-home-")
-    try:
-        os.makedirs(os.path.join(home, "extcap"))
-        plugin_dir = os.path.join(home, "plugins")
-        shutil.copytree(opts.plugin_dir, plugin_dir)
+def run_tshark(args, opts, capture=None, with_stderr=False, encoding=None):
+    """Run tshark unprivileged in a private HOME with the plugin
+    (tests/lib/tshark_env.py); the capture is copied there first. Returns
+    stdout, or (stdout, stderr); decoded with encoding when one is given."""
+    with tshark_env.Home(opts.plugin_dir, opts.tshark) as home:
         if capture:
-            copy = os.path.join(home, os.path.basename(capture))
-            shutil.copyfile(capture, copy)
+            copy = home.copy(capture)
             args = [copy if a == capture else a for a in args]
-        os.chmod(home, 0o755)
-        for d, _, files in os.walk(home):
-            os.chmod(d, 0o777)
-            for f in files:
-                os.chmod(os.path.join(d, f), 0o755)
-        cmd, env = tshark_cmd(args, opts.tshark, plugin_dir, home)
-        p = subprocess.run(cmd, env=env, capture_output=True, text=True, errors="replace")
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
+        p = home.run(args, encoding=encoding)
     if p.returncode != 0:
-        sys.exit(f"tshark failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr}")
+        sys.exit(f"tshark failed ({p.returncode}): {' '.join(p.args)}\n{p.stderr}")
     # Only dissection output is scanned: from 4.4 on, `-G protocols` lists a
     # pseudo-protocol named "Dissector bug" (_ws.dissector_bug).
     for bad in ("Dissector bug", "Malformed Packet: SIP4XX", "Malformed Packet: sip4xx"):
@@ -81,17 +50,20 @@ def run_tshark(args, opts, capture=None, with_stderr=False):
 TXN_H = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "sip4xx", "txn.h")
 
 
-def enum_names(prefix):
+def enum_names(prefix, text):
     """value -> NAME of an X-macro list in include/sip4xx/txn.h, so that
-    expectations name causes and verdicts as the code does."""
-    with open(TXN_H, encoding="utf-8") as f:
-        text = f.read()
+    expectations name causes and verdicts as the code does. Not from the
+    plugin: `tshark -G values` gives sip4xx.cause_class and sip4xx.reaction
+    as value -> label ("Request ended by CANCEL/BYE"); the names
+    (TERMINATED) are in this header only."""
     block = text.split(f"#define SIP4XX_{prefix}_LIST(X)", 1)[1].split("\n\n", 1)[0]
     return {m.group(2): m.group(1) for m in re.finditer(r"X\((\w+),\s*(\d+),", block)}
 
 
-CAUSES = enum_names("CAUSE")
-VERDICTS = enum_names("VERDICT")
+with open(TXN_H, encoding="utf-8") as _f:
+    _TXN_TEXT = _f.read()
+CAUSES = enum_names("CAUSE", _TXN_TEXT)
+VERDICTS = enum_names("VERDICT", _TXN_TEXT)
 
 BASIC = r"(code=\d+|must=\S+|should=\S+|unregistered|malformed)"
 # Exchange assertions (opt-in with a '%correlation' line): compared in the
@@ -352,7 +324,7 @@ def main():
 
     if opts.check_loaded:
         out = run_tshark(["-G", "plugins"], opts)
-        if not re.search(r"^sip4xx\.so\s", out, re.M):
+        if not tshark_env.lists_sip4xx(out):
             sys.exit("tshark -G plugins does not list sip4xx.so:\n" + out)
         out = run_tshark(["-G", "protocols"], opts)
         # 4.4+ append more tab-separated columns (enabled, ...) to each row.

@@ -236,20 +236,10 @@ def icmp_capture(path):
 # --------------------------------------------------------------------------
 # (iv) run_tshark decodes with errors="replace", which would hide bytes that
 # are not UTF-8. Read tshark's output as latin-1 instead (one char per byte,
-# nothing lost) while run_tshark runs, and return the bytes.
+# nothing lost), and return the bytes.
 
 def run_tshark_bytes(args, opts, capture):
-    real = rct.subprocess.run
-
-    def as_latin1(cmd, **kw):
-        kw.pop("errors", None)
-        return real(cmd, encoding="latin-1", **kw)
-
-    rct.subprocess.run = as_latin1
-    try:
-        return rct.run_tshark(args, opts, capture).encode("latin-1")
-    finally:
-        rct.subprocess.run = real
+    return rct.run_tshark(args, opts, capture, encoding="latin-1").encode("latin-1")
 
 
 def check_output_formats(capture, opts):

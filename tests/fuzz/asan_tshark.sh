@@ -9,8 +9,9 @@
 # - preloads that runtime into tshark alone (a global preload makes
 #   editcap/capinfos/extcap helpers hang at exit);
 # - runs tshark as uid 65534 when we are root (root's tshark ignores
-#   WIRESHARK_PLUGIN_DIR), in a private HOME holding a copy of the plugin;
-#   file arguments that user cannot read are copied there too;
+#   WIRESHARK_PLUGIN_DIR), in a private HOME holding a copy of the plugin
+#   (tests/lib/tshark_env.sh); file arguments that user cannot read are
+#   copied there too;
 # - WIRESHARK_DEBUG_WMEM_OVERRIDE=simple (wmem overflows become visible to
 #   ASan), WIRESHARK_ABORT_ON_DISSECTOR_BUG=1, an empty extcap folder;
 # - sanitizer errors are fatal and written to $SIP4XX_SAN_LOG_DIR
@@ -27,7 +28,7 @@ build=${SIP4XX_ASAN_BUILD:-$top/build-asan}
 cc=${SIP4XX_ASAN_CC:-gcc}
 tshark=${SIP4XX_TSHARK:-$(command -v tshark || true)}
 logdir=${SIP4XX_SAN_LOG_DIR:-/tmp/sip4xx-sanitizer-logs}
-NOBODY=65534
+. "$top/tests/lib/tshark_env.sh"
 
 skip() { echo "asan_tshark.sh: SKIP: $*" >&2; exit 77; }
 
@@ -68,21 +69,14 @@ fi
 
 home=$(mktemp -d /tmp/sip4xx-asan-home.XXXXXX)
 trap 'rm -rf "$home"' EXIT
-mkdir -p "$home/extcap" "$logdir"
+mkdir -p "$logdir"
 chmod 1777 "$logdir" 2>/dev/null || true
-cp -r "$build/plugins" "$home/plugins"
-chmod -R a+rX "$home"
-chmod 777 "$home"
-
-as_user=()
-if [ "$(id -u)" = 0 ]; then
-    as_user=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups)
-fi
+tshark_env_home "$home" "$build/plugins"
 
 # Arguments naming files the unprivileged user cannot read: use a copy.
 args=()
 for a in "$@"; do
-    if [ -f "$a" ] && [ ${#as_user[@]} -gt 0 ] && ! "${as_user[@]}" test -r "$a" 2>/dev/null; then
+    if [ -f "$a" ] && [ "$(id -u)" = 0 ] && ! tshark_env_as_user test -r "$a" 2>/dev/null; then
         cp "$a" "$home/" && chmod a+r "$home/$(basename "$a")"
         a="$home/$(basename "$a")"
     fi
@@ -103,10 +97,7 @@ if [ -n "$ws_minor" ] && [ "$ws_minor" -ge 44 ]; then
     asan_extra=":fast_unwind_on_malloc=0"
     lsan_extra=":suppressions=$home/lsan.supp"
 fi
-"${as_user[@]}" env -i \
-    PATH="/usr/bin:/bin" HOME="$home" TZ=UTC LC_ALL=C.UTF-8 \
-    WIRESHARK_PLUGIN_DIR="$home/plugins" \
-    WIRESHARK_EXTCAP_DIR="$home/extcap" \
+tshark_env_run "$home" "$home/plugins" \
     WIRESHARK_DEBUG_WMEM_OVERRIDE=simple \
     WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 \
     ASAN_OPTIONS="$san_common:detect_leaks=${SIP4XX_DETECT_LEAKS:-1}:detect_stack_use_after_return=1:check_initialization_order=1:strict_string_checks=1$asan_extra" \

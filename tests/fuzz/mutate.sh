@@ -24,6 +24,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/tests/fuzz"
+. "$top/tests/lib/tshark_env.sh"
 seconds=0 rounds=0 jobs=1 seed=1 packets=4000
 keep=/tmp/sip4xx-fuzz-failures
 per_run_timeout=${SIP4XX_RUN_TIMEOUT:-600}
@@ -46,7 +47,7 @@ rc=$?
 [ $rc -eq 77 ] && exit 77
 [ $rc -eq 0 ] || { echo "mutate.sh: the ASan build of the plugin failed" >&2; exit 1; }
 export SIP4XX_ASAN_SKIP_BUILD=1
-"$asan" -G plugins 2>/dev/null | grep -q '^sip4xx\.so' || {
+"$asan" -G plugins 2>/dev/null | tshark_env_lists_sip4xx || {
     echo "mutate.sh: tshark does not load the ASan build of sip4xx" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/sip4xx-mutate.XXXXXX)

@@ -3,7 +3,8 @@
 # over every capture in captures/ with -n -V:
 #   tests/fuzz/valgrind.sh [capture...]
 # tshark runs as uid 65534 when we are root (root's tshark ignores
-# WIRESHARK_PLUGIN_DIR), in a private HOME with a copy of the plugin.
+# WIRESHARK_PLUGIN_DIR), in a private HOME with a copy of the plugin
+# (tests/lib/tshark_env.sh).
 # wmem and GLib slices go through malloc (WIRESHARK_DEBUG_WMEM_OVERRIDE=
 # simple, G_SLICE=always-malloc) so memcheck sees every block.
 #
@@ -19,7 +20,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${SIP4XX_BUILD_DIR:-$top/build}
 tshark=${SIP4XX_TSHARK:-$(command -v tshark || true)}
 logs=${SIP4XX_VALGRIND_LOGS:-/tmp/sip4xx-valgrind}
-NOBODY=65534
+. "$top/tests/lib/tshark_env.sh"
 
 command -v valgrind >/dev/null || { echo "valgrind.sh: SKIP: valgrind not installed" >&2; exit 77; }
 [ -n "$tshark" ] || { echo "valgrind.sh: SKIP: tshark not installed" >&2; exit 77; }
@@ -28,19 +29,15 @@ cmake --build "$build" --target sip4xx -j"$(nproc)" >/dev/null || { echo "valgri
 
 home=$(mktemp -d /tmp/sip4xx-vg-home.XXXXXX)
 trap 'rm -rf "$home"' EXIT
-mkdir -p "$home/extcap" "$home/captures" "$logs"
-cp -r "$build/plugins" "$home/plugins"
+tshark_env_home "$home" "$build/plugins"
+mkdir -p "$home/captures" "$logs"
 if [ $# -gt 0 ]; then caps=("$@"); else caps=("$top"/captures/*.pcap "$top"/captures/*.pcapng); fi
 for c in "${caps[@]}"; do [ -f "$c" ] && cp "$c" "$home/captures/"; done
 chmod -R a+rwX "$home" "$logs"
 
-as_user=()
-[ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups)
-
 run() {   # run <log> <tshark args...>
     local log=$1; shift
-    "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$home" TZ=UTC LC_ALL=C.UTF-8 \
-        WIRESHARK_PLUGIN_DIR="$home/plugins" WIRESHARK_EXTCAP_DIR="$home/extcap" \
+    tshark_env_run "$home" "$home/plugins" \
         WIRESHARK_DEBUG_WMEM_OVERRIDE=simple G_SLICE=always-malloc G_DEBUG=gc-friendly \
         valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect,possible \
                  --errors-for-leak-kinds=definite --num-callers=40 --error-limit=no \
@@ -48,7 +45,7 @@ run() {   # run <log> <tshark args...>
 }
 
 run "$logs/plugins.log" -G plugins > "$home/plugins.txt" 2>/dev/null
-grep -q '^sip4xx\.so' "$home/plugins.txt" || { echo "valgrind.sh: tshark does not load sip4xx" >&2; exit 1; }
+tshark_env_lists_sip4xx < "$home/plugins.txt" || { echo "valgrind.sh: tshark does not load sip4xx" >&2; exit 1; }
 
 # Split a memcheck log into records (blank-line separated) and sum what has
 # a sip4xx.so frame. Prints: errors_sip4xx errors_all def ind pos (sip4xx)

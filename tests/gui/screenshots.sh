@@ -14,11 +14,12 @@
 # Needs: wireshark-qt, xvfb, xdotool, imagemagick (import), setpriv; exits
 # 77 (ctest: skipped) when one is missing.
 # Wireshark runs under Xvfb as an unprivileged user (nobody when run as
-# root) with a private HOME holding the profile: nothing of the calling
-# user's configuration is read or written.
+# root) with a private HOME holding the profile (tests/lib/tshark_env.sh):
+# nothing of the calling user's configuration is read or written.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/tests/lib/tshark_env.sh"
 BUILD=${1:-$ROOT/build}
 OUT=${2:-$ROOT/plugin/profile/screenshots}
 CAPTURE=$ROOT/captures/real_kamailio_routing.pcapng
@@ -53,9 +54,9 @@ trap cleanup EXIT INT TERM
 
 HOME_DIR=$WORK/home
 CONF=$HOME_DIR/.config/wireshark
-mkdir -p "$CONF/profiles" "$HOME_DIR/extcap" "$HOME_DIR/run"
+tshark_env_home "$HOME_DIR" "$BUILD/plugins"
+mkdir -p "$CONF/profiles" "$HOME_DIR/run"
 cp -r "$ROOT/plugin/profile/$PROFILE" "$CONF/profiles/"
-cp -r "$BUILD/plugins" "$HOME_DIR/plugins"
 cp "$CAPTURE" "$HOME_DIR/"
 CAP=$HOME_DIR/$(basename "$CAPTURE")
 
@@ -87,11 +88,8 @@ column.width:
 EOF
 
 if [ "$(id -u)" = 0 ]; then
-    AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
     chmod -R a+rwX "$WORK"
-    chown 65534:65534 "$HOME_DIR/run"
-else
-    AS=
+    chown "$TSHARK_ENV_UID:$TSHARK_ENV_UID" "$HOME_DIR/run"
 fi
 chmod 700 "$HOME_DIR/run"
 
@@ -114,11 +112,9 @@ until xdotool getdisplaygeometry >/dev/null 2>&1; do
     sleep 0.2
 done
 
-# shellcheck disable=SC2086  # $AS is a command prefix or nothing
-(cd "$HOME_DIR" && exec $AS env -i PATH=/usr/bin:/bin HOME="$HOME_DIR" DISPLAY="$DISPLAY" \
+(cd "$HOME_DIR" && tshark_env_exec "$HOME_DIR" "$HOME_DIR/plugins" DISPLAY="$DISPLAY" \
     XDG_RUNTIME_DIR="$HOME_DIR/run" XDG_CONFIG_HOME="$HOME_DIR/.config" \
-    WIRESHARK_PLUGIN_DIR="$HOME_DIR/plugins" WIRESHARK_EXTCAP_DIR="$HOME_DIR/extcap" \
-    LC_ALL=C.UTF-8 TZ=UTC QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR=1 \
+    QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR=1 \
     wireshark -C "$PROFILE" -r "$CAP" -g "$FRAME") >"$WORK/wireshark.log" 2>&1 &
 WS_PID=$!
 

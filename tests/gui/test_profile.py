@@ -18,18 +18,17 @@ profile in $HOME/.config/wireshark/profiles/, selected with -C.
                    something in the bundled captures
 
 tshark runs unprivileged when we are root: as root it ignores
-WIRESHARK_PLUGIN_DIR."""
+WIRESHARK_PLUGIN_DIR. How: tests/lib/tshark_env.py."""
 
 import argparse
 import os
 import re
-import shlex
 import shutil
-import subprocess
 import sys
-import tempfile
 
-NOBODY = 65534
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import tshark_env  # noqa: E402
+
 PROFILE = "SIP 4xx"
 BUTTONS = ["4xx", "Missing MUST", "No request", "Bad retries", "Challenges", "405/Allow"]
 # Captures every button must find something in (two passes, as the GUI).
@@ -45,58 +44,24 @@ def fail(msg):
     print("FAIL: " + msg, file=sys.stderr)
 
 
-class Home:
-    """A private HOME readable by the unprivileged user, holding the
-    profile, a copy of the plugin folder and the captures."""
+class Home(tshark_env.Home):
+    """A private HOME readable by the unprivileged user (tests/lib/tshark_env.py),
+    holding the profile, a copy of the plugin folder and the captures."""
 
     def __init__(self, opts):
-        self.opts = opts
-        self.dir = tempfile.mkdtemp(prefix="sip4xx-profile-")
-        os.makedirs(os.path.join(self.dir, "extcap"))
-        profiles = os.path.join(self.dir, ".config", "wireshark", "profiles")
-        os.makedirs(profiles)
-        shutil.copytree(opts.profile_dir, os.path.join(profiles, PROFILE))
-        self.plugins = os.path.join(self.dir, "plugins")
-        shutil.copytree(opts.plugin_dir, self.plugins)
-        self.captures = os.path.join(self.dir, "captures")
-        shutil.copytree(opts.captures, self.captures, ignore=shutil.ignore_patterns("gen"))
-        for d, _, files in os.walk(self.dir):
-            os.chmod(d, 0o777)
-            for f in files:
-                os.chmod(os.path.join(d, f), 0o666)
-
-    def capture(self, name):
-        return os.path.join(self.captures, name)
-
-    def cmd(self, args, tty=False):
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": self.dir,
-            "TZ": "UTC",
-            "LC_ALL": "C.UTF-8",
-            "WIRESHARK_PLUGIN_DIR": self.plugins,
-            "WIRESHARK_EXTCAP_DIR": os.path.join(self.dir, "extcap"),
+        super().__init__(opts.plugin_dir, opts.tshark, prefix="sip4xx-profile-", extra_env={
             "TERM": "xterm-256color",
             "COLORTERM": "truecolor",   # tshark --color emits 24-bit colour
             # script(1) runs the command through $SHELL, else (util-linux
             # 2.40, sid) the user's login shell: nobody's is nologin.
             "SHELL": "/bin/sh",
-        }
-        cmd = [self.opts.tshark] + args
-        if tty:
-            # --color colours only a terminal: give tshark a pseudo-terminal.
-            cmd = ["script", "-qec", shlex.join(cmd), "/dev/null"]
-        if os.geteuid() == 0:
-            cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] + cmd
-        return cmd, env
+        })
+        self.opts = opts
+        self.copy(opts.profile_dir, os.path.join(".config", "wireshark", "profiles", PROFILE))
+        self.captures = self.copy(opts.captures, "captures", ignore=shutil.ignore_patterns("gen"))
 
-    def run(self, args, tty=False):
-        cmd, env = self.cmd(args, tty)
-        p = subprocess.run(cmd, env=env, capture_output=True, text=True, errors="replace", cwd=self.dir)
-        return p
-
-    def close(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
+    def capture(self, name):
+        return os.path.join(self.captures, name)
 
 
 def frame_lines(text):

@@ -28,20 +28,20 @@ written by hand).
   gen_reference.py --plugin-dir build/plugins --check    fail (with a diff) when README.md is out of date
 
 tshark runs unprivileged when we are root: as root it ignores
-WIRESHARK_PLUGIN_DIR."""
+WIRESHARK_PLUGIN_DIR. How: tests/lib/tshark_env.py."""
 
 import argparse
 import difflib
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 
-NOBODY = 65534
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import tshark_env  # noqa: E402
+
 BEGIN = "<!-- fields:begin -->"
 END = "<!-- fields:end -->"
 PREFS_BEGIN = "<!-- prefs:begin -->"
@@ -59,39 +59,16 @@ SEVERITIES = {"PI_COMMENT": "Comment", "PI_CHAT": "Chat", "PI_NOTE": "Note", "PI
               "PI_ERROR": "Error"}
 
 
-def tshark(opts, args, home):
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": home,
-        "LC_ALL": "C.UTF-8",
-        "WIRESHARK_PLUGIN_DIR": os.path.join(home, "plugins"),
-        "WIRESHARK_EXTCAP_DIR": os.path.join(home, "extcap"),
-    }
-    cmd = [opts.tshark] + args
-    if os.geteuid() == 0:
-        cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] + cmd
-    return subprocess.run(cmd, env=env, capture_output=True, text=True, errors="replace", cwd=home)
-
-
 def glossaries(opts):
-    home = tempfile.mkdtemp(prefix="sip4xx-ref-")
-    try:
-        os.makedirs(os.path.join(home, "extcap"))
-        shutil.copytree(opts.plugin_dir, os.path.join(home, "plugins"))
-        for d, _, files in os.walk(home):
-            os.chmod(d, 0o755)
-            for f in files:
-                os.chmod(os.path.join(d, f), 0o644)
-        out = {}
+    out = {}
+    with tshark_env.Home(opts.plugin_dir, opts.tshark, prefix="sip4xx-ref-") as home:
         for report in ("fields", "ftypes", "values", "defaultprefs"):
-            p = tshark(opts, ["-G", report], home)
+            p = home.run(["-G", report])
             if p.returncode != 0:
                 sys.exit(f"tshark -G {report} failed ({p.returncode}):\n{p.stderr}")
             out[report] = p.stdout
-        p = tshark(opts, ["-G", "expert"], home)
+        p = home.run(["-G", "expert"])
         out["expert"] = p.stdout if p.returncode == 0 else None
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
     return out
 
 
