@@ -25,6 +25,7 @@
 #include "sip4xx/checks.h"
 #include "sip4xx/model.h"
 #include "sip4xx/spec.h"
+#include "sip4xx/text.h"
 #include "sip4xx/txn.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -93,7 +94,7 @@ static unsigned txn_helpers(const sip4xx_msg_t *m, size_t n_missing)
         const sip4xx_list_t *lists[] = { &req->content_type, &req->content_encoding,
                                          &req->content_language, &req->require,
                                          &req->proxy_require, &req->supported,
-                                         &req->auth_realms, &req->proxy_auth_realms };
+                                         &req->auth_realms.text, &req->proxy_auth_realms.text };
         for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
             CHECK(memchr(lists[k]->s, '\0', sizeof lists[k]->s) != NULL);
             sum += (unsigned)strlen(lists[k]->s);
@@ -103,7 +104,7 @@ static unsigned txn_helpers(const sip4xx_msg_t *m, size_t n_missing)
         sip4xx_resp_summary_t *resp = malloc(sizeof *resp);
         CHECK(resp != NULL);
         sip4xx_summarize_response(m, resp);
-        const sip4xx_list_t *lists[] = { &resp->realms, &resp->unsupported, &resp->accept };
+        const sip4xx_list_t *lists[] = { &resp->realms.text, &resp->unsupported, &resp->accept };
         for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
             CHECK(memchr(lists[k]->s, '\0', sizeof lists[k]->s) != NULL);
             sum += (unsigned)strlen(lists[k]->s);

@@ -3,13 +3,32 @@
  * replays the committed corpus (tests/fuzz/corpus/) on every run. Exits
  * non-zero when an argument cannot be read; a bug aborts the process. */
 #include <dirent.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The file being replayed, named on stderr if the harness aborts on it
+ * (write(2) only: this runs in a signal handler). */
+static const char *current;
+
+static void name_current(int sig)
+{
+    if (current) {
+        static const char what[] = "replay_main: failed while replaying ";
+        ssize_t r = write(2, what, sizeof what - 1);
+        r = write(2, current, strlen(current));
+        r = write(2, "\n", 1);
+        (void)r;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
 
 static int replay_file(const char *path)
 {
@@ -48,7 +67,9 @@ static int replay_file(const char *path)
     }
     memcpy(exact, buf, len);
     free(buf);
+    current = path;
     LLVMFuzzerTestOneInput(exact, len);
+    current = NULL;
     free(exact);
     return 1;
 }
@@ -96,6 +117,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
         return 2;
     }
+    /* SIGABRT only: a CHECK, or a sanitizer with abort_on_error; the
+     * sanitizers' own SIGSEGV handlers stay in place. */
+    signal(SIGABRT, name_current);
     for (int i = 1; i < argc; i++) {
         long n = replay(argv[i]);
         if (n < 0)
