@@ -18,6 +18,12 @@ typedef struct {
 /* Does rule r apply to message m (scope and condition), whatever the headers? */
 bool sip4xx_rule_applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m);
 
+/* Whether a rule that only the exchange can decide (a response that
+ * establishes a dialog, SIP4XX_WHEN_DIALOG_CREATED) could be unmet by m:
+ * the caller then sets m->request_out_of_dialog from its state before
+ * sip4xx_check_msg. False for most messages. */
+bool sip4xx_needs_dialog_context(const sip4xx_msg_t *m);
+
 /* Evaluate every rule against m; write the unmet ones, in table order, to
  * out[0..max). Returns how many rules are unmet (may exceed max; only max
  * are written). */

@@ -126,6 +126,20 @@ bool sip4xx_next_header_id(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_
 bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *cursor,
                        sip4xx_span_t *out);
 
+/* Does buf begin like a SIP message: a Status-Line ("SIP/...") or a first
+ * line ending in " SIP/2.0" (a Request-Line)? What does not is no SIP
+ * message at all: a TCP segment that continues one (a capture that starts
+ * mid-message, a lost segment, desegmentation off), or another protocol
+ * on a SIP port; it is not a malformed SIP message. Reads at most the
+ * first 1024 bytes. */
+bool sip4xx_looks_like_sip(const uint8_t *buf, size_t len);
+
+/* A response of class 4xx. */
+static inline bool sip4xx_msg_is_4xx(const sip4xx_msg_t *m)
+{
+    return m->kind == SIP4XX_MSG_RESPONSE && m->code >= 400 && m->code <= 499;
+}
+
 /* Helpers over spans: see sip4xx/text.h. */
 bool sip4xx_msg_has(const sip4xx_msg_t *m, sip4xx_header_id_t id);
 

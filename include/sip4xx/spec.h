@@ -113,4 +113,21 @@ typedef struct {
 extern const sip4xx_rule_t sip4xx_rules[];
 extern const size_t sip4xx_rules_count;
 
+/* The SIP methods statistics group 4xx by (RFC 3261 §7.1 and the
+ * extension RFCs), as a one-byte index: 1..N a method of the list,
+ * N+1 another method, N+2 none. Methods compare case-sensitively (§7.1). */
+#define SIP4XX_METHOD_LIST(X) \
+    X("ACK") X("BYE") X("CANCEL") X("INFO") X("INVITE") X("MESSAGE") X("NOTIFY") X("OPTIONS") \
+    X("PRACK") X("PUBLISH") X("REFER") X("REGISTER") X("SUBSCRIBE") X("UPDATE")
+uint8_t sip4xx_method_index(const char *method, size_t len);
+/* "INVITE", ..., "other", "unknown"; NULL for 0 or out of range. */
+const char *sip4xx_method_label(uint8_t index);
+
+/* The default ports: 5060 for sip, 5061 for sips (RFC 3261 §18.2.1,
+ * §19.1.2). Payload a SIP dissector turned down is looked at only there. */
+static inline bool sip4xx_is_default_port(uint32_t port)
+{
+    return port == 5060 || port == 5061;
+}
+
 #endif

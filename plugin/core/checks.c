@@ -89,3 +89,17 @@ size_t sip4xx_check_msg(const sip4xx_msg_t *m, sip4xx_finding_t *out, size_t max
     }
     return n;
 }
+
+bool sip4xx_needs_dialog_context(const sip4xx_msg_t *m)
+{
+    if (m->kind != SIP4XX_MSG_RESPONSE || !m->to_tag)
+        return false;
+    for (size_t i = 0; i < sip4xx_rules_count; i++) {
+        const sip4xx_rule_t *r = &sip4xx_rules[i];
+        if (r->when == SIP4XX_WHEN_DIALOG_CREATED && (m->present & r->headers) == 0 &&
+            r->scope == SIP4XX_SCOPE_RESPONSE_METHOD && m->code >= r->code && m->code <= r->code_max &&
+            sip4xx_span_is(m->cseq_method, r->method))
+            return true;
+    }
+    return false;
+}

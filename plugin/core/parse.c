@@ -444,3 +444,16 @@ bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *c
             return true;
     return false;
 }
+
+bool sip4xx_looks_like_sip(const uint8_t *bytes, size_t size)
+{
+    const char *buf = (const char *)bytes;
+    size_t len = size < 1024 ? size : 1024;
+    if (len < 8)
+        return false;
+    const char *lf = memchr(buf, '\n', len);
+    size_t line = lf ? (size_t)(lf - buf) : len;
+    if (line && buf[line - 1] == '\r')
+        line--;
+    return sip4xx_eq_ci(buf, "SIP/", 4) || (line >= 8 && sip4xx_eq_ci(buf + line - 7, "SIP/2.0", 7));
+}

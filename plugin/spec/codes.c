@@ -9,6 +9,8 @@
  */
 #include "sip4xx/spec.h"
 
+#include <string.h>
+
 #define H(id) SIP4XX_HBIT(id)
 
 const sip4xx_code_t sip4xx_codes[] = {
@@ -275,4 +277,25 @@ const char *sip4xx_action_label(sip4xx_action_t action)
 #undef SIP4XX_X_LABEL
     }
     return "Unknown";
+}
+
+static const char *const method_names[] = {
+#define SIP4XX_X_METHOD(name) name,
+    SIP4XX_METHOD_LIST(SIP4XX_X_METHOD)
+#undef SIP4XX_X_METHOD
+    "other", "unknown",
+};
+#define N_NAMED (sizeof method_names / sizeof method_names[0] - 2)
+
+uint8_t sip4xx_method_index(const char *method, size_t len)
+{
+    for (size_t i = 0; i < N_NAMED; i++)
+        if (len == strlen(method_names[i]) && memcmp(method, method_names[i], len) == 0)
+            return (uint8_t)(i + 1);
+    return (uint8_t)(len ? N_NAMED + 1 : N_NAMED + 2);
+}
+
+const char *sip4xx_method_label(uint8_t index)
+{
+    return index && index <= sizeof method_names / sizeof method_names[0] ? method_names[index - 1] : NULL;
 }

@@ -23,48 +23,11 @@ static gboolean is_stream(const packet_info *pinfo)
            !proto_is_frame_protocol(pinfo->layers, "websocket");
 }
 
-/* Does the line at ds[start..] begin like a SIP message: a Status-Line
- * ("SIP/...") or a line ending in " SIP/2.0" (a Request-Line)? What does
- * not is no SIP message at all: a TCP segment the SIP dissector calls
- * "Continuation" (a capture that starts mid-message, a lost segment,
- * desegmentation off), or another protocol on a SIP port. */
+/* The first bytes of ds[start..] as the core reads them. */
 static gboolean starts_like_sip(tvbuff_t *ds, gint start, gint avail)
 {
-    if (avail < 8)
-        return FALSE;
-    gint eol = tvb_find_uint8(ds, start, MIN(avail, 1024), '\n');
-    gint line_end = eol < 0 ? start + MIN(avail, 1024) : eol;
-    if (line_end > start && tvb_get_uint8(ds, line_end - 1) == '\r')
-        line_end--;
-    return tvb_strncaseeql(ds, start, "SIP/", 4) == 0 ||
-           (line_end - start >= 8 && tvb_strncaseeql(ds, line_end - 7, "SIP/2.0", 7) == 0);
-}
-
-/* Is the message worth a subtree: a 4xx, an unmet rule, or broken framing. */
-static gboolean worth_keeping(const sip4xx_msg_t *m, size_t n_findings)
-{
-    return n_findings > 0 || m->malformed != 0 ||
-           (m->kind == SIP4XX_MSG_RESPONSE && m->code >= 400 && m->code <= 499);
-}
-
-/* The method a 4xx answers, kept as an index into a static table:
- * statistics group by it, and it costs one byte per record. */
-static const char *const known_methods[] = { "ACK", "BYE", "CANCEL", "INFO", "INVITE", "MESSAGE", "NOTIFY",
-                                             "OPTIONS", "PRACK", "PUBLISH", "REFER", "REGISTER", "SUBSCRIBE",
-                                             "UPDATE", "other", "unknown" };
-
-const char *sip4xx_method_label(guint8 method)
-{
-    return method && method <= G_N_ELEMENTS(known_methods) ? known_methods[method - 1] : NULL;
-}
-
-static guint8 method_index(sip4xx_span_t method)
-{
-    const guint n_named = G_N_ELEMENTS(known_methods) - 2;
-    for (guint i = 0; i < n_named; i++)
-        if (method.len == strlen(known_methods[i]) && memcmp(method.ptr, known_methods[i], method.len) == 0)
-            return (guint8)(i + 1);
-    return (guint8)(method.len ? n_named + 1 : n_named + 2);
+    gint n = MIN(avail, 1024);
+    return n > 0 && sip4xx_looks_like_sip(tvb_get_ptr(ds, start, n), (size_t)n);
 }
 
 static const char *reason_if_different(const sip4xx_msg_t *m)
@@ -98,11 +61,9 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
         return used;
     if ((m.malformed & SIP4XX_MAL_START_LINE) && !starts_like_sip(ds, start, avail))
         return used;
-    /* Contact is required in a response that establishes a dialog (RFC 3261
-     * §12.1.1), which only its request shows: asked only of the few
-     * responses that lack Contact. */
-    if (m.kind == SIP4XX_MSG_RESPONSE && m.code > 100 && m.code < 300 && m.to_tag &&
-        !sip4xx_msg_has(&m, SIP4XX_H_CONTACT) && sip4xx_ids.analyse_exchange)
+    /* What only the exchange shows (the request of a response that
+     * establishes a dialog), asked only where a rule needs it. */
+    if (sip4xx_ids.analyse_exchange && sip4xx_needs_dialog_context(&m))
         m.request_out_of_dialog = sip4xx_state_request_out_of_dialog(pinfo, &m);
     size_t n_found = sip4xx_check_msg(&m, found, G_N_ELEMENTS(found));
     n_found = MIN(n_found, G_N_ELEMENTS(found));
@@ -128,7 +89,7 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
         sip4xx_state_track(pinfo, &m, n_found, &r);
     /* A request the limits left untracked says so itself, not only the
      * 4xx that later finds no transaction. */
-    if (!worth_keeping(&m, n_found) && !r.retry_of &&
+    if (!n_found && !m.malformed && !sip4xx_msg_is_4xx(&m) && !r.retry_of &&
         !(r.flags & (SIP4XX_REC_STATE_LIMIT | SIP4XX_REC_TRUNCATED | SIP4XX_REC_SECOND_FINAL)))
         return used;
 
@@ -139,7 +100,7 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
     }
     r.reason_sent = reason_if_different(&m);
     if (m.kind == SIP4XX_MSG_RESPONSE)
-        r.method = method_index(m.cseq_method);
+        r.method = sip4xx_method_index(m.cseq_method.ptr, m.cseq_method.len);
     sip4xx_msg_record_t *slot = sip4xx_state_msg(pinfo->num, ordinal);
     *kept = TRUE;
     if (slot) {
@@ -159,8 +120,7 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
  * the defaults. */
 static gboolean rejected_sip(packet_info *pinfo, tvbuff_t *ds, gint start, gint avail)
 {
-    if (pinfo->srcport != 5060 && pinfo->destport != 5060 &&
-        pinfo->srcport != 5061 && pinfo->destport != 5061)
+    if (!sip4xx_is_default_port(pinfo->srcport) && !sip4xx_is_default_port(pinfo->destport))
         return FALSE;
     return starts_like_sip(ds, start, avail);
 }

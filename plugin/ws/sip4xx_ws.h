@@ -50,9 +50,6 @@ typedef struct {
  * small (the 1,000,000-frame benchmark holds about 400,000). */
 G_STATIC_ASSERT(sizeof(sip4xx_msg_record_t) <= 80);
 
-/* The method a record's 4xx answers ("INVITE", "other"), or NULL. */
-const char *sip4xx_method_label(guint8 method);
-
 /* The engine's outcome flags are the record's (SIP4XX_OUT_*, engine.h). */
 #define SIP4XX_REC_NO_REQUEST  SIP4XX_OUT_NO_REQUEST
 #define SIP4XX_REC_STATE_LIMIT SIP4XX_OUT_STATE_LIMIT

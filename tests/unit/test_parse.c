@@ -325,6 +325,25 @@ static void test_duplicate_headers(void)
     g_assert_cmpuint(m.malformed, ==, 0);
 }
 
+/* What is not SIP is not malformed SIP: a segment that continues a
+ * message, or HTTP on port 5060. */
+static void test_looks_like_sip(void)
+{
+    static const struct { const char *text; gboolean sip; } cases[] = {
+        { "SIP/2.0 486 Busy Here\r\n", TRUE },
+        { "sip/2.0 4xx Bad\r\n", TRUE },                    /* a broken status line is still an attempt */
+        { "INVITE sip:bob@example.com SIP/2.0\r\n", TRUE },
+        { "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n", FALSE },
+        { "GET / HTTP/1.1\r\nHost: x\r\n", FALSE },
+        { "a=rtpmap:0 PCMU/8000\r\nm=audio 49170 RTP/AVP 0\r\n", FALSE },
+        { "Max-Forwards: 70\r\nCSeq: 1 INVITE\r\n", FALSE },  /* the middle of a header section */
+        { "SIP/", FALSE },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
+        g_assert_cmpint(sip4xx_looks_like_sip((const uint8_t *)cases[i].text, strlen(cases[i].text)), ==,
+                        cases[i].sip);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -342,5 +361,6 @@ int main(int argc, char **argv)
     g_test_add_func("/parse/bare-cr", test_bare_cr);
     g_test_add_func("/parse/start-line-control", test_start_line_control);
     g_test_add_func("/parse/duplicate-headers", test_duplicate_headers);
+    g_test_add_func("/parse/looks-like-sip", test_looks_like_sip);
     return g_test_run();
 }

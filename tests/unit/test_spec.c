@@ -163,6 +163,17 @@ static void test_behaviour_rows(void)
     g_assert_null(sip4xx_behaviour_lookup(486));
 }
 
+/* Methods by index for the statistics: case-sensitive (RFC 3261 §7.1). */
+static void test_method_index(void)
+{
+    uint8_t invite = sip4xx_method_index("INVITE", 6);
+    g_assert_cmpstr(sip4xx_method_label(invite), ==, "INVITE");
+    g_assert_cmpstr(sip4xx_method_label(sip4xx_method_index("invite", 6)), ==, "other");
+    g_assert_cmpstr(sip4xx_method_label(sip4xx_method_index("", 0)), ==, "unknown");
+    g_assert_null(sip4xx_method_label(0));
+    g_assert_null(sip4xx_method_label(200));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -172,5 +183,6 @@ int main(int argc, char **argv)
     g_test_add_func("/spec/actions", test_actions);
     g_test_add_func("/spec/rules-rows", test_rules_rows);
     g_test_add_func("/spec/behaviour-rows", test_behaviour_rows);
+    g_test_add_func("/spec/method-index", test_method_index);
     return g_test_run();
 }
