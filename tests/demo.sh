@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The main job: install what is missing, build the plugin, and run tshark
 # with it on a bundled capture, showing the annotated 4xx responses.
 set -euo pipefail

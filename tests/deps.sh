@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what building and testing sip4xx needs on Debian 12 (or later),
 # and nothing when it is all there already. Needs root (or sudo) to install.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test suite: install what is missing, build, run ctest
 # (unit tests of the core and capture regressions through tshark).
 set -euo pipefail

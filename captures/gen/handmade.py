@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Regenerate the hand-made edge-case captures in captures/.
 
     python3 captures/gen/handmade.py            # write captures/handmade_*.pcap

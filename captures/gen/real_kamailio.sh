@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerate the captures/real_kamailio_*.pcapng captures: genuine SIP traffic
 # between real software on loopback.
 #

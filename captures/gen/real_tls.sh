@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerates captures/real_openssl_tls.pcapng: SIP over TLS on loopback
 # (port 5061, RFC 3261 §26.2), between openssl s_client and s_server, with
 # the TLS session keys embedded in the capture (editcap --inject-secrets),

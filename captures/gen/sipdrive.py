@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Minimal SIP user agent client used by real_kamailio.sh.
 
 It sends hand-written but realistic requests to the Kamailio lab proxy

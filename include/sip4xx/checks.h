@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — the checks: a parsed message in, findings out. */
 #ifndef SIP4XX_CHECKS_H
 #define SIP4XX_CHECKS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — the SIP header fields the core knows, as one X-macro table.
  *
  * Each row: X(ID, "Canonical-Name", 'compact form' or 0, "defining RFC", FORM).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — a plain C model of ONE SIP message.
  *
  * The model holds only what the checks and the correlation need. Text is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — the sentences users read in expert infos and field labels,
  * made in one place so that each one fits.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — what the specifications say, as data.
  *
  * Two tables: one row per IANA-registered 4xx response code

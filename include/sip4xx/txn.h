@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — what a 4xx says about the exchange around it: the transaction
  * key that links a response to its request (RFC 3261 §17.1.3), the cause
  * the request shows, and whether the client's next request followed the

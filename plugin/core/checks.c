@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — evaluates the header obligations of plugin/spec/rules.c against
  * one parsed message. The rules are data; this file only knows what a
  * scope, a need and a condition mean. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — reads one SIP message's start line and header section into the
  * model. Pure C, no allocation, O(len): every loop advances through buf and
  * nothing is kept per line, so a message of many header lines costs time in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — the sentences users read (see include/sip4xx/sentences.h). */
 #include "sip4xx/sentences.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — one row per IANA-registered SIP 4xx response code.
  *
  * Source of the list and the reason phrases: the IANA "Response Codes"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — header names and compact forms, generated from headers.h. */
 #include "sip4xx/headers.h"
 

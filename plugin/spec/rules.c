@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — one row per header obligation, with the strength the RFC gives
  * it (RFC 2119 keyword) and the section holding the sentence.
  *

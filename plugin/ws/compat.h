@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — every difference between the Wireshark versions we build
  * against (4.0 to 4.6) lives here, and only here. */
 #ifndef SIP4XX_COMPAT_H

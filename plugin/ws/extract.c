@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — finds the SIP messages of a frame through the `sip` items the
  * SIP dissector added, reads each one's bytes into the core model, runs
  * the checks and keeps the result as the frame's record.

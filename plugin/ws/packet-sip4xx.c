@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — registration and the post-dissector entry point.
  *
  * A post-dissector over Wireshark's SIP dissector (the transum plugin's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — turns a frame record into what users see: the sip4xx subtree
  * (every item generated: sip4xx infers, the capture does not say it),
  * expert infos and a short note in the Info column. Runs on every pass. */

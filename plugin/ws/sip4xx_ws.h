@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — shared between the Wireshark-facing files: the per-frame record
  * the first pass computes and every pass renders, the correlation state,
  * and the registered ids. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — the statistics tree (tshark -z sip4xx,tree; Statistics ›
  * SIP 4xx in the GUI): 4xx by code, by request method and code, missing
  * headers, causes, and the clients' reactions. Fed by the sip4xx tap, one

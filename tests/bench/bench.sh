@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark stock tshark against tshark + sip4xx on the captures made by
 # tests/bench/make_captures.sh.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build the benchmark captures for tests/bench/bench.sh, outside the repository.
 #
 #   sip-300k.pcapng   >= 300,000 frames of real SIP on loopback: Kamailio 5.6

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Turn the raw measurements of bench.sh into a table (stdout), RESULTS.md
 and results.json.  usage: report.py RAW_TSV CALLGRIND_DIR OUT_DIR
 (metadata comes from B_* environment variables set by bench.sh)."""

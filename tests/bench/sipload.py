@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """SIP load generator for the sip4xx benchmark captures (stdlib only).
 
 Drives the Kamailio lab of captures/gen/kamailio (proxy/registrar on

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Make copy K of a sipload capture look like a different run, byte for byte
 the same length (so IP/UDP lengths and TCP sequence numbers stay right):
 

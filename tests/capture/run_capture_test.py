@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Capture regression for sip4xx: dissect a capture with the real tshark and
 the plugin just built, and compare what sip4xx says about every frame with
 the hand-written expectation file (format: tests/capture/README.md).

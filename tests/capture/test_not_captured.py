@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """What was not captured is not judged.
 
 RFC 3261 states obligations about whole messages (§8.1.1, §8.2.6.2: the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """What sip4xx keeps follows the SIP transaction timers, not the length of
 the capture: captures/handmade_scanner.pcap (captures/gen/handmade.py,
 build_scanner) is a scanner sending one request every 2 s for 400 s, each

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The statistics tree (tshark -z sip4xx,tree) on real_kamailio_routing:
 counts written by hand from tests/capture/real_kamailio_routing.expect —
 4xx frames 2, 17, 19 (404), 5 and 7 (405), 9 (403), 12 (407); the

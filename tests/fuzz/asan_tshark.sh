@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Run the STOCK tshark with an AddressSanitizer + UBSan build of sip4xx:
 #   tests/fuzz/asan_tshark.sh [tshark arguments...]
 #   tests/fuzz/asan_tshark.sh --build      (only build the plugin, then exit)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — libFuzzer harness over the pure core: bytes -> sip4xx_parse ->
  * sip4xx_check_msg, on datagram and on stream framing.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Mutation fuzzing of sip4xx inside the stock tshark, under ASan + UBSan
 # (asan_tshark.sh), the way Wireshark's tools/fuzz-test.sh does it:
 #

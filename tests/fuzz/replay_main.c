@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — replays files through LLVMFuzzerTestOneInput without libFuzzer:
  * `fuzz_parse_replay FILE|DIR...`. Built in the normal build so ctest
  * replays the committed corpus (tests/fuzz/corpus/) on every run. Exits

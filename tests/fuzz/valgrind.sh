@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tshark + the normal build of sip4xx (build/) under valgrind memcheck,
 # over every capture in captures/ with -n -V:
 #   tests/fuzz/valgrind.sh [capture...]

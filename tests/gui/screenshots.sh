@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Screenshots of Wireshark (Qt) with sip4xx and the "SIP 4xx" profile, for
 # the README (PNG, 256 colours, each checked to be under 300 KB):
 #   main-window.png  the 405-without-Allow frame (-g 5) selected, its sip4xx

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The "SIP 4xx" configuration profile (plugin/profile/SIP 4xx), checked with
 the real tshark and the plugin just built, the way a user gets it: the
 profile in $HOME/.config/wireshark/profiles/, selected with -C.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The one way the Python tests run tshark with a plugin folder (the shell
 scripts: tests/lib/tshark_env.sh, the same setup).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The one way the shell scripts of tests/ run tshark (or Wireshark, or a
 # wrapper such as valgrind) with a plugin folder; the Python tests use
 # tests/lib/tshark_env.py, the same setup. Source it:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build sip4xx and run its whole ctest suite against several Wireshark
 # versions: 4.0 on the host (Debian 12), 4.4 in a Debian trixie chroot and
 # 4.6 in a Debian sid chroot. See tests/matrix/README.md.

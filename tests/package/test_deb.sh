@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package: build it with `cpack -G DEB` in a fresh build folder,
 # check its metadata and contents, install it on this machine with dpkg -i,
 # check that the INSTALLED plugin and profile work (root's tshark, which

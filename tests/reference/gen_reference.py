@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The field, expert-info and preference reference of README.md, generated
 from what the plugin registers, as tshark reports it with the plugin loaded:
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Every tshark command of README.md's "Using it" code block, run with the
 plugin just built on a bundled capture (in place of calls.pcap), must show
 what the README says it shows: a count of what it prints, compared with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the checks (plugin/core/checks.c) over the rule table.
  *
  * Two nets: a generic one (every rule row, met and unmet), and a list of

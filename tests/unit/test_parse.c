@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the message parser (plugin/core/parse.c). */
 #include <glib.h>
 #include <string.h>

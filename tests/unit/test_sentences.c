@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of what users read: wire text made safe to show
  * (plugin/core/text.c) and the sentences of plugin/core/sentences.c.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the spec tables against the IANA registry of SIP response
  * codes ("Session Initiation Protocol (SIP) Parameters", Response Codes).
  * The list below is written from the registry, independently of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the exchange logic (plugin/core/txn.c): keys, summaries,
  * causes and verdicts, on messages written out as text. */
 #include <glib.h>
