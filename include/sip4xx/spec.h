@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — what the specifications say, as data.
  *
- * Two tables: one row per IANA-registered 4xx response code
- * (plugin/spec/codes.c) and one row per header obligation
- * (plugin/spec/rules.c). The checks loop over rows; nothing in the code
- * switches on a status code.
+ * Tables: one row per IANA-registered 4xx response code
+ * (plugin/spec/codes.c: reason, RFC section, meaning, advice), one row per
+ * header obligation (plugin/spec/rules.c), one row per code whose
+ * exchange is read (plugin/spec/behaviour.c: its cause and verdict
+ * functions, plugin/core/behaviour.h), the header table (headers.h) and
+ * the methods below. The checks, causes and verdicts loop over or look up
+ * rows; nothing in the code switches on a status code. plugin/spec/
+ * SOURCES.md quotes the RFC sentence behind every row.
  */
 #ifndef SIP4XX_SPEC_H
 #define SIP4XX_SPEC_H
