@@ -446,6 +446,94 @@ static void test_register_retry(void)
     world_end(w);
 }
 
+/* RFC 3261 §17.1.3: "the branch parameter ... in responses to requests
+ * from RFC 2543 implementations" lacks the magic cookie; then the
+ * transaction is matched the RFC 2543 way: Call-ID, From tag, CSeq number
+ * and method. Two transactions of one call with old-style branches. */
+static void test_rfc2543_matching(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 0.0, request("OPTIONS", "old1", "o2543", 1, ""), &o);
+    feed_owned(w, 0.1, request("OPTIONS", "old2", "o2543", 2, ""), &o);
+    feed_owned(w, 0.2, response(404, "Not Found", "whatever", "o2543", 2, "OPTIONS", ""), &o);
+    g_assert_cmpuint(o.request_in, ==, 2);
+    feed_owned(w, 0.3, response(404, "Not Found", "whatever", "o2543", 1, "OPTIONS", ""), &o);
+    g_assert_cmpuint(o.request_in, ==, 1);
+    world_end(w);
+}
+
+/* RFC 3261 §15.1.2: a BYE from the caller in the early dialog ends the
+ * INVITE, which "the UAS ... SHOULD ... respond with a 487". */
+static void test_bye_in_early_dialog(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 0.0, request("INVITE", "z9hG4bKe1", "early", 1, ""), &o);
+    feed_owned(w, 0.1, response(180, "Ringing", "z9hG4bKe1", "early", 1, "INVITE", "Contact: <sip:b@h>\r\n"), &o);
+    char *bye = request("BYE", "z9hG4bKe2", "early", 2, "");
+    char *to = strstr(bye, "To: <sip:bob@example.com>");
+    gchar *tagged = g_strdup_printf("%.*sTo: <sip:bob@example.com>;tag=b1%s", (int)(to - bye), bye,
+                                    to + strlen("To: <sip:bob@example.com>"));
+    g_free(bye);
+    feed_owned(w, 1.0, tagged, &o);
+    feed_owned(w, 1.1, response(200, "OK", "z9hG4bKe2", "early", 2, "BYE", ""), &o);
+    feed_owned(w, 1.2, response(487, "Request Terminated", "z9hG4bKe1", "early", 1, "INVITE", ""), &o);
+    g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_TERMINATED);
+    g_assert_nonnull(strstr(o.cause, "BYE in frame 3"));
+    world_end(w);
+}
+
+static char *in_dialog(const char *method, const char *branch, unsigned cseq, bool from_owner)
+{
+    /* A re-INVITE inside the dialog of call "g": From/To tags by side. */
+    return g_strdup_printf("%s sip:%s@example.com SIP/2.0\r\n"
+                           "Via: SIP/2.0/UDP 192.0.2.%d:5060;branch=%s\r\n"
+                           "From: <sip:%s@example.com>;tag=%s\r\nTo: <sip:%s@example.com>;tag=%s\r\n"
+                           "Call-ID: g\r\nCSeq: %u %s\r\nMax-Forwards: 70\r\n"
+                           "Contact: <sip:x@192.0.2.1>\r\nContent-Length: 0\r\n\r\n",
+                           method, from_owner ? "bob" : "alice", from_owner ? 1 : 2, branch,
+                           from_owner ? "alice" : "bob", from_owner ? "a1" : "b1",
+                           from_owner ? "bob" : "alice", from_owner ? "b1" : "a1", cseq, method);
+}
+
+static char *in_dialog_resp(unsigned code, const char *reason, const char *branch, unsigned cseq, bool to_owner)
+{
+    return g_strdup_printf("SIP/2.0 %u %s\r\nVia: SIP/2.0/UDP 192.0.2.%d:5060;branch=%s\r\n"
+                           "From: <sip:%s@example.com>;tag=%s\r\nTo: <sip:%s@example.com>;tag=%s\r\n"
+                           "Call-ID: g\r\nCSeq: %u INVITE\r\nContent-Length: 0\r\n\r\n",
+                           code, reason, to_owner ? 1 : 2, branch, to_owner ? "alice" : "bob", to_owner ? "a1" : "b1",
+                           to_owner ? "bob" : "alice", to_owner ? "b1" : "a1", cseq);
+}
+
+/* RFC 3261 §14.2: a UAS that has a re-INVITE of its own pending answers
+ * the other side's 491; §14.1: the side that generated the Call-ID (the
+ * owner: its INVITE created the dialog) waits "between 2.1 and 4 seconds",
+ * the other "between 0 and 2 seconds". */
+static void test_glare_back_off(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    /* The dialog: alice (owner) INVITEs bob, 200. */
+    feed_owned(w, 0.0, request("INVITE", "z9hG4bKg0", "g", 1, ""), &o);
+    feed_owned(w, 0.1, response(200, "OK", "z9hG4bKg0", "g", 1, "INVITE", "Contact: <sip:b@h>\r\n"), &o);
+    /* Both send a re-INVITE; each is answered 491. */
+    feed_owned(w, 10.0, in_dialog("INVITE", "z9hG4bKga", 2, true), &o);     /* frame 3, alice */
+    feed_owned(w, 10.0, in_dialog("INVITE", "z9hG4bKgb", 1, false), &o);    /* frame 4, bob */
+    feed_owned(w, 10.1, in_dialog_resp(491, "Request Pending", "z9hG4bKga", 2, true), &o);
+    g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_GLARE);
+    g_assert_nonnull(strstr(o.cause, "frame 4"));
+    feed_owned(w, 10.1, in_dialog_resp(491, "Request Pending", "z9hG4bKgb", 1, false), &o);
+    g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_GLARE);
+    /* The owner retries after 0.5 s: too soon. */
+    feed_owned(w, 10.6, in_dialog("INVITE", "z9hG4bKga2", 3, true), &o);
+    g_assert_cmpint(o.verdict, ==, SIP4XX_VERDICT_NO_BACKOFF);
+    /* The other side after 1 s: within its 0-2 s. */
+    feed_owned(w, 11.1, in_dialog("INVITE", "z9hG4bKgb2", 2, false), &o);
+    g_assert_cmpint(o.verdict, ==, SIP4XX_VERDICT_FOLLOWED);
+    world_end(w);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -463,5 +551,8 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/malformed-cseq-opens", test_malformed_cseq_opens);
     g_test_add_func("/engine/long-realm", test_long_realm);
     g_test_add_func("/engine/register-retry", test_register_retry);
+    g_test_add_func("/engine/rfc2543-matching", test_rfc2543_matching);
+    g_test_add_func("/engine/bye-in-early-dialog", test_bye_in_early_dialog);
+    g_test_add_func("/engine/glare-back-off", test_glare_back_off);
     return g_test_run();
 }
