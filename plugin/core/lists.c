@@ -62,21 +62,27 @@ void sip4xx_list_from(const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_list_
         sip4xx_list_add_value(l, v);
 }
 
-/* Option tags, media types, codings and methods in these lists compare
- * case-insensitively (RFC 3261 §19.2, §20.1); the text keeps its case. */
-bool sip4xx_list_has(const char *list, const char *item, size_t item_len)
+/* Is item one of the comma-separated items of list? Option tags, media
+ * types and codings compare case-insensitively (RFC 3261 §19.2, §20.1),
+ * methods exactly (§7.1); the text keeps its case. */
+static bool list_find(const char *list, const char *item, size_t item_len, bool fold_case)
 {
     const char *p = list;
     while (*p) {
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        if (n == item_len && sip4xx_eq_ci(p, item, n))
+        if (n == item_len && (fold_case ? sip4xx_eq_ci(p, item, n) : memcmp(p, item, n) == 0))
             return true;
         if (!comma)
             break;
         p = comma + 1;
     }
     return false;
+}
+
+bool sip4xx_list_has(const char *list, const char *item, size_t item_len)
+{
+    return list_find(list, item, item_len, true);
 }
 
 /* Media type accepted by an Accept list, ranges included (any type, any subtype). */
@@ -190,16 +196,5 @@ bool sip4xx_first_unaccepted(const char *types, const char *accept, char *out, s
 
 bool sip4xx_list_has_method(const char *list, const char *method)
 {
-    size_t n = strlen(method);
-    const char *p = list;
-    while (*p) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len == n && memcmp(p, method, n) == 0)
-            return true;
-        if (!comma)
-            break;
-        p = comma + 1;
-    }
-    return false;
+    return list_find(list, method, strlen(method), false);
 }

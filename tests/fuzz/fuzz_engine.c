@@ -148,13 +148,10 @@ static const int32_t JUMP_NSECS[4] = { 0, 999999999, 500000000, 1 };
 static const int64_t WINDOW_SECS[] = { 31, 32, 33, 63, 64, 65, 179, 180, 181, 212, 213, 3600, 86400 };
 #define N_WINDOWS (sizeof WINDOW_SECS / sizeof WINDOW_SECS[0])
 
+/* The engine's own saturating seconds (engine.h). */
 static int64_t sat_add(int64_t a, int64_t b)
 {
-    if (b > 0 && a > INT64_MAX - b)
-        return INT64_MAX;
-    if (b < 0 && a < INT64_MIN - b)
-        return INT64_MIN;
-    return a + b;
+    return sip4xx_time_add_secs((sip4xx_time_t){ a, 0 }, b).secs;
 }
 
 /* t + ns nanoseconds (either sign), seconds saturated, nsecs kept in range. */
