@@ -34,15 +34,20 @@ typedef struct {
     GPtrArray *texts;   /* message texts, kept while the engine may point at them */
 } world_t;
 
-static world_t *world(uint32_t per_call, uint32_t total)
+static world_t *world_with(uint32_t per_call, uint32_t total, uint32_t dialogs)
 {
     world_t *w = g_new0(world_t, 1);
-    sip4xx_limits_t l = { per_call, total, 1000 };
+    sip4xx_limits_t l = { per_call, total, dialogs };
     live_blocks = 0;
     w->e = sip4xx_engine_new(&counting, &l);
     g_assert_nonnull(w->e);
     w->texts = g_ptr_array_new_with_free_func(g_free);
     return w;
+}
+
+static world_t *world(uint32_t per_call, uint32_t total)
+{
+    return world_with(per_call, total, 1000);
 }
 
 static void world_end(world_t *w)
@@ -534,6 +539,33 @@ static void test_glare_back_off(void)
     world_end(w);
 }
 
+/* max_dialogs: live dialogs whose Call-ID owner is kept for the §14.1
+ * back-off. Past it a new dialog keeps no owner (its 491 retries are
+ * judged without one); a BYE that ends a dialog frees its place. */
+static void test_dialog_cap(void)
+{
+    world_t *w = world_with(128, 1000, 1);
+    sip4xx_outcome_t o;
+    sip4xx_engine_stats_t st;
+    feed_owned(w, 0.0, request("INVITE", "z9hG4bKd1", "d1", 1, ""), &o);
+    feed_owned(w, 0.1, response(200, "OK", "z9hG4bKd1", "d1", 1, "INVITE", "Contact: <sip:b@h>\r\n"), &o);
+    feed_owned(w, 0.2, request("INVITE", "z9hG4bKd2", "d2", 1, ""), &o);
+    feed_owned(w, 0.3, response(200, "OK", "z9hG4bKd2", "d2", 1, "INVITE", "Contact: <sip:b@h>\r\n"), &o);
+    sip4xx_engine_stats(w->e, &st);
+    g_assert_cmpuint(st.dialogs, ==, 1);
+    g_assert_cmpuint(st.calls, ==, 1);                        /* d2 kept no owner, so no call */
+    char *bye = request("BYE", "z9hG4bKd3", "d1", 2, "");
+    char *to = strstr(bye, "To: <sip:bob@example.com>");
+    gchar *tagged = g_strdup_printf("%.*sTo: <sip:bob@example.com>;tag=b1%s", (int)(to - bye), bye,
+                                    to + strlen("To: <sip:bob@example.com>"));
+    g_free(bye);
+    feed_owned(w, 1.0, tagged, &o);
+    feed_owned(w, 1.1, response(200, "OK", "z9hG4bKd3", "d1", 2, "BYE", ""), &o);
+    sip4xx_engine_stats(w->e, &st);
+    g_assert_cmpuint(st.dialogs, ==, 0);
+    world_end(w);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -554,5 +586,6 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/rfc2543-matching", test_rfc2543_matching);
     g_test_add_func("/engine/bye-in-early-dialog", test_bye_in_early_dialog);
     g_test_add_func("/engine/glare-back-off", test_glare_back_off);
+    g_test_add_func("/engine/dialog-cap", test_dialog_cap);
     return g_test_run();
 }
