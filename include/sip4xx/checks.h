@@ -9,6 +9,10 @@
 #include "sip4xx/model.h"
 #include "sip4xx/spec.h"
 
+/* How many rows rules.c may hold (the checks index them by kind of message
+ * in arrays of this size; test_spec asserts the table fits). */
+#define SIP4XX_MAX_RULES 128
+
 /* Upper bound on findings one message can produce: every rule at most once. */
 #define SIP4XX_MAX_FINDINGS 64u
 

@@ -29,11 +29,21 @@ sip4xx_span_t sip4xx_span_trim(sip4xx_span_t s);
 /* ASCII case-insensitive equality: of two spans, of n bytes, of a span and
  * a literal. For header names, option tags, media types, realms. */
 bool sip4xx_span_ieq(sip4xx_span_t a, sip4xx_span_t b);
-bool sip4xx_eq_ci(const char *a, const char *b, size_t n);
+static inline bool sip4xx_eq_ci(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (sip4xx_lower(a[i]) != sip4xx_lower(b[i]))
+            return false;
+    return true;
+}
 bool sip4xx_span_eq_ci(sip4xx_span_t s, const char *lit);
 /* Exact equality: methods are case-sensitive (RFC 3261 §7.1), in the
  * Request-Line, in CSeq and in Allow lists alike. */
-bool sip4xx_span_is(sip4xx_span_t s, const char *lit);
+static inline bool sip4xx_span_is(sip4xx_span_t s, const char *lit)
+{
+    size_t n = __builtin_strlen(lit);
+    return s.len == n && (n == 0 || (s.ptr[0] == lit[0] && __builtin_memcmp(s.ptr, lit, n) == 0));
+}
 /* Split at the first sep outside quotes and angle brackets. */
 bool sip4xx_split_at(sip4xx_span_t s, char sep, sip4xx_span_t *head, sip4xx_span_t *rest);
 /* The header parameters of a name-addr / addr-spec value: what follows

@@ -4,39 +4,15 @@
  * scope, a need and a condition mean. */
 #include "sip4xx/checks.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "sip4xx/text.h"
 
-static inline bool applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
+/* The condition first: it reads booleans, where the scope may compare a
+ * method; most rows a message meets no condition of. */
+static inline bool when_holds(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
 {
-    bool in_scope = false;
-    switch (r->scope) {
-    case SIP4XX_SCOPE_REQUEST:
-        in_scope = m->kind == SIP4XX_MSG_REQUEST;
-        break;
-    case SIP4XX_SCOPE_REQUEST_METHOD:
-        in_scope = m->kind == SIP4XX_MSG_REQUEST && sip4xx_span_is(m->method, r->method);
-        break;
-    case SIP4XX_SCOPE_RESPONSE:
-        in_scope = m->kind == SIP4XX_MSG_RESPONSE;
-        break;
-    case SIP4XX_SCOPE_RESPONSE_NOT_100:
-        in_scope = m->kind == SIP4XX_MSG_RESPONSE && m->code != 100;
-        break;
-    case SIP4XX_SCOPE_RESPONSE_CODE:
-        in_scope = m->kind == SIP4XX_MSG_RESPONSE && m->code == r->code;
-        break;
-    case SIP4XX_SCOPE_MESSAGE:
-        in_scope = m->kind != SIP4XX_MSG_UNPARSED;
-        break;
-    case SIP4XX_SCOPE_RESPONSE_METHOD:
-        in_scope = m->kind == SIP4XX_MSG_RESPONSE && m->code >= r->code && m->code <= r->code_max &&
-                   sip4xx_span_is(m->cseq_method, r->method);
-        break;
-    }
-    if (!in_scope)
-        return false;
     switch (r->when) {
     case SIP4XX_WHEN_ALWAYS:
         return true;
@@ -50,6 +26,33 @@ static inline bool applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
         return m->to_tag && m->request_out_of_dialog;
     }
     return false;
+}
+
+static inline bool in_scope(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
+{
+    switch (r->scope) {
+    case SIP4XX_SCOPE_REQUEST:
+        return m->kind == SIP4XX_MSG_REQUEST;
+    case SIP4XX_SCOPE_REQUEST_METHOD:
+        return m->kind == SIP4XX_MSG_REQUEST && sip4xx_span_is(m->method, r->method);
+    case SIP4XX_SCOPE_RESPONSE:
+        return m->kind == SIP4XX_MSG_RESPONSE;
+    case SIP4XX_SCOPE_RESPONSE_NOT_100:
+        return m->kind == SIP4XX_MSG_RESPONSE && m->code != 100;
+    case SIP4XX_SCOPE_RESPONSE_CODE:
+        return m->kind == SIP4XX_MSG_RESPONSE && m->code == r->code;
+    case SIP4XX_SCOPE_MESSAGE:
+        return m->kind != SIP4XX_MSG_UNPARSED;
+    case SIP4XX_SCOPE_RESPONSE_METHOD:
+        return m->kind == SIP4XX_MSG_RESPONSE && m->code >= r->code && m->code <= r->code_max &&
+               sip4xx_span_is(m->cseq_method, r->method);
+    }
+    return false;
+}
+
+static inline bool applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
+{
+    return when_holds(r, m) && in_scope(r, m);
 }
 
 bool sip4xx_rule_applies(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
@@ -69,23 +72,56 @@ static bool rule_met(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
     return true;
 }
 
+/* The rows a request and a response can meet, found once from the table
+ * (it is constant), in table order: each message walks only its own kind's
+ * rows. */
+static uint16_t request_rows[SIP4XX_MAX_RULES], response_rows[SIP4XX_MAX_RULES];
+static size_t n_request_rows, n_response_rows;
+static bool rows_ready;
+
+static void sort_rows(void)
+{
+    for (size_t i = 0; i < sip4xx_rules_count && i < SIP4XX_MAX_RULES; i++) {
+        switch (sip4xx_rules[i].scope) {
+        case SIP4XX_SCOPE_REQUEST:
+        case SIP4XX_SCOPE_REQUEST_METHOD:
+            request_rows[n_request_rows++] = (uint16_t)i;
+            break;
+        case SIP4XX_SCOPE_MESSAGE:
+            request_rows[n_request_rows++] = (uint16_t)i;
+            response_rows[n_response_rows++] = (uint16_t)i;
+            break;
+        default:
+            response_rows[n_response_rows++] = (uint16_t)i;
+            break;
+        }
+    }
+    rows_ready = true;
+}
+
 size_t sip4xx_check_msg(const sip4xx_msg_t *m, sip4xx_finding_t *out, size_t max)
 {
     size_t n = 0;
     /* A header section that was not captured whole, or whose lines could
      * not be told apart, is no evidence that a header is missing. */
-    if (m->truncated || (m->malformed & SIP4XX_MAL_BARE_CR))
+    if (m->truncated || (m->malformed & SIP4XX_MAL_BARE_CR) || m->kind == SIP4XX_MSG_UNPARSED)
         return 0;
-    for (size_t i = 0; i < sip4xx_rules_count; i++) {
-        const sip4xx_rule_t *r = &sip4xx_rules[i];
+    if (!rows_ready)
+        sort_rows();
+    const uint16_t *rows = m->kind == SIP4XX_MSG_REQUEST ? request_rows : response_rows;
+    size_t n_rows = m->kind == SIP4XX_MSG_REQUEST ? n_request_rows : n_response_rows;
+    for (size_t k = 0; k < n_rows; k++) {
+        const sip4xx_rule_t *r = &sip4xx_rules[rows[k]];
         /* This runs on every SIP message: the one-instruction test of the
-         * headers goes first, the scope (which may compare a method) after. */
+         * headers goes first, then a code, then the rest. */
         if (r->need == SIP4XX_NEED_ANY_HEADER && (m->present & r->headers) != 0)
+            continue;
+        if (r->scope == SIP4XX_SCOPE_RESPONSE_CODE && r->code != m->code)
             continue;
         if (!applies(r, m) || rule_met(r, m))
             continue;
         if (n < max)
-            out[n].rule = (uint16_t)i;
+            out[n].rule = rows[k];
         n++;
     }
     return n;
@@ -95,10 +131,24 @@ bool sip4xx_needs_dialog_context(const sip4xx_msg_t *m)
 {
     if (m->kind != SIP4XX_MSG_RESPONSE || !m->to_tag)
         return false;
-    for (size_t i = 0; i < sip4xx_rules_count; i++) {
+    /* Every response with a To tag asks: test only the rows it concerns,
+     * found once (the table is constant), their headers first. */
+    static size_t lo = SIZE_MAX, hi;
+    if (lo == SIZE_MAX) {
+        lo = sip4xx_rules_count;
+        hi = 0;
+        for (size_t i = 0; i < sip4xx_rules_count; i++) {
+            if (sip4xx_rules[i].when == SIP4XX_WHEN_DIALOG_CREATED) {
+                lo = i < lo ? i : lo;
+                hi = i + 1;
+            }
+        }
+    }
+    for (size_t i = lo; i < hi; i++) {
         const sip4xx_rule_t *r = &sip4xx_rules[i];
-        if (r->when == SIP4XX_WHEN_DIALOG_CREATED && (m->present & r->headers) == 0 &&
-            r->scope == SIP4XX_SCOPE_RESPONSE_METHOD && m->code >= r->code && m->code <= r->code_max &&
+        if (r->when != SIP4XX_WHEN_DIALOG_CREATED || (m->present & r->headers) != 0)
+            continue;
+        if (r->scope == SIP4XX_SCOPE_RESPONSE_METHOD && m->code >= r->code && m->code <= r->code_max &&
             sip4xx_span_is(m->cseq_method, r->method))
             return true;
     }

@@ -742,11 +742,14 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
             out->flags |= (c && c->dropped) ? SIP4XX_OUT_STATE_LIMIT : SIP4XX_OUT_NO_REQUEST;
         return;
     }
-    uint64_t to_tag = 0;
-    sip4xx_to_tag_key(m, &to_tag);
     /* This very message is never its own second: several messages of one
      * frame (a TCP segment) are told apart by their ordinal. */
     bool had_final = t->final_frame && !(t->final_frame == ref.frame && t->final_ordinal == ref.ordinal);
+    /* The To tag tells a second final from a retransmission: read where
+     * it is compared, or kept (a transaction outlives only a 4xx). */
+    uint64_t to_tag = 0;
+    if (had_final || is_4xx)
+        sip4xx_to_tag_key(m, &to_tag);
     if (had_final && (m->code != t->final_code || to_tag != t->final_to_tag)) {
         /* Another final response in a transaction that had one: a server
          * transaction that sent a final response only retransmits it

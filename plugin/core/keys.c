@@ -111,7 +111,7 @@ static bool cached_from_tag(const sip4xx_msg_t *m, tag_cache_t *c, sip4xx_span_t
     return c->found;
 }
 
-static bool txn_key_as(const sip4xx_msg_t *m, const char *method, tag_cache_t *tc, uint64_t *key)
+static bool txn_key_as(const sip4xx_msg_t *m, const char *method, size_t method_len, tag_cache_t *tc, uint64_t *key)
 {
     sip4xx_span_t branch, tag = { "", 0 };
     uint64_t h = SIP4XX_HASH_START;
@@ -130,27 +130,25 @@ static bool txn_key_as(const sip4xx_msg_t *m, const char *method, tag_cache_t *t
         h = part(h, tag.ptr, tag.len);
         h = part(h, num, (size_t)(n > 0 ? n : 0));
     }
-    *key = part(h, method, strlen(method));
+    *key = part(h, method, method_len);
     return true;
 }
 
 bool sip4xx_txn_key_as(const sip4xx_msg_t *m, const char *method, uint64_t *key)
 {
     tag_cache_t tc = { false, false, { NULL, 0 } };
-    return txn_key_as(m, method, &tc, key);
+    return txn_key_as(m, method, strlen(method), &tc, key);
 }
 
 static bool txn_key(const sip4xx_msg_t *m, tag_cache_t *tc, uint64_t *key)
 {
-    char method[SIP4XX_TOKEN_MAX];
     sip4xx_span_t meth = cseq_method(m);
     if (!meth.len)
         return false;
-    sip4xx_copy_span(method, sizeof method, meth);
     /* An ACK to a non-2xx is part of the INVITE transaction (§17.1.1.3). */
-    if (strcmp(method, "ACK") == 0)
-        strcpy(method, "INVITE");
-    return txn_key_as(m, method, tc, key);
+    if (sip4xx_span_is(meth, "ACK"))
+        meth = (sip4xx_span_t){ "INVITE", 6 };
+    return txn_key_as(m, meth.ptr, meth.len, tc, key);
 }
 
 bool sip4xx_txn_key(const sip4xx_msg_t *m, uint64_t *key)

@@ -203,14 +203,6 @@ bool sip4xx_to_u32(sip4xx_span_t s, uint32_t *out)
     return true;
 }
 
-bool sip4xx_eq_ci(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (sip4xx_lower(a[i]) != sip4xx_lower(b[i]))
-            return false;
-    return true;
-}
-
 uint64_t sip4xx_hash_bytes(uint64_t h, const char *p, size_t n, bool fold_case)
 {
     /* Eight bytes per step (a multiply-xorshift mix, as in MurmurHash3's
@@ -249,20 +241,76 @@ bool sip4xx_span_eq_ci(sip4xx_span_t s, const char *lit)
     return s.len == n && sip4xx_eq_ci(s.ptr, lit, n);
 }
 
-bool sip4xx_span_is(sip4xx_span_t s, const char *lit)
+bool sip4xx_name_addr_tag(sip4xx_span_t v, sip4xx_span_t *tag)
 {
-    /* RFC 3261 §7.1: "the method names ... are case-sensitive"; so are
-     * the method names compared wherever sip4xx compares them. */
-    size_t n = strlen(lit);
-    return s.len == n && memcmp(s.ptr, lit, n) == 0;
-}
-
-bool sip4xx_name_addr_tag(sip4xx_span_t value, sip4xx_span_t *tag)
-{
-    sip4xx_span_t t;
-    if (!sip4xx_param(sip4xx_header_params(value), "tag", &t) || !t.len)
-        return false;
-    if (tag)
-        *tag = t;
-    return true;
+    /* One pass, as this runs on every message: the header parameters
+     * follow the last '>' outside quotes, or, without angle brackets, the
+     * addr-spec's first ';' (RFC 3261 §20, as sip4xx_header_params). */
+    uint32_t i, from = 0;
+    bool quoted = false, angle = false;
+    /* Most values have no quoted string: then the parameters follow the
+     * first '>' after the first '<' (a URI holds no unescaped '>'), and
+     * are found with two memchr instead of a walk over every byte. */
+    if (!memchr(v.ptr, '"', v.len)) {
+        const char *lt = memchr(v.ptr, '<', v.len);
+        const char *gt = lt ? memchr(lt, '>', (size_t)(v.ptr + v.len - lt)) : NULL;
+        if (lt && !gt)
+            return false;
+        if (!lt && memchr(v.ptr, '>', v.len))
+            goto slow;
+        from = gt ? (uint32_t)(gt - v.ptr) + 1 : 0;
+        if (gt && memchr(gt + 1, '>', (size_t)(v.ptr + v.len - gt - 1)))
+            goto slow;             /* a stray '>' later: take the last, as the walk does */
+        goto params;
+    }
+slow:
+    from = 0;
+    for (i = 0; i < v.len; i++) {
+        char c = v.ptr[i];
+        if (quoted) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                quoted = false;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == '<') {
+            angle = true;
+        } else if (c == '>') {
+            from = i + 1;
+        }
+    }
+    if (angle && from == 0)
+        return false;              /* an unclosed '<': no header parameters */
+params:
+    quoted = false;
+    for (i = from; i < v.len; i++) {
+        char c = v.ptr[i];
+        if (c == '"')
+            quoted = !quoted;
+        if (quoted || c != ';')
+            continue;
+        uint32_t k = i + 1;
+        while (k < v.len && sip4xx_is_lws(v.ptr[k]))
+            k++;
+        if (k + 3 > v.len || !sip4xx_eq_ci(v.ptr + k, "tag", 3))
+            continue;
+        k += 3;
+        while (k < v.len && sip4xx_is_lws(v.ptr[k]))
+            k++;
+        if (k >= v.len || v.ptr[k] != '=')
+            continue;
+        k++;
+        while (k < v.len && sip4xx_is_lws(v.ptr[k]))
+            k++;
+        uint32_t start = k;
+        while (k < v.len && v.ptr[k] != ';' && !sip4xx_is_lws(v.ptr[k]))
+            k++;
+        if (k == start)
+            return false;
+        if (tag)
+            *tag = (sip4xx_span_t){ v.ptr + start, k - start };
+        return true;
+    }
+    return false;
 }

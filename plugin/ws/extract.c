@@ -15,13 +15,29 @@
 #include "sip4xx/sentences.h"
 #include "sip4xx/text.h"
 
-static gboolean is_stream(const packet_info *pinfo)
+/* Protocols that change how a frame's SIP is read. They are wanted
+ * fields too, so that their presence in a frame is one lookup in the
+ * tree's field index, not a walk over the frame's layers. */
+static int proto_icmp = -1, proto_icmpv6 = -1, proto_websocket = -1;
+
+void sip4xx_extract_handoff(void)
 {
-    /* RFC 3261 §18.3: framing by Content-Length on stream transports (TCP,
-     * TLS over it, SCTP). WebSocket frames each message itself, so
-     * Content-Length is not needed there (RFC 7118 §5). */
-    return (pinfo->ptype == PT_TCP || pinfo->ptype == PT_SCTP) &&
-           !proto_is_frame_protocol(pinfo->layers, "websocket");
+    proto_icmp = proto_get_id_by_filter_name("icmp");
+    proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
+    proto_websocket = proto_get_id_by_filter_name("websocket");
+}
+
+void sip4xx_extract_wanted(GArray *wanted)
+{
+    int ids[] = { proto_icmp, proto_icmpv6, proto_websocket };
+    for (guint i = 0; i < G_N_ELEMENTS(ids); i++)
+        if (ids[i] > 0)
+            g_array_append_val(wanted, ids[i]);
+}
+
+static gboolean frame_has(proto_tree *tree, int proto)
+{
+    return proto > 0 && proto_get_finfo_ptr_array(tree, proto) != NULL;
 }
 
 /* The first bytes of ds[start..] as the core reads them. */
@@ -45,12 +61,12 @@ static const char *reason_if_different(const sip4xx_msg_t *m)
 
 /* Read one message at ds[start, start+avail), correlate it, and keep its
  * record when there is something to show. Returns the bytes it spans. */
-static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gint start, gint avail,
-                       gboolean only_if_broken_start, guint16 ordinal, gboolean *kept)
+static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, gboolean stream, tvbuff_t *ds, gint start,
+                       gint avail, gboolean only_if_broken_start, guint16 ordinal, gboolean *kept)
 {
     sip4xx_msg_t m;
     sip4xx_finding_t found[SIP4XX_MAX_FINDINGS];
-    m.stream_transport = is_stream(pinfo);
+    m.stream_transport = stream;
     /* Bytes that were not captured are not evidence (STYLE.md pitfall 9):
      * the message runs to the end of what its data source holds, and
      * either the frame was cut (snaplen) or, on a stream, the rest may
@@ -83,9 +99,11 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, tvbuff_t *ds, gi
     r.n_findings = (guint8)n_found;
     if (m.truncated)
         r.flags |= SIP4XX_REC_TRUNCATED;
-    if (m.kind == SIP4XX_MSG_RESPONSE &&
-        sip4xx_code_advice_lacks(sip4xx_code_lookup(m.code) ? sip4xx_code_lookup(m.code) : sip4xx_code_fallback(m.code), &m))
-        r.flags |= SIP4XX_REC_ADVICE_LACKS;
+    if (sip4xx_msg_is_4xx(&m)) {
+        const sip4xx_code_t *row = sip4xx_code_lookup(m.code);
+        if (sip4xx_code_advice_lacks(row ? row : sip4xx_code_fallback(m.code), &m))
+            r.flags |= SIP4XX_REC_ADVICE_LACKS;
+    }
     if (sip4xx_ids.analyse_exchange)
         sip4xx_state_track(pinfo, &m, n_found, &r);
     /* A request the limits left untracked says so itself, not only the
@@ -138,8 +156,12 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
         return NULL;
     /* SIP quoted in an ICMP error is a copy of a packet sent earlier (and
      * usually cut), not traffic: nothing to check (STYLE.md pitfall 9). */
-    if (proto_is_frame_protocol(pinfo->layers, "icmp") || proto_is_frame_protocol(pinfo->layers, "icmpv6"))
+    if (frame_has(tree, proto_icmp) || frame_has(tree, proto_icmpv6))
         return NULL;
+    /* RFC 3261 §18.3: framing by Content-Length on stream transports (TCP,
+     * TLS over it, SCTP). WebSocket frames each message itself, so
+     * Content-Length is not needed there (RFC 7118 §5). */
+    gboolean stream = (pinfo->ptype == PT_TCP || pinfo->ptype == PT_SCTP) && !frame_has(tree, proto_websocket);
 
     for (guint i = 0; data_items && i < data_items->len && ordinal < SIP4XX_MAX_MSGS_PER_FRAME; i++) {
         const field_info *fi = (const field_info *)data_items->pdata[i];
@@ -148,7 +170,7 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
         gint avail = MIN(fi->length, tvb_captured_length_remaining(fi->ds_tvb, fi->start));
         if (avail <= 0 || !rejected_sip(pinfo, fi->ds_tvb, fi->start, avail))
             continue;
-        examine(frame_tvb, pinfo, fi->ds_tvb, fi->start, avail, TRUE, (guint16)ordinal++, &kept);
+        examine(frame_tvb, pinfo, stream, fi->ds_tvb, fi->start, avail, TRUE, (guint16)ordinal++, &kept);
     }
 
     tvbuff_t *last_ds = NULL;
@@ -171,7 +193,7 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
             if (next->ds_tvb == ds && next->start > start && next->start - start < avail)
                 avail = next->start - start;
         }
-        guint32 used = examine(frame_tvb, pinfo, ds, start, avail, FALSE, (guint16)ordinal++, &kept);
+        guint32 used = examine(frame_tvb, pinfo, stream, ds, start, avail, FALSE, (guint16)ordinal++, &kept);
         last_ds = ds;
         last_end = start + (gint)MAX(used, 1u);
     }

@@ -103,6 +103,7 @@ static void sip4xx_init(void)
     g_array_append_val(wanted, proto_sip);
     if (proto_data > 0)
         g_array_append_val(wanted, proto_data);
+    sip4xx_extract_wanted(wanted);
     set_postdissector_wanted_hfids(sip4xx_handle, wanted);
 }
 
@@ -243,6 +244,7 @@ static void proto_reg_handoff_sip4xx(void)
 {
     proto_sip = proto_get_id_by_filter_name("sip");
     proto_data = proto_get_id_by_filter_name("data");
+    sip4xx_extract_handoff();
     sip4xx_register_stats();
 }
 

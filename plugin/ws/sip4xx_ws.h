@@ -103,7 +103,11 @@ guint sip4xx_shown_findings(const sip4xx_msg_record_t *r);
 
 extern sip4xx_ids_t sip4xx_ids;
 
-/* extract.c: read the SIP messages of this frame (first pass only). */
+/* extract.c: read the SIP messages of this frame (first pass only); the
+ * protocol ids it needs, looked up in handoff. */
+void sip4xx_extract_handoff(void);
+/* Appends the protocol ids extract.c needs in the tree to the wanted list. */
+void sip4xx_extract_wanted(GArray *wanted);
 sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pinfo,
                                             proto_tree *tree, int proto_sip, int proto_data);
 

@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "../../plugin/core/behaviour.h"
+#include "sip4xx/checks.h"
 #include <string.h>
 
 #include "sip4xx/spec.h"
@@ -152,6 +153,7 @@ static void test_rules_rows(void)
  * registered code, each with what it rests on. */
 static void test_behaviour_rows(void)
 {
+    g_assert_cmpuint(sip4xx_rules_count, <=, SIP4XX_MAX_RULES);
     for (size_t i = 0; i < sip4xx_behaviours_count; i++) {
         const sip4xx_behaviour_t *b = &sip4xx_behaviours[i];
         g_assert_nonnull(sip4xx_code_lookup(b->code));
