@@ -1,0 +1,803 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""sip4xx-report: what the sip4xx Wireshark plugin finds in a collection of
+captures, as a regression report (Python 3 standard library only).
+
+    sip4xx-report [options] PATH...        files and folders (recursive), or - for a list on stdin
+    sip4xx-report merge A.jsonl B.jsonl    the report of several --json outputs, as one run
+
+One tshark per capture (-2, two passes: reactions are known), in parallel.
+Output: a human report on stdout; --json FILE (JSON Lines, one object per
+capture), --junit FILE (one testcase per capture), --baseline OLD.jsonl
+(what is new and what is gone).
+
+Exit status: 0 nothing at or above --fail-on (with --baseline: nothing new
+at or above it), 1 findings at that level (or a capture tshark could not
+read), 2 usage error or no input.
+
+Levels (--fail-on): must = the expert warnings (a missing MUST header,
+malformed SIP, a second final response, a client reaction that breaks the
+RFC, an exchange that breaks the RFC); should = those and a missing SHOULD
+header; any = those and any 4xx at all; none = never fail.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+NOBODY = 65534
+CAPTURE_EXTS = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz", ".cap.gz")
+# Values hold commas (Server headers, expert texts, the subtree summaries):
+# the aggregator is the ASCII unit separator, which no field value holds.
+AGG = "\x1f"
+
+FIELDS = [
+    "frame.number",
+    "sip4xx",                       # one summary per message subtree: "SIP 4xx analysis: 405 Method Not Allowed, 1 missing header"
+    "sip4xx.code",
+    "sip4xx.missing_header",
+    "sip4xx.missing_header.must",   # expert (FT_NONE): one "1" per MUST finding
+    "sip4xx.missing_header.should",  # expert: one per SHOULD finding
+    "_ws.expert.message",           # "Missing Allow: the message MUST carry it (...)": pairs a level with a header
+    "sip4xx.cause_class",
+    "sip4xx.retry_of",
+    "sip4xx.reaction",
+    "sip4xx.reaction.ok",
+    "sip4xx.second_final",
+    "sip4xx.first_final_in",
+    "sip4xx.malformed",
+    "sip.Server",
+    "sip.User-Agent",
+    "ip.src",
+    "ipv6.src",
+    "sip.Status-Code",
+    "sip.Method",
+]
+
+# Value strings of sip4xx.cause_class and sip4xx.reaction (tshark -G values).
+CAUSES = {
+    0: "No cause found in the request", 1: "Request malformed or lacking mandatory headers",
+    2: "First challenge: request had no credentials", 3: "Credentials for the realm were rejected",
+    4: "Stale nonce", 5: "Method not in Allow", 6: "Method listed in Allow yet refused", 7: "Body size",
+    8: "Request-URI length", 9: "Body type/encoding/language not accepted", 10: "Request-URI scheme",
+    11: "Required extension unsupported", 12: "Extension required but not supported by client",
+    13: "Session-Expires below Min-SE", 14: "Expiry below Min-Expires", 15: "Max-Forwards exhausted",
+    16: "Request ended by CANCEL/BYE", 17: "487 sent to a CANCEL", 18: "No matching dialog or transaction",
+    19: "Glare: both sides sent requests",
+}
+# sip4xx.cause.problem (a warning): the exchange itself breaks the RFC.
+PROBLEM_CAUSES = {6, 17}
+REACTIONS = {
+    0: "No later request of the same kind", 1: "Followed the RFC", 2: "Retried without modification",
+    3: "Retried with the credentials already rejected", 4: "Retried without credentials for the challenged realm",
+    5: "Retry still below Min-Expires", 6: "Retry Session-Expires still below Min-SE",
+    7: "Retry still requires the unsupported extension", 8: "Retry body still of a type not accepted",
+    9: "Retried before the back-off of RFC 3261 §14.1", 10: "Repeated a request refused with 403",
+}
+
+LEVELS = {"none": 99, "must": 3, "should": 2, "any": 1}
+KIND_ORDER = ["code", "must", "should", "cause", "reaction", "second_final", "malformed"]
+MAX_EXAMPLES = 3
+
+SUMMARY_MISSING_RE = re.compile(r"(?:^|, )(\d+) missing headers?$")
+SUMMARY_CODE_RE = re.compile(r"^(\d{3}) (.*)$")
+EXPERT_MISSING_RE = re.compile(r"^Missing (.+?): the message (MUST|SHOULD) carry it")
+
+
+class UsageError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- findings
+
+def finding_level(kind, detail_ok=True, cause_class=None):
+    """Numeric level of a finding: 3 must (expert warnings), 2 should, 1 any."""
+    if kind in ("must", "malformed", "second_final"):
+        return 3
+    if kind == "reaction":
+        return 3 if not detail_ok else 1
+    if kind == "cause":
+        return 3 if cause_class in PROBLEM_CAUSES else 1
+    if kind == "should":
+        return 2
+    return 1
+
+
+class Finding:
+    """One (kind, code, detail, software) with its count and example frames.
+    kind: code (a 4xx), must / should (a missing header; detail = its label),
+    cause (detail = the cause class), reaction (detail = the verdict),
+    second_final, malformed. code: the 4xx code, or for another message its
+    method or status code."""
+    __slots__ = ("kind", "code", "detail", "software", "level", "count", "examples")
+
+    def __init__(self, kind, code, detail, software, level, count=0, examples=None):
+        self.kind, self.code, self.detail, self.software, self.level = kind, str(code), detail, software, level
+        self.count = count
+        self.examples = list(examples or [])   # [[file, frame], ...]
+
+    def key(self):
+        return (self.kind, self.code, self.detail, self.software)
+
+    def add(self, n, file, frame):
+        self.count += n
+        if len(self.examples) < MAX_EXAMPLES and [file, frame] not in self.examples:
+            self.examples.append([file, frame])
+
+
+class Record:
+    """What one capture holds (one JSON line)."""
+
+    def __init__(self, file):
+        self.file = file
+        self.error = None
+        self.frames = 0
+        self.sip_messages = 0
+        self.reasons = {}         # "405" -> "Method Not Allowed"
+        self.findings = {}        # key -> Finding
+
+    def add(self, kind, code, detail, software, frame, n=1, level=None):
+        f = self.findings.get((kind, str(code), detail, software))
+        if f is None:
+            f = Finding(kind, code, detail, software, level if level is not None else finding_level(kind))
+            self.findings[f.key()] = f
+        f.add(n, self.file, frame)
+
+    def worst(self):
+        return max((f.level for f in self.findings.values()), default=0)
+
+    # -- JSON
+    def to_json(self):
+        def totals(kind, keyf):
+            out = {}
+            for f in self.sorted_findings():
+                if f.kind == kind:
+                    k = keyf(f)
+                    out[k] = out.get(k, 0) + f.count
+            return out
+        by_software = {}
+        for f in self.sorted_findings():
+            by_software.setdefault(f.software, []).append({
+                "kind": f.kind, "code": f.code, "detail": f.detail, "level": f.level,
+                "count": f.count, "frames": [fr for _, fr in f.examples]})
+        examples = {}
+        for f in self.sorted_findings():
+            k = describe_key(f.kind, f.code, f.detail)
+            if k not in examples and f.examples:
+                examples[k] = f.examples[0][1]
+        return {
+            "file": self.file,
+            "error": self.error,
+            "frames": self.frames,
+            "sip_messages": self.sip_messages,
+            "by_code": totals("code", lambda f: f.code),
+            "reasons": self.reasons,
+            "missing_must": totals("must", lambda f: f.detail),
+            "missing_should": totals("should", lambda f: f.detail),
+            "causes": totals("cause", lambda f: f"{f.code} {f.detail}"),
+            "reactions": totals("reaction", lambda f: f"{f.code} {f.detail}"),
+            "second_finals": totals("second_final", lambda f: f.code),
+            "malformed": sum(f.count for f in self.findings.values() if f.kind == "malformed"),
+            "by_software": by_software,
+            "examples": examples,
+        }
+
+    @classmethod
+    def from_json(cls, obj):
+        r = cls(obj["file"])
+        r.error = obj.get("error")
+        r.frames = obj.get("frames", 0)
+        r.sip_messages = obj.get("sip_messages", 0)
+        r.reasons = dict(obj.get("reasons", {}))
+        for software, items in obj.get("by_software", {}).items():
+            for it in items:
+                f = Finding(it["kind"], it["code"], it["detail"], software, it["level"], it["count"],
+                            [[r.file, fr] for fr in it.get("frames", [])])
+                r.findings[f.key()] = f
+        return r
+
+    def sorted_findings(self):
+        return sorted(self.findings.values(), key=sort_key)
+
+
+def sort_key(f):
+    return (KIND_ORDER.index(f.kind) if f.kind in KIND_ORDER else 99, f.code, f.detail, f.software)
+
+
+def describe_key(kind, code, detail):
+    if kind == "code":
+        return f"{code}"
+    if kind in ("must", "should"):
+        return f"{code} without {detail} ({kind.upper()})"
+    if kind == "cause":
+        return f"{code} cause: {detail}"
+    if kind == "reaction":
+        return f"reaction to {code}: {detail}"
+    if kind == "second_final":
+        return f"{code} as a second final response"
+    if kind == "malformed":
+        return f"malformed {code}"
+    return f"{kind} {code} {detail}"
+
+
+# ---------------------------------------------------------------- rows -> record
+
+def split_values(cell):
+    return [v for v in cell.split(AGG)] if cell != "" else []
+
+
+def software_of(row, index=0):
+    """The software that sent a message: Server, else User-Agent, else the
+    source address. In a frame with several messages, the first value."""
+    for name in ("sip.Server", "sip.User-Agent"):
+        vals = [v.strip() for v in row.get(name, []) if v.strip()]
+        if vals:
+            return vals[index] if index < len(vals) else vals[0]
+    for name in ("ip.src", "ipv6.src"):
+        vals = row.get(name, [])
+        if vals:
+            return vals[-1]    # the innermost header (tunnels)
+    return "unknown"
+
+
+def message_label(row):
+    """The method or status code of a frame's (first) SIP message."""
+    for name in ("sip.Method", "sip.Status-Code"):
+        if row.get(name):
+            return row[name][0]
+    return "SIP"
+
+
+def parse_row(line):
+    cells = line.rstrip("\n").split("\t")
+    cells += [""] * (len(FIELDS) - len(cells))
+    return {name: split_values(cell) for name, cell in zip(FIELDS, cells)}
+
+
+def assign_levels(labels, must_n, should_n, experts):
+    """The level of each missing-header value, in order."""
+    if should_n == 0:
+        return ["must"] * len(labels)
+    if must_n == 0:
+        return ["should"] * len(labels)
+    said = []
+    for e in experts:
+        m = EXPERT_MISSING_RE.match(e)
+        if m:
+            said.append((m.group(1), m.group(2).lower()))
+    if [l for l, _ in said] == labels:
+        return [lv for _, lv in said]
+    # Match by label; what is left: MUSTs first (the general checks come first).
+    pool = list(said)
+    out = []
+    for l in labels:
+        for i, (pl, lv) in enumerate(pool):
+            if pl == l:
+                out.append(lv)
+                del pool[i]
+                break
+        else:
+            out.append(None)
+    left_must = must_n - out.count("must")
+    for i, lv in enumerate(out):
+        if lv is None:
+            out[i] = "must" if left_must > 0 else "should"
+            left_must -= out[i] == "must"
+    return out
+
+
+def parse_summary(text):
+    """(code or None, reason or None, missing headers) of one message
+    subtree's summary, e.g. "SIP 4xx analysis: 405 Method Not Allowed, 1
+    missing header" or "SIP 4xx analysis: 2 missing headers"."""
+    head = "SIP 4xx analysis: "
+    if not text.startswith(head):
+        return (None, None, 0)
+    rest = text[len(head):]
+    n = 0
+    m = SUMMARY_MISSING_RE.search(rest)
+    if m:
+        n = int(m.group(1))
+        rest = rest[:m.start()]
+    m = SUMMARY_CODE_RE.match(rest)
+    if m and m.group(1)[0] == "4":
+        return (m.group(1), m.group(2), n)
+    return (None, None, n)
+
+
+def add_rows(rec, rows):
+    """Fold tshark's per-frame rows (dicts of value lists) into rec."""
+    code_of_frame = {}
+    for row in rows:
+        if row.get("frame.number"):
+            try:
+                code_of_frame[int(row["frame.number"][0])] = row.get("sip4xx.code", [])
+            except ValueError:
+                pass
+    for row in rows:
+        if not row.get("frame.number"):
+            continue
+        frame = int(row["frame.number"][0])
+        rec.frames += 1
+        rec.sip_messages += len(row.get("sip.Status-Code", [])) + len(row.get("sip.Method", []))
+        subtrees = row.get("sip4xx", [])
+        if not subtrees:
+            continue
+        soft = software_of(row)
+        codes = row.get("sip4xx.code", [])
+        labels = row.get("sip4xx.missing_header", [])
+        levels = assign_levels(labels, len(row.get("sip4xx.missing_header.must", [])),
+                               len(row.get("sip4xx.missing_header.should", [])),
+                               row.get("_ws.expert.message", []))
+        # Per message: its code (if a 4xx) and how many missing headers.
+        msgs = [parse_summary(s) for s in subtrees]
+        if sum(n for _, _, n in msgs) != len(labels) or \
+                [c for c, _, _ in msgs if c] != codes:
+            # The summaries do not add up: one message per 4xx code, all
+            # missing headers on the first.
+            msgs = [(c, None, 0) for c in codes] or [(None, None, 0)]
+            msgs[0] = (msgs[0][0], msgs[0][1], len(labels))
+        other = message_label(row)
+        # The labels of the messages that are not 4xx: the status codes left
+        # once the 4xx are taken out, then the methods.
+        left = list(row.get("sip.Status-Code", []))
+        for c in codes:
+            if c in left:
+                left.remove(c)
+        left += row.get("sip.Method", [])
+        k = 0
+        for code, reason, n in msgs:
+            if not code and left:
+                other_here = left.pop(0)
+            else:
+                other_here = other
+            if code:
+                rec.add("code", code, "", soft, frame)
+                if reason and code not in rec.reasons:
+                    rec.reasons[code] = reason
+            for _ in range(n):
+                rec.add(levels[k], code or other_here, labels[k], soft, frame)
+                k += 1
+        # Causes: on the 4xx.
+        for i, c in enumerate(row.get("sip4xx.cause_class", [])):
+            cc = int(c)
+            code = codes[i] if i < len(codes) else (codes[0] if codes else other)
+            rec.add("cause", code, CAUSES.get(cc, f"cause class {cc}"), soft, frame,
+                    level=finding_level("cause", cause_class=cc))
+        # Reactions: counted once, on the retry; the client is who reacted.
+        retry_of = row.get("sip4xx.retry_of", [])
+        reactions = row.get("sip4xx.reaction", [])
+        oks = row.get("sip4xx.reaction.ok", [])
+        if retry_of and reactions:
+            # A frame holding a 4xx that was retried and a retry: the last ones
+            # are the retry's (its subtree comes after the 4xx's only if it is
+            # the later message); take them from the end.
+            n = len(retry_of)
+            for j in range(n):
+                v = int(reactions[len(reactions) - n + j]) if len(reactions) >= n else int(reactions[-1])
+                ok = oks[len(oks) - n + j] if len(oks) >= n else (oks[-1] if oks else "1")
+                ok = ok in ("1", "True", "TRUE")
+                of = int(retry_of[j])
+                of_codes = code_of_frame.get(of) or ["4xx"]
+                rec.add("reaction", of_codes[0], REACTIONS.get(v, f"reaction {v}"), soft, frame,
+                        level=finding_level("reaction", detail_ok=ok))
+        # A second, different final response.
+        for _ in row.get("sip4xx.second_final", []):
+            st = row.get("sip.Status-Code", [])
+            rec.add("second_final", st[0] if st else other, "", soft, frame)
+        mal = len(row.get("sip4xx.malformed", []))
+        if mal:
+            rec.add("malformed", other, "", soft, frame, n=min(mal, max(1, len(subtrees))))
+    return rec
+
+
+def parse_output(rec, text):
+    return add_rows(rec, [parse_row(l) for l in text.splitlines() if l.strip()])
+
+
+# ---------------------------------------------------------------- running tshark
+
+class Runner:
+    """How tshark is run: as the caller, or (root) unprivileged in a private
+    HOME with a copy of the plugin folder, as tests/lib/tshark_env.py does."""
+
+    def __init__(self, tshark, plugin_dir, extra_opts):
+        self.tshark = tshark
+        self.extra = list(extra_opts)
+        self.home = None
+        self.env = dict(os.environ)
+        self.root = os.geteuid() == 0
+        plugin_dir = plugin_dir or os.environ.get("WIRESHARK_PLUGIN_DIR")
+        if self.root and not plugin_dir and not self._loaded(self.env, []):
+            # tshark as root reads only the system plugin folder: use the
+            # personal one of root, unprivileged.
+            personal = os.path.expanduser("~/.local/lib/wireshark/plugins")
+            if os.path.isdir(personal):
+                plugin_dir = personal
+        if self.root and plugin_dir:
+            self.home = tempfile.mkdtemp(prefix="sip4xx-report-")
+            os.makedirs(os.path.join(self.home, "extcap"))
+            os.makedirs(os.path.join(self.home, "caps"))
+            # Only the plugin itself: <major>.<minor>/epan/sip4xx.so.
+            found = False
+            for ver in sorted(os.listdir(plugin_dir)) if os.path.isdir(plugin_dir) else []:
+                so = os.path.join(plugin_dir, ver, "epan", "sip4xx.so")
+                if os.path.isfile(so):
+                    dest = os.path.join(self.home, "plugins", ver, "epan")
+                    os.makedirs(dest)
+                    shutil.copyfile(so, os.path.join(dest, "sip4xx.so"))
+                    found = True
+            if not found:
+                self.close()
+                raise UsageError(f"no <major>.<minor>/epan/sip4xx.so in {plugin_dir}")
+            _open_up(self.home)
+            self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home, "TZ": "UTC",
+                        "LC_ALL": "C.UTF-8", "WIRESHARK_PLUGIN_DIR": os.path.join(self.home, "plugins"),
+                        "WIRESHARK_EXTCAP_DIR": os.path.join(self.home, "extcap")}
+            self.prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        else:
+            if plugin_dir:
+                self.env["WIRESHARK_PLUGIN_DIR"] = os.path.abspath(plugin_dir)
+            self.prefix = []
+        if not self._loaded(self.env, self.prefix):
+            self.close()
+            raise UsageError("tshark does not load the sip4xx plugin (install it, or give --plugin-dir DIR"
+                             " / WIRESHARK_PLUGIN_DIR, the folder holding <major>.<minor>/epan/sip4xx.so)")
+
+    def _loaded(self, env, prefix):
+        try:
+            p = subprocess.run(prefix + [self.tshark, "-G", "plugins"], env=env, capture_output=True,
+                               text=True, errors="replace", cwd=self.home or None)
+        except OSError as e:
+            raise UsageError(f"cannot run {self.tshark}: {e}")
+        return re.search(r"^sip4xx\.so\s", p.stdout, re.M) is not None
+
+    def run(self, path, index):
+        rec = Record(path)
+        target, copy = path, None
+        try:
+            if self.home:
+                # The unprivileged user may not read the caller's files.
+                base = os.path.basename(path)
+                copy = os.path.join(self.home, "caps", f"{index}-{base}")
+                shutil.copyfile(path, copy)
+                os.chmod(copy, 0o644)
+                target = copy
+            elif not os.access(path, os.R_OK):
+                raise OSError(f"cannot read {path}")
+            argv = self.prefix + [self.tshark, "-n", "-2", "-r", target, "-T", "fields",
+                                  "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=" + AGG,
+                                  "-E", "header=n"] + self.extra
+            for f in FIELDS:
+                argv += ["-e", f]
+            p = subprocess.run(argv, env=self.env, capture_output=True, text=True, errors="replace",
+                               cwd=self.home or None)
+            parse_output(rec, p.stdout)
+            if p.returncode != 0:
+                msg = [l for l in p.stderr.splitlines() if l.strip() and "Running as user" not in l]
+                text = " ".join(msg) or f"tshark exited with status {p.returncode}"
+                if copy:
+                    text = text.replace(copy, path)
+                rec.error = text
+        except OSError as e:
+            rec.error = str(e)
+        finally:
+            if copy and os.path.exists(copy):
+                os.unlink(copy)
+        return rec
+
+    def close(self):
+        if self.home:
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home = None
+
+
+def _open_up(path):
+    for d, dirs, files in os.walk(path):
+        os.chmod(d, 0o755)
+        for n in files:
+            p = os.path.join(d, n)
+            os.chmod(p, 0o644 | (os.stat(p).st_mode & 0o111))
+
+
+def is_capture(name):
+    return name.lower().endswith(CAPTURE_EXTS)
+
+
+def collect(paths):
+    """The capture files named by paths (files as given; folders searched
+    recursively for .pcap .pcapng .cap and their .gz), sorted within a folder."""
+    out = []
+    for p in paths:
+        if os.path.isdir(p):
+            found = []
+            for d, dirs, files in os.walk(p):
+                dirs.sort()
+                found += [os.path.join(d, n) for n in files if is_capture(n)]
+            out += sorted(found)
+        else:
+            out.append(p)
+    seen, uniq = set(), []
+    for p in out:
+        if p not in seen:
+            seen.add(p)
+            uniq.append(p)
+    return uniq
+
+
+# ---------------------------------------------------------------- reports
+
+def merge_findings(records):
+    """All findings of all records, merged by (kind, code, detail, software)."""
+    out = {}
+    for r in sorted(records, key=lambda r: r.file):
+        for f in r.sorted_findings():
+            g = out.get(f.key())
+            if g is None:
+                g = out[f.key()] = Finding(f.kind, f.code, f.detail, f.software, f.level)
+            g.level = max(g.level, f.level)
+            g.count += f.count
+            for ex in f.examples:
+                if len(g.examples) < MAX_EXAMPLES and ex not in g.examples:
+                    g.examples.append(ex)
+    return out
+
+
+def example(f):
+    if not f.examples:
+        return ""
+    fl, fr = f.examples[0]
+    return f"e.g. {os.path.basename(fl)} frame {fr}"
+
+
+def plural(n, one, many=None):
+    return one if n == 1 else (many or one + "s")
+
+
+def human_report(records, out):
+    reasons = {}
+    for r in records:
+        for k, v in r.reasons.items():
+            reasons.setdefault(k, v)
+    findings = merge_findings(records)
+    errors = [r for r in records if r.error]
+    frames = sum(r.frames for r in records)
+    msgs = sum(r.sip_messages for r in records)
+    w = out.write
+    w(f"sip4xx-report: {len(records)} {plural(len(records), 'capture')}, {frames} frames, "
+      f"{msgs} SIP messages, {len(errors)} {plural(len(errors), 'error')}\n")
+
+    def by(kind, keyf):
+        """Totals over software: key -> (count, first example finding)."""
+        acc = {}
+        for f in sorted(findings.values(), key=sort_key):
+            if f.kind != kind:
+                continue
+            k = keyf(f)
+            c, ex = acc.get(k, (0, None))
+            acc[k] = (c + f.count, ex or f)
+        return acc
+
+    def section(title, rows):
+        if not rows:
+            return
+        w(f"\n{title}\n")
+        width = max(len(t) for t, _, _ in rows)
+        for text, count, f in rows:
+            w(f"  {text.ljust(width)}  {count:6d}  {example(f)}\n")
+
+    codes = by("code", lambda f: f.code)
+    section("4xx responses by code", [(f"{c} {reasons.get(c, '')}".rstrip(), n, f)
+                                      for c, (n, f) in sorted(codes.items())])
+    rows = []
+    for kind in ("must", "should"):
+        for (d, c), (n, f) in sorted(by(kind, lambda f: (f.detail, f.code)).items()):
+            rows.append((f"{kind.upper():6s} {d} (in {c})", n, f))
+    section("Missing headers", rows)
+    section("Causes", [(f"{c} {d}", n, f) for (c, d), (n, f) in
+                       sorted(by("cause", lambda f: (f.code, f.detail)).items())])
+    section("Reactions (the client's next attempt)",
+            [(f"after {c}: {d}{'' if f.level < 3 else '  [breaks the RFC]'}", n, f)
+             for (c, d), (n, f) in sorted(by("reaction", lambda f: (f.code, f.detail)).items())])
+    section("Second final responses", [(f"{c}", n, f) for c, (n, f) in
+                                       sorted(by("second_final", lambda f: f.code).items())])
+    section("Malformed SIP", [(f"{c}", n, f) for c, (n, f) in
+                              sorted(by("malformed", lambda f: f.code).items())])
+
+    # Who: the findings at the should level and above (not the plain 4xx
+    # counts, causes, reactions that followed the RFC), by who sent them.
+    who = [f for f in findings.values() if f.level >= LEVELS["should"]]
+    if who:
+        w("\nWho\n")
+        for f in sorted(who, key=lambda f: (f.software, sort_key(f))):
+            w(f"  {who_line(f)} — {example(f)}\n")
+    if errors:
+        w("\nErrors\n")
+        for r in errors:
+            w(f"  {r.file}: {r.error}\n")
+
+
+def who_line(f):
+    n = f.count
+    if f.kind in ("must", "should"):
+        return f"{f.software} sent {n} {f.code} without {f.detail} ({f.kind.upper()})"
+    if f.kind == "cause":
+        return f"{f.software} sent {n} {f.code} ({f.detail})"
+    if f.kind == "reaction":
+        return f"{f.software} reacted to {n} {f.code}: {f.detail}"
+    if f.kind == "second_final":
+        return f"{f.software} sent {n} {f.code} as a second final response"
+    if f.kind == "malformed":
+        return f"{f.software} sent {n} malformed {f.code}"
+    return f"{f.software} sent {n} {f.code}"
+
+
+def failing(rec, threshold):
+    """Findings of rec at or above the threshold level."""
+    return [f for f in rec.sorted_findings() if f.level >= threshold]
+
+
+def write_junit(records, threshold, path):
+    suite = ET.Element("testsuite", name="sip4xx-report", tests=str(len(records)))
+    nfail = nerr = 0
+    for r in records:
+        tc = ET.SubElement(suite, "testcase", classname="sip4xx", name=r.file)
+        if r.error:
+            nerr += 1
+            ET.SubElement(tc, "error", message=r.error)
+            continue
+        bad = failing(r, threshold)
+        if bad:
+            nfail += 1
+            lines = [f"{who_line(f)} — frames {', '.join(str(fr) for _, fr in f.examples)}" for f in bad]
+            fe = ET.SubElement(tc, "failure", message=f"{sum(f.count for f in bad)} findings", type="sip4xx")
+            fe.text = "\n".join(lines)
+    suite.set("failures", str(nfail))
+    suite.set("errors", str(nerr))
+    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def read_jsonl(path):
+    records = []
+    with open(path, encoding="utf-8") as fh:
+        for i, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    records.append(Record.from_json(json.loads(line)))
+                except (ValueError, KeyError) as e:
+                    raise UsageError(f"{path}:{i}: not a sip4xx-report JSON line ({e})")
+    return records
+
+
+def baseline_diff(old_records, new_records, out):
+    """New and gone findings by (kind, code, detail, software); returns the new ones."""
+    old = merge_findings(old_records)
+    new = merge_findings(new_records)
+    added = [f for k, f in new.items() if k not in old]
+    gone = [f for k, f in old.items() if k not in new]
+    w = out.write
+    w(f"\nAgainst the baseline: {len(added)} new, {len(gone)} gone\n")
+    for title, lst in (("New", added), ("Gone", gone)):
+        if lst:
+            w(f"{title}\n")
+            for f in sorted(lst, key=lambda f: (f.software, sort_key(f))):
+                what = describe_key(f.kind, f.code, f.detail) if f.kind != "code" else f"{f.code} response"
+                w(f"  {f.software}: {what} ×{f.count} — {example(f)}\n")
+    return added
+
+
+# ---------------------------------------------------------------- main
+
+def build_parser(merge=False):
+    p = argparse.ArgumentParser(
+        prog="sip4xx-report merge" if merge else "sip4xx-report",
+        description=("The report of several sip4xx-report --json outputs, as one run over all their captures."
+                     if merge else
+                     "What sip4xx finds in a collection of captures: files and folders (recursive: .pcap"
+                     " .pcapng .cap and their .gz), or - to read a list of paths on stdin."),
+        epilog=("exit status: 0 nothing at or above --fail-on, 1 findings at that level (with --baseline: new"
+                " ones) or a capture that could not be read, 2 usage error or no input. Levels: must = the"
+                " expert warnings (missing MUST header, malformed, second final response, a reaction or an"
+                " exchange that breaks the RFC); should = also a missing SHOULD header; any = also any 4xx;"
+                " none = never fail."))
+    p.add_argument("paths", nargs="*", metavar="JSONL" if merge else "PATH")
+    p.add_argument("--json", metavar="FILE", help="write JSON Lines, one object per capture")
+    p.add_argument("--junit", metavar="FILE", help="write a JUnit XML file, one testcase per capture")
+    p.add_argument("--fail-on", choices=["must", "should", "any", "none"], default="must",
+                   help="the level that fails (default: must)")
+    p.add_argument("--baseline", metavar="OLD.jsonl", help="report what is new and gone against an earlier --json")
+    p.add_argument("-q", "--quiet", action="store_true", help="no human report on stdout")
+    if not merge:
+        p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="tshark runs at once")
+        p.add_argument("--tshark", default=os.environ.get("TSHARK", "tshark"), help="the tshark to run")
+        p.add_argument("--plugin-dir", metavar="DIR",
+                       help="a plugin folder in WIRESHARK_PLUGIN_DIR layout (<dir>/<major>.<minor>/epan/sip4xx.so)")
+        p.add_argument("-o", dest="prefs", action="append", default=[], metavar="NAME:VALUE",
+                       help="a tshark preference (repeatable), e.g. -o sip4xx.show_should:FALSE")
+    return p
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    merge = bool(argv) and argv[0] == "merge"
+    parser = build_parser(merge)
+    try:
+        args = parser.parse_args(argv[1:] if merge else argv)
+    except SystemExit as e:
+        return 2 if e.code else 0
+    try:
+        return run(args, merge)
+    except UsageError as e:
+        print(f"sip4xx-report: {e}", file=sys.stderr)
+        return 2
+
+
+def run(args, merge):
+    threshold = LEVELS[args.fail_on]
+    if not args.paths:
+        raise UsageError("no input (give files, folders, or - for a list on stdin)")
+    old = read_jsonl(args.baseline) if args.baseline else None
+    if merge:
+        records = []
+        for p in args.paths:
+            try:
+                records += read_jsonl(p)
+            except OSError as e:
+                raise UsageError(str(e))
+    else:
+        if args.jobs < 1:
+            raise UsageError("-j must be at least 1")
+        paths = []
+        for p in args.paths:
+            if p == "-":
+                paths += [l.strip() for l in sys.stdin if l.strip()]
+            else:
+                paths.append(p)
+        files = collect(paths)
+        if not files:
+            raise UsageError("no capture files found")
+        extra = sum((["-o", o] for o in args.prefs), [])
+        runner = Runner(args.tshark, args.plugin_dir, extra)
+        try:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+                records = list(pool.map(runner.run, files, range(len(files))))
+        finally:
+            runner.close()
+        for r in records:
+            if r.error:
+                print(f"sip4xx-report: {r.file}: {r.error}", file=sys.stderr)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            for r in records:
+                fh.write(json.dumps(r.to_json(), ensure_ascii=False, sort_keys=False) + "\n")
+    if args.junit:
+        write_junit(records, threshold, args.junit)
+    out = sys.stdout if not args.quiet else open(os.devnull, "w")
+    human_report(records, out)
+    status = 0
+    if old is not None:
+        added = baseline_diff(old, records, out)
+        if any(f.level >= threshold for f in added):
+            status = 1
+    elif any(failing(r, threshold) for r in records):
+        status = 1
+    if threshold < 99 and any(r.error for r in records):
+        status = 1
+    out.flush()
+    return status
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # The reader went away (| head): no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""sip4xx-report end to end: the launcher, the real tshark and the plugin
+just built, over copies of bundled captures.
+
+The expected counts are written by hand from tests/capture/*.expect (each
+line there is one frame: code=N, must=LABEL, should=LABEL, malformed).
+sip4xx-report runs tshark unprivileged itself when run as root (as
+tests/lib/tshark_env.py does); the frame counts are cross-checked with a
+tshark run through tests/lib/tshark_env.py.
+
+    test_report_e2e.py --tshark tshark --plugin-dir build/plugins [--only NAME]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.normpath(os.path.join(HERE, "..", ".."))
+CAPTURES = os.path.join(SRC, "captures")
+LAUNCHER = os.path.join(SRC, "plugin", "report", "sip4xx-report")
+sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
+import tshark_env  # noqa: E402
+
+OPTS = None
+
+# By hand, from the .expect files.
+EXPECTED = {
+    # real_kamailio_routing.expect: 404 in frames 2, 17, 19; 405 in 5 and 7
+    # (5 without Allow); 403 in 9; 407 in 12. Frame 14 retries the 407
+    # properly (%correlation: reaction=FOLLOWED).
+    "real_kamailio_routing.pcapng": dict(
+        frames=20, by_code={"404": 3, "405": 2, "403": 1, "407": 1},
+        missing_must={"Allow": 1}, missing_should={}, malformed=0,
+        reactions={"407 Followed the RFC": 1}),
+    # real_kamailio_uas.expect: 486 ×2 (4, 6), 480 ×2 (11, 13), 488 ×4 (18,
+    # 20 without Warning; 25, 27), 487 ×2 (38, 40); the 180s of 32 and 33
+    # lack Contact.
+    "real_kamailio_uas.pcapng": dict(
+        by_code={"486": 2, "480": 2, "488": 4, "487": 2},
+        missing_must={"Contact": 2}, missing_should={"Warning": 2}, malformed=0),
+    # real_kamailio_register_udp.expect: 401 in 2, 6, 10; 423 in 8; 403 in
+    # 12; nothing missing, nothing malformed.
+    "real_kamailio_register_udp.pcapng": dict(
+        by_code={"401": 3, "423": 1, "403": 1}, missing_must={}, missing_should={}, malformed=0),
+    # handmade_obligations.expect, frames 1-52: every code twice (with and
+    # without the header), 405 three times (frame 45), 486 in 37-42; the
+    # MUSTs and SHOULDs one per line, Via/To/From/Call-ID/CSeq both in
+    # responses (37-41, 44, 45) and in requests (46-50).
+    "handmade_obligations.pcap": dict(
+        by_code={"401": 2, "405": 3, "407": 2, "415": 4, "420": 2, "421": 2, "422": 2, "423": 2,
+                 "469": 2, "494": 2, "413": 2, "488": 2, "470": 2, "489": 2, "417": 2, "424": 2,
+                 "425": 2, "486": 6},
+        missing_must={"WWW-Authenticate": 1, "Allow": 2, "Proxy-Authenticate": 1,
+                      "Accept|Accept-Encoding|Accept-Language": 1, "Unsupported": 1, "Require": 1,
+                      "Min-SE": 1, "Min-Expires": 1, "Recv-Info": 1, "Security-Server": 1,
+                      "Geolocation-Error": 1, "AlertMsg-Error": 1, "Via": 3, "From": 2, "To": 3,
+                      "Call-ID": 2, "CSeq": 2, "To;tag": 1, "Max-Forwards": 1, "Contact": 1},
+        missing_should={"Retry-After": 1, "Warning": 1, "Permission-Missing": 1, "Allow-Events": 1},
+        malformed=0),
+}
+
+
+def report(*args, stdin=None):
+    cmd = [LAUNCHER, "--tshark", OPTS.tshark, "--plugin-dir", OPTS.plugin_dir, "-j", "2"] + list(args)
+    return subprocess.run(cmd, capture_output=True, text=True, input=stdin)
+
+
+def merge(*args):
+    return subprocess.run([LAUNCHER, "merge"] + list(args), capture_output=True, text=True)
+
+
+def jsonl(path):
+    with open(path, encoding="utf-8") as fh:
+        return {os.path.basename(o["file"]): o for o in map(json.loads, fh)}
+
+
+class Report(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="sip4xx-report-test-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def folder(self, name, captures, extra=None):
+        d = os.path.join(self.dir, name)
+        os.makedirs(d)
+        for c in captures:
+            shutil.copyfile(os.path.join(CAPTURES, c), os.path.join(d, c))
+        for n, data in (extra or {}).items():
+            with open(os.path.join(d, n), "wb") as fh:
+                fh.write(data)
+        return d
+
+    def path(self, n):
+        return os.path.join(self.dir, n)
+
+    def test_counts(self):
+        d = self.folder("c", list(EXPECTED))
+        p = report(d, "--json", self.path("r.jsonl"), "--fail-on", "none")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        got = jsonl(self.path("r.jsonl"))
+        self.assertEqual(set(got), set(EXPECTED))
+        for name, want in EXPECTED.items():
+            for k, v in want.items():
+                self.assertEqual(got[name][k], v, f"{name} {k}")
+            self.assertIsNone(got[name]["error"])
+        # The example named in the human report.
+        self.assertIn("kamailio-sip4xx-proxy sent 1 405 without Allow (MUST) — e.g. "
+                      "real_kamailio_routing.pcapng frame 5", p.stdout)
+        self.assertIn("kamailio-sip4xx-uas sent 2 488 without Warning (SHOULD) — e.g. "
+                      "real_kamailio_uas.pcapng frame 18", p.stdout)
+        # Frames: the same count as tshark through the project's harness.
+        with tshark_env.Home(OPTS.plugin_dir, OPTS.tshark) as home:
+            for name in EXPECTED:
+                cap = home.copy(os.path.join(CAPTURES, name))
+                out = home.run(["-n", "-r", cap, "-T", "fields", "-e", "frame.number"]).stdout
+                self.assertEqual(got[name]["frames"], len(out.split()), name)
+
+    def test_exit_status(self):
+        clean = self.folder("clean", ["real_kamailio_register_udp.pcapng"])
+        should = self.folder("should", ["real_kamailio_uas.pcapng"])
+        self.assertEqual(report(clean).returncode, 0)                          # must (default)
+        self.assertEqual(report(clean, "--fail-on", "should").returncode, 0)
+        self.assertEqual(report(clean, "--fail-on", "any").returncode, 1)      # it has 4xx
+        self.assertEqual(report(should).returncode, 1)                         # 180 without Contact
+        self.assertEqual(report(should, "--fail-on", "none").returncode, 0)
+        self.assertEqual(report().returncode, 2)                               # no input
+        self.assertEqual(report(self.folder("empty", [])).returncode, 2)
+        self.assertEqual(report("--fail-on", "maybe", clean).returncode, 2)
+        self.assertEqual(report(clean, "--plugin-dir", self.dir).returncode, 2)  # no plugin there
+
+    def test_stdin_list_and_gz(self):
+        d = self.folder("gz", ["real_kamailio_routing.pcapng"])
+        src = os.path.join(d, "real_kamailio_routing.pcapng")
+        subprocess.run(["gzip", "-k", src], check=True)
+        os.rename(src + ".gz", os.path.join(d, "copy.pcapng.gz"))
+        p = report("-", "--json", self.path("s.jsonl"), "--fail-on", "none",
+                   stdin=f"{src}\n{os.path.join(d, 'copy.pcapng.gz')}\n")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        got = jsonl(self.path("s.jsonl"))
+        self.assertEqual(got["copy.pcapng.gz"]["by_code"], got["real_kamailio_routing.pcapng"]["by_code"])
+        self.assertEqual(got["copy.pcapng.gz"]["missing_must"], {"Allow": 1})
+
+    def test_corrupt_file_in_the_middle(self):
+        d = self.folder("mixed", ["real_kamailio_register_udp.pcapng", "real_kamailio_uas.pcapng"],
+                        extra={"real_kamailio_s.pcap": b"this is no capture\n" * 20})
+        p = report(d, "--json", self.path("m.jsonl"), "--junit", self.path("m.xml"))
+        self.assertEqual(p.returncode, 1)
+        got = jsonl(self.path("m.jsonl"))
+        self.assertEqual(list(got), ["real_kamailio_register_udp.pcapng", "real_kamailio_s.pcap",
+                                     "real_kamailio_uas.pcapng"])
+        self.assertTrue(got["real_kamailio_s.pcap"]["error"])
+        self.assertIn("real_kamailio_s.pcap", p.stderr)
+        self.assertEqual(len([l for l in p.stderr.splitlines() if l.strip()]), 1)
+        self.assertEqual(got["real_kamailio_uas.pcapng"]["missing_must"], {"Contact": 2})
+        self.assertEqual(got["real_kamailio_register_udp.pcapng"]["by_code"], {"401": 3, "423": 1, "403": 1})
+        # JUnit: one testcase per capture; the error, the failure, the pass.
+        suite = ET.parse(self.path("m.xml")).getroot()
+        self.assertEqual((suite.get("tests"), suite.get("failures"), suite.get("errors")), ("3", "1", "1"))
+        cases = {os.path.basename(c.get("name")): c for c in suite.iter("testcase")}
+        self.assertIsNotNone(cases["real_kamailio_s.pcap"].find("error"))
+        fail = cases["real_kamailio_uas.pcapng"].find("failure")
+        self.assertIn("kamailio-sip4xx-uas sent 2 180 without Contact (MUST) — frames 32, 33", fail.text)
+        self.assertNotIn("Warning", fail.text)                    # SHOULD: below --fail-on must
+        self.assertEqual(list(cases["real_kamailio_register_udp.pcapng"]), [])
+        # At --fail-on should, the 488s without Warning are in the failure too.
+        report(d, "--junit", self.path("s.xml"), "--fail-on", "should")
+        cases = {os.path.basename(c.get("name")): c for c in ET.parse(self.path("s.xml")).getroot().iter("testcase")}
+        self.assertIn("488 without Warning (SHOULD)", cases["real_kamailio_uas.pcapng"].find("failure").text)
+
+    def test_merge_equals_one_run(self):
+        caps = ["real_kamailio_routing.pcapng", "real_kamailio_uas.pcapng", "real_kamailio_sanity.pcapng"]
+        a = self.folder("a", caps[:1])
+        b = self.folder("b", caps[1:])
+        whole = report(a, b, "--json", self.path("all.jsonl"))
+        ra = report(a, "--json", self.path("a.jsonl"))
+        rb = report(b, "--json", self.path("b.jsonl"))
+        self.assertEqual((whole.returncode, ra.returncode, rb.returncode), (1, 1, 1))
+        m = merge(self.path("b.jsonl"), self.path("a.jsonl"))
+        self.assertEqual(m.returncode, 1, m.stderr)
+        self.assertEqual(m.stdout, whole.stdout)
+        self.assertEqual(merge(self.path("all.jsonl")).stdout, whole.stdout)
+        self.assertIn("sip4xx-report: 3 captures", m.stdout)
+        self.assertEqual(merge(self.path("a.jsonl"), "--fail-on", "none").returncode, 0)
+        self.assertEqual(merge(self.path("nonexistent.jsonl")).returncode, 2)
+
+    def test_baseline(self):
+        d = self.folder("coll", ["real_kamailio_routing.pcapng"])
+        first = report(d, "--json", self.path("old.jsonl"))
+        self.assertEqual(first.returncode, 1)                              # the 405 without Allow
+        # Nothing changed: nothing new, exit 0 though findings remain.
+        same = report(d, "--baseline", self.path("old.jsonl"))
+        self.assertEqual(same.returncode, 0, same.stdout + same.stderr)
+        self.assertIn("Against the baseline: 0 new, 0 gone", same.stdout)
+        # A capture added: its findings are new.
+        shutil.copyfile(os.path.join(CAPTURES, "real_kamailio_uas.pcapng"), os.path.join(d, "real_kamailio_uas.pcapng"))
+        p = report(d, "--baseline", self.path("old.jsonl"), "--json", self.path("new.jsonl"))
+        self.assertEqual(p.returncode, 1)
+        tail = p.stdout[p.stdout.index("Against the baseline"):]
+        self.assertIn("kamailio-sip4xx-uas: 180 without Contact (MUST) ×2 — e.g. real_kamailio_uas.pcapng frame 32", tail)
+        self.assertIn("kamailio-sip4xx-uas: 488 without Warning (SHOULD) ×2 — e.g. real_kamailio_uas.pcapng frame 18", tail)
+        self.assertNotIn("Allow", tail)                                    # known before
+        self.assertIn(", 0 gone", tail)
+        # And the other way: the capture removed, its findings are gone.
+        os.unlink(os.path.join(d, "real_kamailio_uas.pcapng"))
+        back = report(d, "--baseline", self.path("new.jsonl"))
+        self.assertEqual(back.returncode, 0)
+        self.assertIn("0 new,", back.stdout)
+        self.assertIn("kamailio-sip4xx-uas: 180 without Contact (MUST) ×2", back.stdout)
+        # merge takes a baseline too.
+        self.assertEqual(merge(self.path("new.jsonl"), "--baseline", self.path("old.jsonl")).returncode, 1)
+
+
+def main():
+    global OPTS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tshark", default="tshark")
+    ap.add_argument("--plugin-dir", required=True)
+    OPTS, rest = ap.parse_known_args()
+    OPTS.plugin_dir = os.path.abspath(OPTS.plugin_dir)
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()

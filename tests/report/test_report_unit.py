@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""sip4xx-report's aggregation on rows written by hand (no tshark): the
+rows are what `tshark -T fields` prints for the report's FIELDS, one line
+per frame, values of one field joined by the unit separator (0x1f)."""
+
+import io
+import json
+import os
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "plugin", "report"))
+import sip4xx_report as R  # noqa: E402
+
+A = R.AGG
+
+
+def line(**cells):
+    """A tshark line: cells by field name (dots and dashes as underscores)."""
+    by = {f.replace(".", "_").replace("-", "_"): f for f in R.FIELDS}
+    vals = {by[k]: v for k, v in cells.items()}
+    return "\t".join(vals.get(f, "") for f in R.FIELDS)
+
+
+def record(name, lines):
+    return R.parse_output(R.Record(name), "\n".join(lines) + "\n")
+
+
+# A proxy (Server: Kamailio (5.6.3)) answers a PUBLISH with a 405 lacking
+# Allow (frame 2), a SUBSCRIBE with a 405 (cause: method not in Allow,
+# frame 4), and an INVITE with a 407 that the client (frame 6) retries
+# properly; a UAS with no Server header (10.0.0.2) sends a 488 without
+# Warning (SHOULD) and a 180 without Contact (MUST) in frame 8, and frame 9
+# is a malformed request.
+ROWS = [
+    line(frame_number="1", sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="PUBLISH"),
+    line(frame_number="2", sip4xx="SIP 4xx analysis: 405 Method Not Allowed, 1 missing header",
+         sip4xx_code="405", sip4xx_missing_header="Allow", sip4xx_missing_header_must="1",
+         _ws_expert_message="Missing Allow: the message MUST carry it (RFC 3261 §21.4.6)",
+         sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405"),
+    line(frame_number="3", sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="SUBSCRIBE"),
+    line(frame_number="4", sip4xx="SIP 4xx analysis: 405 Method Not Allowed", sip4xx_code="405",
+         sip4xx_cause_class="5", sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405"),
+    line(frame_number="5", sip4xx="SIP 4xx analysis: 407 Proxy Authentication Required", sip4xx_code="407",
+         sip4xx_cause_class="2", sip4xx_reaction="1", sip4xx_reaction_ok="1",
+         sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="407"),
+    line(frame_number="6", sip4xx="SIP 4xx analysis: next attempt after the 4xx in frame 5",
+         sip4xx_retry_of="5", sip4xx_reaction="1", sip4xx_reaction_ok="1",
+         sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="INVITE"),
+    # Two messages in one TCP segment: a 488 lacking Warning (SHOULD) and a
+    # 180 lacking Contact (MUST); the expert texts say which is which.
+    line(frame_number="8",
+         sip4xx=A.join(["SIP 4xx analysis: 488 Not Acceptable Here, 1 missing header",
+                        "SIP 4xx analysis: 1 missing header"]),
+         sip4xx_code="488", sip4xx_missing_header=A.join(["Warning", "Contact"]),
+         sip4xx_missing_header_must="1", sip4xx_missing_header_should="1",
+         _ws_expert_message=A.join(["488 Not Acceptable Here (RFC 3261 §21.4.26): ...",
+                                    "Missing Warning: the message SHOULD carry it (RFC 3261 §13.3.1.3)",
+                                    "Missing Contact: the message MUST carry it (RFC 3261 §12.1.1)"]),
+         ipv6_src="2001:db8::2", sip_Status_Code=A.join(["488", "180"])),
+    # Malformed with two problems (two expert items): one message.
+    line(frame_number="9", sip4xx="sip4xx", sip4xx_malformed=A.join(["1", "1"]),
+         ip_src="10.0.0.9", sip_Method="INVITE"),
+    # A second final response (a 200 after a 486) from the UAS.
+    line(frame_number="10", sip4xx="SIP 4xx analysis: second final response (first in frame 7)",
+         sip4xx_second_final="1", sip4xx_first_final_in="7", sip_Server="uas/2",
+         ip_src="10.0.0.2", sip_Status_Code="200"),
+]
+
+
+class Parsing(unittest.TestCase):
+    def test_summary(self):
+        self.assertEqual(R.parse_summary("SIP 4xx analysis: 405 Method Not Allowed, 2 missing headers"),
+                         ("405", "Method Not Allowed", 2))
+        self.assertEqual(R.parse_summary("SIP 4xx analysis: 486 Busy Here"), ("486", "Busy Here", 0))
+        self.assertEqual(R.parse_summary("SIP 4xx analysis: 1 missing header"), (None, None, 1))
+        self.assertEqual(R.parse_summary("SIP 4xx analysis: 409 (unregistered, handled as 400)"),
+                         ("409", "(unregistered, handled as 400)", 0))
+        self.assertEqual(R.parse_summary("SIP 4xx analysis: answered by a 4xx in frame 5"), (None, None, 0))
+        self.assertEqual(R.parse_summary("sip4xx"), (None, None, 0))
+
+    def test_levels(self):
+        self.assertEqual(R.assign_levels(["Via", "Allow"], 2, 0, []), ["must", "must"])
+        self.assertEqual(R.assign_levels(["Warning"], 0, 1, []), ["should"])
+        said = ["Missing Contact: the message MUST carry it (x)", "Missing Warning: the message SHOULD carry it (y)"]
+        self.assertEqual(R.assign_levels(["Warning", "Contact"], 1, 1, said), ["should", "must"])
+        # No text to go by: the MUSTs first.
+        self.assertEqual(R.assign_levels(["A", "B"], 1, 1, []), ["must", "should"])
+
+
+class Aggregation(unittest.TestCase):
+    def setUp(self):
+        self.rec = record("a.pcap", ROWS)
+        self.j = self.rec.to_json()
+
+    def test_totals(self):
+        j = self.j
+        self.assertEqual(j["frames"], 9)
+        self.assertEqual(j["sip_messages"], 10)
+        self.assertEqual(j["by_code"], {"405": 2, "407": 1, "488": 1})
+        self.assertEqual(j["missing_must"], {"Allow": 1, "Contact": 1})
+        self.assertEqual(j["missing_should"], {"Warning": 1})
+        self.assertEqual(j["causes"], {"405 Method not in Allow": 1,
+                                       "407 First challenge: request had no credentials": 1})
+        # Counted once, on the retry (frame 6), not again on the 407.
+        self.assertEqual(j["reactions"], {"407 Followed the RFC": 1})
+        self.assertEqual(j["second_finals"], {"200": 1})
+        self.assertEqual(j["malformed"], 1)
+        self.assertEqual(j["reasons"]["405"], "Method Not Allowed")
+
+    def test_software(self):
+        bs = self.j["by_software"]
+        self.assertEqual(set(bs), {"Kamailio (5.6.3)", "phone/1", "2001:db8::2", "10.0.0.9", "uas/2"})
+        k = {(i["kind"], i["code"], i["detail"]): (i["count"], i["frames"]) for i in bs["Kamailio (5.6.3)"]}
+        self.assertEqual(k[("must", "405", "Allow")], (1, [2]))
+        self.assertEqual(k[("code", "405", "")], (2, [2, 4]))
+        v6 = {(i["kind"], i["code"], i["detail"]) for i in bs["2001:db8::2"]}
+        # The 180's Contact finding is on the 180 (its message), not the 488.
+        self.assertEqual(v6, {("code", "488", ""), ("should", "488", "Warning"), ("must", "180", "Contact")})
+        self.assertEqual([(i["kind"], i["code"]) for i in bs["phone/1"]], [("reaction", "407")])
+
+    def test_levels_and_fail(self):
+        self.assertEqual(self.rec.worst(), 3)
+        must = R.failing(self.rec, R.LEVELS["must"])
+        self.assertEqual(sorted((f.kind, f.code, f.detail) for f in must),
+                         [("malformed", "INVITE", ""), ("must", "180", "Contact"), ("must", "405", "Allow"),
+                          ("second_final", "200", "")])
+        should = R.failing(self.rec, R.LEVELS["should"])
+        self.assertEqual(len(should), 5)
+        clean = record("b.pcap", [ROWS[0], ROWS[3]])
+        self.assertEqual(R.failing(clean, R.LEVELS["should"]), [])
+        self.assertEqual(len(R.failing(clean, R.LEVELS["any"])), 2)   # the 405 and its cause
+        self.assertEqual(R.failing(self.rec, R.LEVELS["none"]), [])
+
+    def test_json_round_trip(self):
+        back = R.Record.from_json(json.loads(json.dumps(self.j)))
+        self.assertEqual(back.to_json(), self.j)
+
+    def test_human_report(self):
+        out = io.StringIO()
+        R.human_report([self.rec], out)
+        text = out.getvalue()
+        self.assertIn("Kamailio (5.6.3) sent 1 405 without Allow (MUST) — e.g. a.pcap frame 2", text)
+        self.assertIn("2001:db8::2 sent 1 488 without Warning (SHOULD) — e.g. a.pcap frame 8", text)
+        self.assertIn("uas/2 sent 1 200 as a second final response — e.g. a.pcap frame 10", text)
+        # Every line under a heading names an example frame.
+        for l in text.splitlines():
+            if l.startswith("  "):
+                self.assertRegex(l, r"e\.g\. \S+ frame \d+$")
+
+    def test_merge_equals_one_run(self):
+        a = record("a.pcap", ROWS[:4])
+        b = record("b.pcap", ROWS[4:])
+        both = record("a.pcap", ROWS[:4]), record("b.pcap", ROWS[4:])
+        one, two = io.StringIO(), io.StringIO()
+        R.human_report(list(both), one)
+        shards = [R.Record.from_json(json.loads(json.dumps(r.to_json()))) for r in (b, a)]
+        R.human_report(shards, two)
+        self.assertEqual(one.getvalue(), two.getvalue())
+
+    def test_baseline(self):
+        old = record("a.pcap", ROWS[:4])
+        new = record("a.pcap", ROWS[:2] + ROWS[7:8])
+        out = io.StringIO()
+        added = R.baseline_diff([old], [new], out)
+        self.assertEqual([(f.kind, f.code, f.software) for f in added], [("malformed", "INVITE", "10.0.0.9")])
+        text = out.getvalue()
+        # Gone: the cause of frame 4's 405 (the 405s themselves remain: frame 2).
+        self.assertIn("1 new, 1 gone", text)
+        self.assertIn("Kamailio (5.6.3): 405 cause: Method not in Allow ×1 — e.g. a.pcap frame 4", text)
+        self.assertIn("10.0.0.9: malformed INVITE ×1 — e.g. a.pcap frame 9", text)
+
+    def test_junit(self):
+        bad = record("a.pcap", ROWS)
+        ok = record("b.pcap", [ROWS[0]])
+        err = R.Record("c.pcap")
+        err.error = "not a capture"
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "j.xml")
+            R.write_junit([bad, ok, err], R.LEVELS["must"], p)
+            suite = ET.parse(p).getroot()
+        self.assertEqual((suite.get("tests"), suite.get("failures"), suite.get("errors")), ("3", "1", "1"))
+        cases = {c.get("name"): c for c in suite.iter("testcase")}
+        self.assertIsNotNone(cases["a.pcap"].find("failure"))
+        self.assertIn("sent 1 405 without Allow (MUST) — frames 2", cases["a.pcap"].find("failure").text)
+        self.assertEqual(list(cases["b.pcap"]), [])
+        self.assertEqual(cases["c.pcap"].find("error").get("message"), "not a capture")
+
+
+class Inputs(unittest.TestCase):
+    def test_collect(self):
+        with tempfile.TemporaryDirectory() as d:
+            for n in ["b.pcap", "a.pcapng", "sub/c.cap.gz", "sub/d.pcap.gz", "notes.txt", "e.PCAP"]:
+                os.makedirs(os.path.dirname(os.path.join(d, n)), exist_ok=True)
+                open(os.path.join(d, n), "w").close()
+            got = [os.path.relpath(p, d) for p in R.collect([d])]
+            self.assertEqual(got, ["a.pcapng", "b.pcap", "e.PCAP", "sub/c.cap.gz", "sub/d.pcap.gz"])
+            # A file is taken as given, whatever its name; duplicates once.
+            self.assertEqual(R.collect([os.path.join(d, "notes.txt")] * 2), [os.path.join(d, "notes.txt")])
+
+    def test_usage(self):
+        err = io.StringIO()
+        old, sys.stderr = sys.stderr, err
+        try:
+            self.assertEqual(R.main([]), 2)
+            self.assertEqual(R.main(["--fail-on", "sometimes", "x.pcap"]), 2)
+            self.assertEqual(R.main(["merge"]), 2)
+            with tempfile.TemporaryDirectory() as d:
+                self.assertEqual(R.main([d]), 2)          # no capture in it
+        finally:
+            sys.stderr = old
+        self.assertIn("no input", err.getvalue())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
