@@ -22,6 +22,7 @@ import collections
 import json
 import os
 import re
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
@@ -48,23 +49,22 @@ def run_tshark(args, opts, capture=None, with_stderr=False, encoding=None):
     return (p.stdout, p.stderr) if with_stderr else p.stdout
 
 
-TXN_H = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "sip4xx", "txn.h")
 
 
-def enum_names(prefix, text):
-    """value -> NAME of an X-macro list in include/sip4xx/txn.h, so that
-    expectations name causes and verdicts as the code does. Not from the
-    plugin: `tshark -G values` gives sip4xx.cause_class and sip4xx.reaction
-    as value -> label ("Request ended by CANCEL/BYE"); the names
-    (TERMINATED) are in this header only."""
-    block = text.split(f"#define SIP4XX_{prefix}_LIST(X)", 1)[1].split("\n\n", 1)[0]
-    return {m.group(2): m.group(1) for m in re.finditer(r"X\((\w+),\s*(\d+),", block)}
+# value -> NAME of the cause and verdict lists, so that expectations name
+# causes and verdicts as the code does. Printed by the enum_names helper
+# built with the core from the same X-macro lists the plugin registers its
+# value_strings from (tests/capture/enum_names.c); --enum-names names it.
+CAUSES = {}
+VERDICTS = {}
 
 
-with open(TXN_H, encoding="utf-8") as _f:
-    _TXN_TEXT = _f.read()
-CAUSES = enum_names("CAUSE", _TXN_TEXT)
-VERDICTS = enum_names("VERDICT", _TXN_TEXT)
+def load_enum_names(helper):
+    out = subprocess.run([helper], check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        kind, value, name = line.split()
+        (CAUSES if kind == "CAUSE" else VERDICTS)[value] = name
+
 
 BASIC = r"(code=\d+|must=\S+|should=\S+|unregistered|malformed)"
 # Exchange assertions (opt-in with a '%correlation' line): compared in the
@@ -99,6 +99,8 @@ def parse_expect(path):
                 if re.fullmatch(EXCHANGE, w):
                     if not correlation:
                         sys.exit(f"{path}:{lineno}: '{w}' needs a '%correlation' line first")
+                    if (w.startswith("cause=") or w.startswith("reaction=")) and not CAUSES:
+                        sys.exit(f"{path}:{lineno}: cause and reaction names need --enum-names")
                     if w.startswith("cause=") and w[6:] not in CAUSES.values():
                         sys.exit(f"{path}:{lineno}: unknown cause '{w[6:]}' (include/sip4xx/txn.h)")
                     if w.startswith("reaction=") and w[9:] not in VERDICTS.values():
@@ -313,6 +315,7 @@ def main():
     ap.add_argument("--tshark", default="tshark")
     ap.add_argument("--plugin-dir", required=True)
     ap.add_argument("--check-loaded", action="store_true")
+    ap.add_argument("--enum-names", help="the enum_names helper (built with the tests)")
     ap.add_argument("--mode", choices=["onepass", "twopass", "verbose", "summary", "json", "consistency"])
     ap.add_argument("--capture")
     ap.add_argument("--expect")
@@ -322,6 +325,8 @@ def main():
                     help="assertion kind the preferences turn off (e.g. should, must, malformed): "
                          "dropped from the expectations, so any that still shows fails")
     opts = ap.parse_args()
+    if opts.enum_names:
+        load_enum_names(opts.enum_names)
 
     if opts.check_loaded:
         out = run_tshark(["-G", "plugins"], opts)
