@@ -92,6 +92,17 @@ static char *response(unsigned code, const char *reason, const char *branch, con
                            code, reason, branch, call, cseq, method, extra);
 }
 
+/* The request sent inside the dialog its 2xx (To tag b1) made: owned text
+ * in, owned text out. */
+static char *in_dialog_of(char *req)
+{
+    char *to = strstr(req, "To: <sip:bob@example.com>");
+    gchar *tagged = g_strdup_printf("%.*sTo: <sip:bob@example.com>;tag=b1%s", (int)(to - req), req,
+                                    to + strlen("To: <sip:bob@example.com>"));
+    g_free(req);
+    return tagged;
+}
+
 static void feed_owned(world_t *w, double t, char *text, sip4xx_outcome_t *out)
 {
     feed(w, t, text, out);
@@ -476,12 +487,7 @@ static void test_bye_in_early_dialog(void)
     sip4xx_outcome_t o;
     feed_owned(w, 0.0, request("INVITE", "z9hG4bKe1", "early", 1, ""), &o);
     feed_owned(w, 0.1, response(180, "Ringing", "z9hG4bKe1", "early", 1, "INVITE", "Contact: <sip:b@h>\r\n"), &o);
-    char *bye = request("BYE", "z9hG4bKe2", "early", 2, "");
-    char *to = strstr(bye, "To: <sip:bob@example.com>");
-    gchar *tagged = g_strdup_printf("%.*sTo: <sip:bob@example.com>;tag=b1%s", (int)(to - bye), bye,
-                                    to + strlen("To: <sip:bob@example.com>"));
-    g_free(bye);
-    feed_owned(w, 1.0, tagged, &o);
+    feed_owned(w, 1.0, in_dialog_of(request("BYE", "z9hG4bKe2", "early", 2, "")), &o);
     feed_owned(w, 1.1, response(200, "OK", "z9hG4bKe2", "early", 2, "BYE", ""), &o);
     feed_owned(w, 1.2, response(487, "Request Terminated", "z9hG4bKe1", "early", 1, "INVITE", ""), &o);
     g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_TERMINATED);
@@ -554,12 +560,7 @@ static void test_dialog_cap(void)
     sip4xx_engine_stats(w->e, &st);
     g_assert_cmpuint(st.dialogs, ==, 1);
     g_assert_cmpuint(st.calls, ==, 1);                        /* d2 kept no owner, so no call */
-    char *bye = request("BYE", "z9hG4bKd3", "d1", 2, "");
-    char *to = strstr(bye, "To: <sip:bob@example.com>");
-    gchar *tagged = g_strdup_printf("%.*sTo: <sip:bob@example.com>;tag=b1%s", (int)(to - bye), bye,
-                                    to + strlen("To: <sip:bob@example.com>"));
-    g_free(bye);
-    feed_owned(w, 1.0, tagged, &o);
+    feed_owned(w, 1.0, in_dialog_of(request("BYE", "z9hG4bKd3", "d1", 2, "")), &o);
     feed_owned(w, 1.1, response(200, "OK", "z9hG4bKd3", "d1", 2, "BYE", ""), &o);
     sip4xx_engine_stats(w->e, &st);
     g_assert_cmpuint(st.dialogs, ==, 0);
