@@ -72,7 +72,4 @@ uint64_t sip4xx_hash_bytes(uint64_t h, const char *p, size_t n, bool fold_case);
  * whole is left out. Returns the bytes written, without the NUL. */
 size_t sip4xx_text_clean(char *dst, size_t cap, const char *src, size_t n);
 
-/* Whether n bytes of src would be copied unchanged. */
-int sip4xx_text_is_clean(const char *src, size_t n);
-
 #endif

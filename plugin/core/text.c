@@ -64,18 +64,6 @@ size_t sip4xx_text_clean(char *dst, size_t cap, const char *src, size_t n)
     return out;
 }
 
-int sip4xx_text_is_clean(const char *src, size_t n)
-{
-    const uint8_t *s = (const uint8_t *)src;
-    for (size_t i = 0; i < n;) {
-        size_t k = utf8_seq(s + i, n - i);
-        if (k == 0)
-            return 0;
-        i += k;
-    }
-    return 1;
-}
-
 /* ------------------------------------------------------------- spans */
 
 sip4xx_span_t sip4xx_span_trim(sip4xx_span_t s)

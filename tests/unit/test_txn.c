@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests of the exchange logic (plugin/core/txn.c): keys, summaries,
+/* Unit tests of the exchange logic (plugin/core/keys.c, summary.c, causes.c, verdicts.c): keys, summaries,
  * causes and verdicts, on messages written out as text. */
 #include <glib.h>
 #include <string.h>
