@@ -19,8 +19,11 @@ tshark_env_home "$tmp" "$build/plugins"
 cp "$capture" "$tmp/"
 chmod -R a+rX "$tmp"
 run=(tshark_env_run "$tmp" "$tmp/plugins" "$(command -v tshark)" -n -r "$tmp/$(basename "$capture")")
-echo "== Summary (4xx annotated in the Info column) =="
-"${run[@]}" "$@"
+# The summary lines with the "SIP 4xx" profile's sip4xx columns: the
+# findings in Info, then the missing header and the meaning.
+columns='gui.column.format:"No.","%m","Source","%s","Destination","%d","Info","%i","Missing header","%Cus:sip4xx.missing_header:0:R","Meaning","%Cus:sip4xx.meaning:0:R"'
+echo "== Summary (findings in Info, then the Missing header and Meaning columns) =="
+"${run[@]}" -o "$columns" "$@"
 echo
 echo "== The sip4xx tree of every 4xx =="
 # Keep the frame line, the sip4xx item and its direct children.

@@ -13,6 +13,7 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/tap.h>
+#include <wsutil/report_message.h>
 
 #include "compat.h"
 #include "sip4xx_ws.h"
@@ -27,6 +28,10 @@ WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 WS_DLL_PUBLIC void plugin_register(void);
 SIP4XX_DECLARE_PLUGIN_DESCRIBE()
 
+#define SIP4XX_DEFAULT_MAX_OPEN_PER_CALL 128
+#define SIP4XX_DEFAULT_MAX_OPEN_TOTAL 200000
+#define SIP4XX_DEFAULT_MAX_DIALOGS 200000
+
 sip4xx_ids_t sip4xx_ids = {
     .proto = -1, .hf_code = -1, .hf_reason = -1, .hf_reason_sent = -1, .hf_registered = -1,
     .hf_rfc = -1, .hf_section = -1, .hf_meaning = -1, .hf_advice = -1, .hf_action = -1,
@@ -39,9 +44,9 @@ sip4xx_ids_t sip4xx_ids = {
     .ei_no_request = EI_INIT, .ei_cause = EI_INIT, .ei_cause_warn = EI_INIT, .ei_retry_violation = EI_INIT,
     .ei_retry_unmodified = EI_INIT, .ei_state_limit = EI_INIT, .ei_truncated = EI_INIT, .ei_second_final = EI_INIT,
     .tap = -1,
-    .max_open_per_call = 128,
-    .max_open_total = 200000,
-    .max_dialogs = 200000,
+    .max_open_per_call = SIP4XX_DEFAULT_MAX_OPEN_PER_CALL,
+    .max_open_total = SIP4XX_DEFAULT_MAX_OPEN_TOTAL,
+    .max_dialogs = SIP4XX_DEFAULT_MAX_DIALOGS,
     .show_should = TRUE,
     .check_general = TRUE,
     .check_code = TRUE,
@@ -113,6 +118,25 @@ static void sip4xx_cleanup(void)
     set_postdissector_wanted_hfids(sip4xx_handle, NULL);
 }
 
+/* The limits bound what sip4xx keeps; there is no "no limit" value.
+ * 0 reads as "unlimited" to many users but would turn correlation off
+ * without saying so: it is refused, with a message, and the default kept. */
+static void refuse_zero(guint *value, guint fallback, const char *name)
+{
+    if (*value)
+        return;
+    *value = fallback;
+    report_warning("sip4xx: the preference sip4xx.%s cannot be 0 (sip4xx keeps no unlimited state);"
+                   " using %u. To turn correlation off, set sip4xx.analyse_exchange to FALSE.", name, fallback);
+}
+
+static void sip4xx_prefs_apply(void)
+{
+    refuse_zero(&sip4xx_ids.max_open_per_call, SIP4XX_DEFAULT_MAX_OPEN_PER_CALL, "max_open_per_call");
+    refuse_zero(&sip4xx_ids.max_open_total, SIP4XX_DEFAULT_MAX_OPEN_TOTAL, "max_open_total");
+    refuse_zero(&sip4xx_ids.max_dialogs, SIP4XX_DEFAULT_MAX_DIALOGS, "max_dialogs");
+}
+
 static void proto_register_sip4xx(void)
 {
     static hf_register_info hf[] = {
@@ -140,12 +164,14 @@ static void proto_register_sip4xx(void)
           "The RFC section that makes the header required", HFILL } },
         { &sip4xx_ids.hf_request_in, { "Request in", "sip4xx.request_in", FT_FRAMENUM, BASE_NONE,
           FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
-          "The request this 4xx answers (RFC 3261 §17.1.3 transaction matching)", HFILL } },
+          "The request this 4xx answers (RFC 3261 §17.1.3 transaction matching). For the 487 that ends an"
+          " INVITE it is the INVITE (RFC 3261 §9.1), where sip.response-request names the CANCEL", HFILL } },
         { &sip4xx_ids.hf_response_in, { "4xx response in", "sip4xx.response_in", FT_FRAMENUM, BASE_NONE,
           FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
           "The 4xx that answered this request (shown from the second pass on)", HFILL } },
-        { &sip4xx_ids.hf_time, { "Time from request", "sip4xx.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
-          "Time from the request to this 4xx", HFILL } },
+        { &sip4xx_ids.hf_time, { "Time from request (ms)", "sip4xx.time", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+          "Milliseconds from the request in sip4xx.request_in to this 4xx, the unit of sip.response-time."
+          " For the 487 that ends an INVITE it counts from the INVITE, sip.response-time from the CANCEL", HFILL } },
         { &sip4xx_ids.hf_cause, { "Cause", "sip4xx.cause", FT_STRING, BASE_NONE, NULL, 0x0,
           "Why the server refused the request, as the request shows it", HFILL } },
         { &sip4xx_ids.hf_cause_class, { "Cause class", "sip4xx.cause_class", FT_UINT8, BASE_DEC, VALS(cause_vals), 0x0,
@@ -171,12 +197,17 @@ static void proto_register_sip4xx(void)
           " headers past the cut are not checked", HFILL } },
     };
     static gint *ett[] = { &sip4xx_ids.ett, &sip4xx_ids.ett_missing };
+    /* Severities: Note and above is what deserves a look (a missing
+     * SHOULD header, an unregistered code, a check sip4xx could not
+     * make); what only explains a normal 4xx, its cause or a request
+     * not in the capture is Chat, Wireshark's level for normal
+     * protocol events. Warnings are for what breaks a MUST. */
     static ei_register_info ei[] = {
         { &sip4xx_ids.ei_must, { "sip4xx.missing_header.must", PI_PROTOCOL, PI_WARN,
           "A header the RFC says MUST be present is missing", EXPFILL } },
         { &sip4xx_ids.ei_should, { "sip4xx.missing_header.should", PI_PROTOCOL, PI_NOTE,
           "A header the RFC says SHOULD be present is missing", EXPFILL } },
-        { &sip4xx_ids.ei_explained, { "sip4xx.explained", PI_RESPONSE_CODE, PI_NOTE,
+        { &sip4xx_ids.ei_explained, { "sip4xx.explained", PI_RESPONSE_CODE, PI_CHAT,
           "A SIP 4xx response, explained", EXPFILL } },
         { &sip4xx_ids.ei_challenge, { "sip4xx.explained.challenge", PI_RESPONSE_CODE, PI_CHAT,
           "An authentication challenge (401/407), explained", EXPFILL } },
@@ -184,9 +215,9 @@ static void proto_register_sip4xx(void)
           "A 4xx code that is not IANA-registered", EXPFILL } },
         { &sip4xx_ids.ei_malformed, { "sip4xx.malformed", PI_MALFORMED, PI_WARN,
           "The SIP message does not follow the RFC 3261 message syntax", EXPFILL } },
-        { &sip4xx_ids.ei_no_request, { "sip4xx.no_request", PI_SEQUENCE, PI_NOTE,
+        { &sip4xx_ids.ei_no_request, { "sip4xx.no_request", PI_SEQUENCE, PI_CHAT,
           "No open transaction matches this 4xx: its request is not in the capture or timed out", EXPFILL } },
-        { &sip4xx_ids.ei_cause, { "sip4xx.cause.found", PI_RESPONSE_CODE, PI_NOTE,
+        { &sip4xx_ids.ei_cause, { "sip4xx.cause.found", PI_RESPONSE_CODE, PI_CHAT,
           "The request shows why it was refused", EXPFILL } },
         { &sip4xx_ids.ei_cause_warn, { "sip4xx.cause.problem", PI_PROTOCOL, PI_WARN,
           "The exchange itself breaks the RFC (a 487 to a CANCEL; a 405 for a method in Allow)", EXPFILL } },
@@ -209,7 +240,7 @@ static void proto_register_sip4xx(void)
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert_register_protocol(sip4xx_ids.proto), ei, array_length(ei));
 
-    module_t *prefs = prefs_register_protocol(sip4xx_ids.proto, NULL);
+    module_t *prefs = prefs_register_protocol(sip4xx_ids.proto, sip4xx_prefs_apply);
     prefs_register_bool_preference(prefs, "show_should", "Show SHOULD-level findings",
         "Report headers the RFC says SHOULD be present (expert notes), not only MUST ones", &sip4xx_ids.show_should);
     prefs_register_bool_preference(prefs, "check_general", "Check the headers every message needs",
@@ -221,18 +252,27 @@ static void proto_register_sip4xx(void)
         "Start line, header lines, Content-Length, CSeq syntax (RFC 3261 §7, §25)", &sip4xx_ids.check_malformed);
     prefs_register_bool_preference(prefs, "analyse_exchange", "Analyse the exchange",
         "Link each 4xx to its request, name the cause, judge the client's next attempt", &sip4xx_ids.analyse_exchange);
+    prefs_register_bool_preference(prefs, "info_meaning", "Meaning in the Info column",
+        "Append the meaning of each 4xx to its Info note (it is always in the sip4xx.meaning field and the"
+        " tree); off by default so that the Info column leads with what is wrong and stays short",
+        &sip4xx_ids.info_meaning);
     prefs_register_uint_preference(prefs, "max_open_per_call", "Open transactions kept per call",
         "How many unanswered transactions of one Call-ID sip4xx keeps to correlate; past it, new ones are not"
-        " tracked and say so (sip4xx.state_limit)", 10, &sip4xx_ids.max_open_per_call);
+        " tracked and say so (sip4xx.state_limit). At least 1: 0 is refused and the default kept", 10,
+        &sip4xx_ids.max_open_per_call);
     prefs_register_uint_preference(prefs, "max_open_total", "Open transactions kept in all",
-        "How many unanswered transactions and unanswered 4xx sip4xx keeps for the whole capture", 10,
+        "How many unanswered transactions and unanswered 4xx sip4xx keeps for the whole capture. At least 1:"
+        " 0 is refused and the default kept (to turn correlation off, untick \"Analyse the exchange\")", 10,
         &sip4xx_ids.max_open_total);
     prefs_register_uint_preference(prefs, "max_dialogs", "Dialogs whose Call-ID owner is kept",
         "How many live dialogs sip4xx remembers the Call-ID owner of (RFC 3261 §14.1, for the 491 back-off);"
-        " past it, a new dialog's owner is not kept and its 491 retries are judged without it", 10,
+        " past it, a new dialog's owner is not kept and its 491 retries are judged without it. At least 1:"
+        " 0 is refused and the default kept", 10,
         &sip4xx_ids.max_dialogs);
 
     sip4xx_ids.tap = register_tap("sip4xx");
+    sip4xx_register_stats();
+    sip4xx_register_stats_table();
     sip4xx_handle = create_dissector_handle(dissect_sip4xx, sip4xx_ids.proto);
     register_postdissector(sip4xx_handle);
     register_init_routine(sip4xx_init);
@@ -245,7 +285,6 @@ static void proto_reg_handoff_sip4xx(void)
     proto_sip = proto_get_id_by_filter_name("sip");
     proto_data = proto_get_id_by_filter_name("data");
     sip4xx_extract_handoff();
-    sip4xx_register_stats();
 }
 
 void plugin_register(void)

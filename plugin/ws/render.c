@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <epan/tap.h>
-#include <wsutil/str_util.h>
 
 #include "sip4xx/sentences.h"
 
@@ -147,8 +146,8 @@ static void render_exchange(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_
         return;
     if (r->request_in) {
         add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_request_in, tvb, r->start, r->len, r->request_in));
-        nstime_t delta = { r->delta_secs, r->delta_nsecs };
-        add_gen(proto_tree_add_time(st, sip4xx_ids.hf_time, tvb, r->start, r->len, &delta));
+        double ms = (double)r->delta_secs * 1000.0 + (double)r->delta_nsecs / 1e6;
+        add_gen(proto_tree_add_double(st, sip4xx_ids.hf_time, tvb, r->start, r->len, ms));
     }
     if (r->flags & SIP4XX_REC_NO_REQUEST)
         expert_add_info_format(pinfo, top, &sip4xx_ids.ei_no_request,
@@ -195,17 +194,25 @@ static void render_exchange(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_
 }
 
 /* The Info note, one bracket per message, in a fixed shape scripts can
- * split on "; " (no label contains it):
- *   [405: missing Allow, To;tag; malformed; <meaning>]   */
-static void append_info(const sip4xx_msg_record_t *r, gboolean is_4xx, gboolean second_final, packet_info *pinfo)
+ * split on "; " (no label contains it). It leads with what is wrong and
+ * stays short; the meaning belongs to the Meaning column and the tree, and
+ * is appended only when the info_meaning preference asks for it:
+ *   [405: missing Allow, To;tag; malformed; second final; retry: <verdict>]
+ *   [405]   a 4xx sip4xx has nothing against */
+static void append_info(const sip4xx_msg_record_t *r, gboolean is_4xx, gboolean second_final,
+                        gboolean bad_retry, packet_info *pinfo)
 {
     wmem_strbuf_t *info = wmem_strbuf_new(pinfo->pool, " [");
     const char *sep = "";
-    if (is_4xx)
-        wmem_strbuf_append_printf(info, "%u: ", r->code);
+    if (is_4xx) {
+        wmem_strbuf_append_printf(info, "%u", r->code);
+        sep = ": ";
+    }
     for (guint k = 0, shown = 0; k < r->n_findings; k++) {
         if (sip4xx_rule_shown(r->findings[k])) {
-            wmem_strbuf_append(info, shown++ ? ", " : "missing ");
+            wmem_strbuf_append(info, shown++ ? ", " : sep);
+            if (shown == 1)
+                wmem_strbuf_append(info, "missing ");
             wmem_strbuf_append(info, sip4xx_rules[r->findings[k]].label);
             sep = "; ";
         }
@@ -218,7 +225,11 @@ static void append_info(const sip4xx_msg_record_t *r, gboolean is_4xx, gboolean 
         wmem_strbuf_append_printf(info, "%ssecond final", sep);
         sep = "; ";
     }
-    if (is_4xx) {
+    if (bad_retry) {
+        wmem_strbuf_append_printf(info, "%sretry: %s", sep, sip4xx_verdict_label((sip4xx_verdict_t)r->verdict));
+        sep = "; ";
+    }
+    if (is_4xx && sip4xx_ids.info_meaning) {
         const sip4xx_code_t *row = sip4xx_code_lookup(r->code);
         const sip4xx_code_t *ex = row ? row : sip4xx_code_fallback(r->code);
         /* The sentence without its full stop reads better in a column. */
@@ -228,6 +239,79 @@ static void append_info(const sip4xx_msg_record_t *r, gboolean is_4xx, gboolean 
     }
     wmem_strbuf_append_c(info, ']');
     col_append_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
+}
+
+/* The subtree's own line names its most severe finding, so that a folded
+ * tree already says what is wrong: Wireshark's order of expert severities
+ * (malformed and MUST warnings, then notes), then what merely links the
+ * message to others. "(+N more)" counts the other findings of note level
+ * and above. */
+static void summarise(const sip4xx_msg_record_t *r, gboolean is_4xx, proto_item *top)
+{
+    const char *sep = is_4xx ? "; " : ": ";
+    guint problems = 0;
+    char worst[SIP4XX_LABEL_MAX + 1] = "";
+    const sip4xx_rule_t *should = NULL;
+    gboolean analyse = sip4xx_ids.analyse_exchange;
+
+#define SIP4XX_NOTE(...)                                                         \
+    do {                                                                         \
+        if (!problems++)                                                         \
+            snprintf(worst, sizeof worst, __VA_ARGS__);                          \
+    } while (0)
+
+    if (r->malformed && sip4xx_ids.check_malformed)
+        SIP4XX_NOTE("malformed");
+    for (guint k = 0; k < r->n_findings; k++) {
+        if (!sip4xx_rule_shown(r->findings[k]))
+            continue;
+        const sip4xx_rule_t *rule = &sip4xx_rules[r->findings[k]];
+        if (rule->level == SIP4XX_LEVEL_MUST)
+            SIP4XX_NOTE("missing %s (MUST, %s)", rule->label, rule->ref);
+        else if (!should)
+            should = rule;
+    }
+    if (analyse && (r->flags & SIP4XX_REC_SECOND_FINAL))
+        SIP4XX_NOTE("second final response (the first in frame %u)", r->first_final_in);
+    if (analyse && r->cause && (r->flags & SIP4XX_REC_CAUSE_WARN))
+        SIP4XX_NOTE("%s", sip4xx_cause_label((sip4xx_cause_class_t)r->cause_class));
+    if (analyse && r->retry_of && r->verdict && sip4xx_verdict_is_violation((sip4xx_verdict_t)r->verdict))
+        SIP4XX_NOTE("%s (after the 4xx in frame %u)", sip4xx_verdict_label((sip4xx_verdict_t)r->verdict),
+                    r->retry_of);
+    if (should)
+        SIP4XX_NOTE("missing %s (SHOULD, %s)", should->label, should->ref);
+    for (guint k = 0, seen = 0; k < r->n_findings; k++) {
+        /* The other SHOULD findings count, the first was named above. */
+        if (sip4xx_rule_shown(r->findings[k]) && sip4xx_rules[r->findings[k]].level != SIP4XX_LEVEL_MUST &&
+            seen++)
+            problems++;
+    }
+    if (r->flags & SIP4XX_REC_TRUNCATED)
+        SIP4XX_NOTE("not captured whole");
+    if (analyse && (r->flags & SIP4XX_REC_STATE_LIMIT))
+        SIP4XX_NOTE("not correlated (open-transaction limit)");
+#undef SIP4XX_NOTE
+
+    if (problems) {
+        proto_item_append_text(top, "%s%s", sep, worst);
+        if (problems > 1)
+            proto_item_append_text(top, " (+%u more)", problems - 1);
+        return;
+    }
+    /* Nothing wrong: say what sip4xx linked the message to. */
+    if (!analyse)
+        return;
+    if (is_4xx && r->cause)
+        proto_item_append_text(top, "%scause: %s", sep, sip4xx_cause_label((sip4xx_cause_class_t)r->cause_class));
+    else if (is_4xx && (r->flags & SIP4XX_REC_NO_REQUEST))
+        proto_item_append_text(top, "%srequest not in the capture", sep);
+    else if (r->kind == SIP4XX_MSG_REQUEST && r->retry_of && r->verdict)
+        proto_item_append_text(top, "%snext attempt after the 4xx in frame %u: %s", sep, r->retry_of,
+                               sip4xx_verdict_label((sip4xx_verdict_t)r->verdict));
+    else if (r->kind == SIP4XX_MSG_REQUEST && r->retry_of)
+        proto_item_append_text(top, "%snext attempt after the 4xx in frame %u", sep, r->retry_of);
+    else if (r->kind == SIP4XX_MSG_REQUEST && r->response_in)
+        proto_item_append_text(top, "%sanswered by a 4xx in frame %u", sep, r->response_in);
 }
 
 void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet_info *pinfo,
@@ -256,25 +340,11 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
         render_malformed(r, pinfo, top);
         render_truncated(r, tvb, pinfo, st);
         render_exchange(r, tvb, pinfo, top, st);
-        if (shown)
-            proto_item_append_text(top, "%s%u missing header%s", is_4xx ? ", " : ": ", shown,
-                                   plurality(shown, "", "s"));
-        if (is_4xx || shown || malformed || second_final)
-            append_info(r, is_4xx, second_final, pinfo);
-        if (exchange && r->retry_of && sip4xx_verdict_is_violation((sip4xx_verdict_t)r->verdict))
-            col_append_fstr(pinfo->cinfo, COL_INFO, " [retry: %s]", sip4xx_verdict_label((sip4xx_verdict_t)r->verdict));
-        if (!is_4xx && !shown && !malformed) {
-            if (second_final)
-                proto_item_append_text(top, ": second final response (first in frame %u)", r->first_final_in);
-            else if (r->kind == SIP4XX_MSG_REQUEST && r->response_in)
-                proto_item_append_text(top, ": answered by a 4xx in frame %u", r->response_in);
-            else if (r->retry_of)
-                proto_item_append_text(top, ": next attempt after the 4xx in frame %u", r->retry_of);
-            else if (exchange)
-                proto_item_append_text(top, ": not correlated (open-transaction limit)");
-            else
-                proto_item_append_text(top, ": not captured whole");
-        }
+        summarise(r, is_4xx, top);
+        gboolean bad_retry = exchange && r->retry_of && r->verdict &&
+                             sip4xx_verdict_is_violation((sip4xx_verdict_t)r->verdict);
+        if (is_4xx || shown || malformed || second_final || bad_retry)
+            append_info(r, is_4xx, second_final, bad_retry, pinfo);
         sip4xx_tap_info_t *ti = wmem_new(pinfo->pool, sip4xx_tap_info_t);
         ti->rec = r;
         tap_queue_packet(sip4xx_ids.tap, pinfo, ti);

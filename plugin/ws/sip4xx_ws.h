@@ -93,6 +93,7 @@ typedef struct {
     sip4xx_pref_bool_t check_code;         /* each 4xx code's own headers */
     sip4xx_pref_bool_t check_malformed;    /* message syntax */
     sip4xx_pref_bool_t analyse_exchange;   /* links, causes, reactions */
+    sip4xx_pref_bool_t info_meaning;       /* the meaning in the Info column too */
 } sip4xx_ids_t;
 
 /* Whether a rule's findings are shown, given the preferences. Records keep
@@ -136,6 +137,9 @@ typedef struct {
     const sip4xx_msg_record_t *rec;
 } sip4xx_tap_info_t;
 
+/* stats.c: the statistics tree (Statistics › SIP 4xx, -z sip4xx,tree). */
 void sip4xx_register_stats(void);
+/* stats_table.c: the per-code table (Telephony › SIP 4xx, -z sip4xx,stat). */
+void sip4xx_register_stats_table(void);
 
 #endif

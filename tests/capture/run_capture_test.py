@@ -232,16 +232,18 @@ def sip4xx_lines(verbose_text):
 
 def observed_from_summary(text):
     """Plain tshark output: no tree is asked for; the plugin makes tshark
-    build one. Read the Info notes: [405: missing Allow, To;tag; malformed; meaning]
-    Levels are not in the Info column, so must/should both read as 'missing='."""
+    build one. Read the Info notes: [405: missing Allow, To;tag; malformed],
+    [405] for a 4xx with nothing against it, [missing Max-Forwards] on a
+    request. Levels are not in the Info column, so must/should both read as
+    'missing='."""
     seen = collections.defaultdict(collections.Counter)
     for line in text.splitlines():
         m = re.match(r"^\s*(\d+)\s", line)
         if not m:
             continue
         frame = int(m.group(1))
-        for note in re.findall(r" \[((?:\d{3}: )?(?:missing |malformed)[^\]]*|\d{3}: [^\]]*)\]", line):
-            code = re.match(r"(\d{3}): ", note)
+        for note in re.findall(r" \[((?:\d{3}: )?(?:missing |malformed)[^\]]*|\d{3}(?:: [^\]]*)?)\]", line):
+            code = re.match(r"(\d{3})(?:: |$)", note)
             if code:
                 seen[frame][f"code={code.group(1)}"] += 1
                 note = note[code.end():]

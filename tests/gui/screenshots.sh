@@ -1,22 +1,28 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Screenshots of Wireshark (Qt) with sip4xx and the "SIP 4xx" profile, for
-# the README (PNG, 256 colours, each checked to be under 300 KB):
-#   main-window.png  the 405-without-Allow frame (-g 5) selected, its sip4xx
-#                    subtree expanded in the packet details
-#   packet-list.png  the packet list alone, another frame selected: the
-#                    profile's columns and colouring rules
-#   expert-info.png  Analyze › Expert Information (opened through the menu)
+# the README (PNG, 256 colours, each checked to be under 300 KB), taken
+# from exactly what `cmake --install` installs into a fresh HOME: the
+# plugin in the personal plugin folder, the profile with its column
+# widths. Nothing of the profile is written here; only the window size
+# (recent_common, which Wireshark keeps apart from profiles).
+#   main-window.png       the 405-without-Allow frame (-g 5) selected, its
+#                         sip4xx subtree expanded in the packet details
+#   packet-list.png       the packet list alone, another frame selected: the
+#                         profile's columns and colouring rules
+#   expert-info.png       Analyze › Expert Information (through the menu)
+#   telephony-sip4xx.png  Telephony › SIP 4xx (through the menu: the test
+#                         fails when that item does not open the SIP 4xx
+#                         table)
 #
 #   tests/gui/screenshots.sh [build-dir] [out-dir]
 #
-# build-dir defaults to build/ (its plugins/ folder is used through
-# WIRESHARK_PLUGIN_DIR), out-dir to plugin/profile/screenshots/.
-# Needs: wireshark-qt, xvfb, xdotool, imagemagick (import), setpriv; exits
-# 77 (ctest: skipped) when one is missing.
+# build-dir defaults to build/, out-dir to plugin/profile/screenshots/.
+# Needs: cmake, wireshark-qt, xvfb, xdotool, imagemagick (import),
+# setpriv; exits 77 (ctest: skipped) when one is missing.
 # Wireshark runs under Xvfb as an unprivileged user (nobody when run as
-# root) with a private HOME holding the profile (tests/lib/tshark_env.sh):
-# nothing of the calling user's configuration is read or written.
+# root) in that private HOME (tests/lib/tshark_env.sh): nothing of the
+# calling user's configuration is read or written.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,10 +33,8 @@ CAPTURE=$ROOT/captures/real_kamailio_routing.pcapng
 FRAME=5            # the 405 without Allow
 PROFILE="SIP 4xx"
 W=1400 H=900
-UPPER=395                       # packet list pane height: all 20 frames
-LIST_BOTTOM=$((UPPER + 94))    # its bottom edge on screen (below menu, toolbars)
 
-for tool in wireshark Xvfb xdotool import setpriv; do
+for tool in cmake wireshark Xvfb xdotool import setpriv; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "screenshots.sh: $tool not found (apt-get install wireshark-qt xvfb xdotool imagemagick)" >&2
         exit 77
@@ -55,14 +59,17 @@ trap cleanup EXIT INT TERM
 
 HOME_DIR=$WORK/home
 CONF=$HOME_DIR/.config/wireshark
-tshark_env_home "$HOME_DIR" "$BUILD/plugins"
-mkdir -p "$CONF/profiles" "$HOME_DIR/run"
-cp -r "$ROOT/plugin/profile/$PROFILE" "$CONF/profiles/"
+mkdir -p "$HOME_DIR/run" "$HOME_DIR/extcap" "$WORK/no-plugins"
+# The install under test, into the personal folders of this fresh HOME.
+if ! env -u XDG_CONFIG_HOME HOME="$HOME_DIR" cmake --install "$BUILD" >"$WORK/install.log" 2>&1; then
+    cat "$WORK/install.log" >&2
+    echo "screenshots.sh: cmake --install failed" >&2
+    exit 1
+fi
+[ -f "$CONF/profiles/$PROFILE/recent" ] || { echo "screenshots.sh: the profile's recent was not installed" >&2; exit 1; }
 cp "$CAPTURE" "$HOME_DIR/"
 CAP=$HOME_DIR/$(basename "$CAPTURE")
 
-# Window state (not part of the shipped profile): a fixed window size, no
-# bytes pane (the details get the room), column widths that fit.
 cat > "$CONF/recent_common" <<EOF
 gui.geometry_main_x: 0
 gui.geometry_main_y: 0
@@ -70,22 +77,6 @@ gui.geometry_main_width: $W
 gui.geometry_main_height: $H
 gui.geometry_main_maximized: FALSE
 privs.warn_if_elevated: FALSE
-EOF
-cat > "$CONF/profiles/$PROFILE/recent" <<EOF
-gui.byte_view_show: FALSE
-gui.geometry_main_upper_pane: $UPPER
-column.width:
-	"%m", "45",
-	"%t", "95",
-	"%s", "80",
-	"%d", "80",
-	"%p", "62",
-	"%L", "55",
-	"%Cus:sip4xx.code", "40",
-	"%Cus:sip4xx.missing_header", "110",
-	"%Cus:sip4xx.request_in", "80",
-	"%Cus:sip4xx.meaning", "430",
-	"%i", "600"
 EOF
 
 if [ "$(id -u)" = 0 ]; then
@@ -101,6 +92,19 @@ shot() {
     import -window "$win" "$@" +repage +dither -colors 256 -define png:compression-level=9 "PNG8:$file"
 }
 
+# wait_window TITLE-REGEX WHAT: the id of the first visible window whose
+# title matches, within 10 s.
+wait_window() {
+    i=0
+    while :; do
+        id=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | head -1 || true)
+        [ -n "$id" ] && { echo "$id"; return 0; }
+        i=$((i + 1))
+        [ $i -lt 50 ] || { echo "screenshots.sh: $2 did not open" >&2; return 1; }
+        sleep 0.2
+    done
+}
+
 # A free display number.
 D=57
 while [ -e "/tmp/.X11-unix/X$D" ] || [ -e "/tmp/.X$D-lock" ]; do D=$((D + 1)); done
@@ -113,7 +117,9 @@ until xdotool getdisplaygeometry >/dev/null 2>&1; do
     sleep 0.2
 done
 
-(cd "$HOME_DIR" && tshark_env_exec "$HOME_DIR" "$HOME_DIR/plugins" DISPLAY="$DISPLAY" \
+# WIRESHARK_PLUGIN_DIR names an empty folder: the sip4xx loaded is the one
+# installed in the personal plugin folder.
+(cd "$HOME_DIR" && tshark_env_exec "$HOME_DIR" "$WORK/no-plugins" DISPLAY="$DISPLAY" \
     XDG_RUNTIME_DIR="$HOME_DIR/run" XDG_CONFIG_HOME="$HOME_DIR/.config" \
     QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR=1 \
     wireshark -C "$PROFILE" -r "$CAP" -g "$FRAME") >"$WORK/wireshark.log" 2>&1 &
@@ -136,10 +142,10 @@ done
 xdotool windowmove "$WIN" 0 0 windowsize "$WIN" "$W" "$H"
 sleep 3
 
-# Packet details: click into the pane, go to its last top-level item (the
-# sip4xx tree: a post-dissector comes last) and expand it (one level: its
-# expert items stay folded).
-xdotool mousemove --window "$WIN" 200 $((H - 150)) click 1
+# Packet details (the lower left pane): click into it, go to its last
+# top-level item (the sip4xx tree: a post-dissector comes last) and expand
+# it one level (its expert items stay folded).
+xdotool mousemove --window "$WIN" 200 $((H - 300)) click 1
 sleep 0.5
 xdotool key --window "$WIN" End
 sleep 0.3
@@ -150,11 +156,12 @@ xdotool mousemove --window "$WIN" 5 5
 sleep 1
 shot root "$OUT/main-window.png"
 
-# The packet list with another frame selected, so that the 405 row shows
-# its colouring rule (missing MUST header) instead of the selection colour.
-xdotool mousemove --window "$WIN" 300 121 click 1
+# The packet list with another frame (1) selected, so that the 405 row
+# shows its colouring rule instead of the selection colour; cut below the
+# last of the 20 rows.
+xdotool mousemove --window "$WIN" 300 122 click 1
 sleep 1
-shot root "$OUT/packet-list.png" -crop "${W}x$((LIST_BOTTOM))+0+0"
+shot root "$OUT/packet-list.png" -crop "${W}x470+0+0"
 
 # Analyze › Expert Information, through the menu: Expert Information is the
 # menu's last item, Up from the first wraps to it.
@@ -163,14 +170,7 @@ sleep 1
 xdotool key --window "$WIN" Up
 sleep 0.3
 xdotool key --window "$WIN" Return
-i=0
-while :; do
-    EWIN=$(xdotool search --onlyvisible --name "Expert Information" 2>/dev/null | head -1 || true)
-    [ -n "$EWIN" ] && break
-    i=$((i + 1))
-    [ $i -lt 50 ] || { echo "screenshots.sh: the Expert Information dialog did not open" >&2; exit 1; }
-    sleep 0.2
-done
+EWIN=$(wait_window "Expert Information" "the Expert Information dialog")
 xdotool windowmove "$EWIN" 0 0 windowsize "$EWIN" 1150 430
 sleep 1
 # Unfold every group: from the last one up (a group's entries are below it).
@@ -181,14 +181,44 @@ for _ in 1 2 3 4 5 6 7 8; do
     xdotool key --window "$EWIN" Right Up
 done
 xdotool key --window "$EWIN" Home
+# Sorted by severity, most severe first (the second click on the header
+# sorts downwards): what deserves attention on top.
+xdotool mousemove --window "$EWIN" 50 22 click 1
+sleep 0.5
+xdotool click 1
+sleep 0.5
+xdotool mousemove --window "$EWIN" 1100 420
 sleep 1
 shot "$EWIN" "$OUT/expert-info.png"
+xdotool windowclose "$EWIN" 2>/dev/null || xdotool windowkill "$EWIN"
+sleep 1
+
+# Telephony › SIP 4xx, through the menu. Wireshark lists the statistics
+# tables of the Telephony group among its own items by title (... SIP
+# Flows, SIP 4xx, SIP Statistics, WAP-WSP Packet Counter): the menu opens
+# on its first item, Up wraps to the last, two more reach SIP 4xx. Which
+# item opened is checked by the window's title.
+xdotool mousemove --window "$WIN" 300 122 click 1
+sleep 0.5
+xdotool key --window "$WIN" alt+y
+sleep 1
+for _ in 1 2 3; do
+    xdotool key --window "$WIN" Up
+    sleep 0.3
+done
+xdotool key --window "$WIN" Return
+TWIN=$(wait_window "SIP 4xx · $NAME" "Telephony › SIP 4xx (the SIP 4xx table)")
+xdotool windowmove "$TWIN" 0 0 windowsize "$TWIN" 1250 260
+sleep 1.5
+xdotool mousemove --window "$TWIN" 1240 250
+sleep 0.5
+shot "$TWIN" "$OUT/telephony-sip4xx.png"
 
 status=0
-for f in main-window packet-list expert-info; do
+for f in main-window packet-list expert-info telephony-sip4xx; do
     size=$(wc -c <"$OUT/$f.png")
     echo "$OUT/$f.png: $size bytes"
     if [ "$size" -ge 307200 ]; then echo "  over 300 KB" >&2; status=1; fi
-    if [ "$size" -lt 10000 ]; then echo "  suspiciously small: a blank picture?" >&2; status=1; fi
+    if [ "$size" -lt 8000 ]; then echo "  suspiciously small: a blank picture?" >&2; status=1; fi
 done
 exit $status

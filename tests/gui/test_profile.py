@@ -25,7 +25,9 @@ import argparse
 import os
 import re
 import shutil
+import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import tshark_env  # noqa: E402
@@ -34,8 +36,9 @@ PROFILE = "SIP 4xx"
 BUTTONS = ["4xx", "Missing MUST", "No request", "Bad retries", "Challenges", "405/Allow"]
 # Captures every button must find something in (two passes, as the GUI).
 BUTTON_CAPTURES = ["real_kamailio_routing.pcapng", "handmade_exchange.pcap"]
-SIP4XX_RULES = ["sip4xx.missing_header.must", "sip4xx.retry.unmodified", "sip4xx.retry.violation",
-                "sip4xx.malformed"]
+SIP4XX_RULES = ["sip4xx.malformed", "sip4xx.missing_header.must",
+                "sip4xx.cause.problem || sip4xx.second_final || sip4xx.retry.unmodified || sip4xx.retry.violation",
+                "sip4xx.explained.challenge", "sip4xx.code"]
 
 errors = []
 
@@ -84,7 +87,7 @@ def check_preferences(home):
         fail("gui.column.format not set by the profile (-G currentprefs shows it commented out)")
         return
     block = block[1].split("\n\n", 1)[0]
-    for field in ("sip4xx.code", "sip4xx.meaning", "sip4xx.missing_header", "sip4xx.request_in"):
+    for field in ("sip4xx.meaning", "sip4xx.missing_header", "sip4xx.request_in"):
         if f'"%Cus:{field}:0:R"' not in block:
             fail(f"loaded gui.column.format has no custom column for {field}:\n{block}")
 
@@ -95,22 +98,93 @@ def check_preferences(home):
         return
     lines = frame_lines(p.stdout)
     meaning = "The server knows the method but does not accept it for this address"
-    # Columns: ... Length | 4xx | Missing header | Request in | Meaning | Info
+    # Columns: No. | Time | Source | Destination | Protocol | Info | Missing header | Request in | Meaning
     want = {
-        5: rf"\s405 Allow 4 {meaning}\. Status: 405",      # 405 without Allow, request in frame 4
-        7: rf"\s405\s+6 {meaning}\. Status: 405",          # 405 with Allow: no missing header
-        12: r"\s407\s+11 A proxy on the path wants the caller",
+        5: rf"Status: 405 Method Not Allowed \|\s+\[405: missing Allow\] Allow 4 {meaning}\.",
+        7: rf"Status: 405 Method Not Allowed \|\s+\[405\]\s+6 {meaning}\.",  # Allow present
+        12: r"Status: 407 Proxy Authentication Required \|\s+\[407\]\s+11 A proxy on the path wants the caller",
     }
     for frame, pattern in want.items():
         if not re.search(pattern, lines.get(frame, "")):
-            fail(f"frame {frame}: custom columns not as expected /{pattern}/ in:\n  {lines.get(frame)}")
-    if not re.search(r"\s\d+\s+Request: INVITE", lines.get(1, "")):
-        fail(f"frame 1 (a request sip4xx says nothing about): columns not empty:\n  {lines.get(1)}")
+            fail(f"frame {frame}: columns not as expected /{pattern}/ in:\n  {lines.get(frame)}")
+    if not re.search(r"Request: INVITE sip:nobody@127\.0\.0\.1 \|\s*$", lines.get(1, "")):
+        fail(f"frame 1 (a request sip4xx says nothing about): sip4xx columns not empty:\n  {lines.get(1)}")
     # The profile is what adds them: the Default profile has no such columns.
     p = home.run(["-n", "-r", cap])
-    if re.search(rf"405 Allow 4 {meaning}", p.stdout):
+    if re.search(rf"Allow 4 {meaning}", p.stdout):
         fail("the custom columns also show without -C: the test does not test the profile")
-    print("preferences: custom columns loaded and filled (frames 5, 7, 12)")
+    print("preferences: columns loaded and filled (frames 1, 5, 7, 12)")
+
+
+# Average advance of the GUI's default proportional font (DejaVu Sans at
+# Qt's default size), in pixels: what a column needs per character.
+CHAR_PX = 7
+# The window the widths are chosen for (README "In the GUI").
+WINDOW_PX = 1400
+
+
+def recent_widths(home):
+    """column.width of the profile's recent file: format -> pixels."""
+    with open(os.path.join(home.opts.profile_dir, "recent"), encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"^column\.width:\s*\n((?:\t.*\n?)+)", text, re.M)
+    if not m:
+        fail("recent: no column.width block")
+        return {}
+    pairs = re.findall(r'"([^"]+)",\s*"(\d+)"', m.group(1))
+    return {fmt: int(px) for fmt, px in pairs}
+
+
+def check_column_widths(home):
+    """The shipped profile sets a width for each of its columns, and the
+    widths fit the window and the text the columns hold on the bundled
+    capture (Info with the sip4xx note, the longest missing-header label)."""
+    with open(os.path.join(home.opts.profile_dir, "preferences"), encoding="utf-8") as f:
+        prefs = f.read()
+    block = prefs.split("gui.column.format:", 1)[1]
+    formats = []
+    for fmt in re.findall(r'"[^"]*",\s*"([^"]+)"', block):
+        # Wireshark keys a custom column's width by "%Cus:<field>".
+        formats.append(":".join(fmt.split(":")[:2]) if fmt.startswith("%Cus:") else fmt)
+    widths = recent_widths(home)
+    for fmt in formats:
+        if fmt not in widths:
+            fail(f"recent: no width for the column {fmt}")
+    total = sum(widths.get(f, 0) for f in formats[:-1])
+    if total > WINDOW_PX - 200:
+        fail(f"recent: the columns before the last take {total} px: the last one gets under 200 px of {WINDOW_PX}")
+    cap = home.capture("real_kamailio_routing.pcapng")
+    p = home.run(["-n", "-r", cap, "-T", "fields", "-e", "_ws.col.Info"])
+    longest_info = max((len(line.rstrip()) for line in p.stdout.splitlines()), default=0)
+    if widths.get("%i", 0) < CHAR_PX * longest_info:
+        fail(f"recent: Info is {widths.get('%i')} px, its longest text on {cap} has {longest_info} characters")
+    p = home.run(["-n", "-r", home.capture("handmade_obligations.pcap"), "-T", "fields",
+                  "-E", "occurrence=a", "-E", "aggregator=|", "-e", "sip4xx.missing_header"])
+    labels = {x for line in p.stdout.split() for x in line.split("|") if x}
+    longest = max((len(x) for x in labels), default=0)
+    if widths.get("%Cus:sip4xx.missing_header", 0) < CHAR_PX * longest:
+        fail(f"recent: Missing header is {widths.get('%Cus:sip4xx.missing_header')} px, "
+             f"its longest label has {longest} characters")
+    print(f"recent: a width for each of the {len(formats)} columns; Info fits {longest_info} characters, "
+          f"Missing header {longest}")
+
+
+def check_info_shape(home):
+    """The Info note leads with what is wrong and leaves the meaning out,
+    unless the info_meaning preference asks for it."""
+    cap = home.capture("real_kamailio_routing.pcapng")
+    p = home.run(["-n", "-r", cap])
+    lines = frame_lines(p.stdout)
+    if not lines.get(5, "").rstrip().endswith("[405: missing Allow]"):
+        fail(f"Info of frame 5 does not end with [405: missing Allow]:\n  {lines.get(5)}")
+    if not lines.get(2, "").rstrip().endswith("[404]"):
+        fail(f"Info of frame 2 does not end with [404]:\n  {lines.get(2)}")
+    p = home.run(["-n", "-r", cap, "-o", "sip4xx.info_meaning:TRUE"])
+    line = frame_lines(p.stdout).get(5, "")
+    if not line.rstrip().endswith("[405: missing Allow; The server knows the method but does not accept it "
+                                  "for this address]"):
+        fail(f"info_meaning:TRUE: Info of frame 5 lacks the meaning:\n  {line}")
+    print("Info: findings first, meaning only with info_meaning")
 
 
 def profile_lines(home, name):
@@ -169,6 +243,85 @@ def check_colorfilters(home):
     print(f"colorfilters: {len(rules)} rules load; frames 2, 4, 5, 12 coloured by the expected rule")
 
 
+def srgb_to_linear(c):
+    c /= 255.0
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def luminance(rgb):
+    r, g, b = (srgb_to_linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b):
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+# Colour-vision deficiency simulation, Machado, Oliveira and Fernandes
+# (2009), severity 1.0, applied in linear RGB.
+CVD = {
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216),
+                   (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413),
+                     (-0.011820, 0.042940, 0.968881)),
+    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602),
+                   (0.004733, 0.691367, 0.303900)),
+}
+
+
+def to_lab(lin):
+    x = 0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]
+    y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    z = 0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]
+
+    def f(t):
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+    fx, fy, fz = f(x / 0.9505), f(y), f(z / 1.089)
+    return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
+
+
+def seen_as(rgb, matrix):
+    lin = [srgb_to_linear(c) for c in rgb]
+    if matrix:
+        lin = [max(0.0, min(1.0, sum(m * v for m, v in zip(row, lin)))) for row in matrix]
+    return to_lab(lin)
+
+
+def delta_e(a, b):
+    return sum((x - y) ** 2 for x, y in zip(a, b)) ** 0.5
+
+
+def check_colours(home):
+    """The sip4xx rules: text readable on its background (WCAG contrast
+    4.5:1), backgrounds that no other rule of the file uses, and that stay
+    apart (CIE76 distance 20 or more) for normal vision and the three
+    dichromacies."""
+    rules = []
+    for line in profile_lines(home, "colorfilters"):
+        m = re.fullmatch(r"!?@([^@]+)@(.+)@\[(\d+),(\d+),(\d+)\]\[(\d+),(\d+),(\d+)\]", line)
+        if m:
+            bg = tuple(int(v) >> 8 for v in m.group(3, 4, 5))
+            fg = tuple(int(v) >> 8 for v in m.group(6, 7, 8))
+            rules.append((m.group(1), m.group(2), bg, fg))
+    ours = [r for r in rules if r[1].startswith("sip4xx")]
+    others = [r for r in rules if not r[1].startswith("sip4xx")]
+    for name, _, bg, fg in ours:
+        ratio = contrast(bg, fg)
+        if ratio < 4.5:
+            fail(f"colorfilters '{name}': contrast {ratio:.1f}:1 between text and background, under 4.5:1")
+        for oname, _, obg, _ in others:
+            if delta_e(seen_as(bg, None), seen_as(obg, None)) < 10:
+                fail(f"colorfilters '{name}': background too close to the default rule '{oname}'")
+    for vision, matrix in [("normal vision", None)] + list(CVD.items()):
+        for i, (a, _, abg, _) in enumerate(ours):
+            for b, _, bbg, _ in ours[i + 1:]:
+                d = delta_e(seen_as(abg, matrix), seen_as(bbg, matrix))
+                if d < 20:
+                    fail(f"colorfilters: '{a}' and '{b}' are {d:.0f} apart with {vision} (want 20 or more)")
+    print(f"colours: {len(ours)} sip4xx rules readable (4.5:1) and apart for normal vision and 3 dichromacies")
+
+
 def uat_fields(line):
     """One UAT record: comma-separated quoted strings, \\xNN escapes
     (what Wireshark's uat_esc writes for '"', '\\' and non-printables)."""
@@ -221,14 +374,34 @@ def main():
     ap.add_argument("--plugin-dir", required=True)
     ap.add_argument("--profile-dir", default=os.path.join(root, "plugin", "profile", PROFILE))
     ap.add_argument("--captures", default=os.path.join(root, "captures"))
+    ap.add_argument("--build-dir", help="check the profile `cmake --install` installs from this build folder "
+                                        "into a fresh HOME, instead of --profile-dir")
     opts = ap.parse_args()
+    fresh_home = None
+    if opts.build_dir:
+        fresh_home = tempfile.mkdtemp(prefix="sip4xx-install-")
+        env = {k: v for k, v in os.environ.items() if k != "XDG_CONFIG_HOME"}
+        env["HOME"] = fresh_home
+        p = subprocess.run(["cmake", "--install", opts.build_dir], env=env, capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.exit(f"cmake --install {opts.build_dir} into {fresh_home}: rc {p.returncode}\n{p.stdout}{p.stderr}")
+        opts.profile_dir = os.path.join(fresh_home, ".config", "wireshark", "profiles", PROFILE)
+        for name in ("preferences", "recent", "colorfilters", "dfilter_buttons"):
+            if not os.path.isfile(os.path.join(opts.profile_dir, name)):
+                fail(f"cmake --install did not install {name} into {opts.profile_dir}")
+        print(f"profile installed by cmake --install into the fresh HOME {fresh_home}")
     home = Home(opts)
     try:
         check_preferences(home)
+        check_column_widths(home)
+        check_info_shape(home)
         check_colorfilters(home)
+        check_colours(home)
         check_buttons(home)
     finally:
         home.close()
+        if fresh_home:
+            shutil.rmtree(fresh_home, ignore_errors=True)
     if errors:
         sys.exit(f"{len(errors)} problem(s) with the '{PROFILE}' profile")
     print(f"profile '{PROFILE}': ok")
