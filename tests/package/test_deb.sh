@@ -122,7 +122,7 @@ ts -n -C "$PROFILE" -r "$CAP" >"$WORK/summary" || { cat "$WORK/tshark.err" >&2; 
 if grep -v 'Running as user "root"' "$WORK/tshark.err" | grep -q .; then
     cat "$WORK/tshark.err" >&2; fail "tshark -C '$PROFILE' warned"
 fi
-grep -E '^ *5 .* 405 Allow 4 The server knows the method' "$WORK/summary" ||
+grep -E '^ *5 .*\[405: missing Allow\] Allow 4 The server knows the method' "$WORK/summary" ||
     { cat "$WORK/summary" >&2; fail "frame 5: the profile's columns are not there"; }
 
 echo "== dpkg -r"
