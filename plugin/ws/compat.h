@@ -39,4 +39,13 @@ typedef bool sip4xx_pref_bool_t;
 typedef gboolean sip4xx_pref_bool_t;
 #endif
 
+/* 4.2 (with the menu groups Logray brought) renamed the Telephony statistics group
+ * (REGISTER_STAT_GROUP_TELEPHONY became REGISTER_TELEPHONY_GROUP_UNSORTED). */
+#include <epan/stat_groups.h>
+#if SIP4XX_WS_VERSION >= 402
+#define SIP4XX_STAT_GROUP_TELEPHONY REGISTER_TELEPHONY_GROUP_UNSORTED
+#else
+#define SIP4XX_STAT_GROUP_TELEPHONY REGISTER_STAT_GROUP_TELEPHONY
+#endif
+
 #endif

@@ -6,7 +6,7 @@
  *
  * Why a table as well as the tree (stats.c): Wireshark's Telephony menu,
  * next to SIP Flows and SIP Statistics, lists statistics tables
- * (register_stat_tap_table_ui, group REGISTER_STAT_GROUP_TELEPHONY). A
+ * (register_stat_tap_table_ui, the Telephony group of compat.h). A
  * plugin's statistics *tree* can only go under Statistics
  * (WiresharkMainWindow::addStatsPluginsToMenu, Wireshark 4.0 to 4.6). So
  * the per-code summary a VoIP engineer wants first is this table, where
@@ -17,6 +17,7 @@
  * Every column is known on the 4xx itself, so one pass and two passes
  * count the same. */
 #include "sip4xx_ws.h"
+#include "compat.h"
 
 #include <epan/stat_tap_ui.h>
 
@@ -154,7 +155,7 @@ void sip4xx_register_stats_table(void)
         { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
     };
     static stat_tap_table_ui ui = {
-        .group = REGISTER_STAT_GROUP_TELEPHONY,
+        .group = SIP4XX_STAT_GROUP_TELEPHONY,
         .title = "SIP 4xx",
         .tap_name = "sip4xx",
         .cli_string = "sip4xx,stat",
