@@ -93,13 +93,15 @@ def table_rows(out):
     return rows, order
 
 
+def both_passes(opts, capture, statistic):
+    """tshark -z STATISTIC in one pass and with -2: {"one pass": out, "two passes": out}."""
+    base = ["-n", "-r", capture, "-q", "-z", statistic]
+    return {"one pass": rct.run_tshark(base, opts, capture),
+            "two passes": rct.run_tshark(["-2"] + base, opts, capture)}
+
+
 def check_tree(opts, capture, expected):
-    outs = {}
-    for passes in ("one pass", "two passes"):
-        args = ["-n", "-r", capture, "-q", "-z", "sip4xx,tree"]
-        if passes == "two passes":
-            args.insert(0, "-2")
-        outs[passes] = rct.run_tshark(args, opts, capture)
+    outs = both_passes(opts, capture, "sip4xx,tree")
     rows = {p: tree_rows(o) for p, o in outs.items()}
     if [(n, c) for _, n, c in rows["one pass"]] != [(n, c) for _, n, c in rows["two passes"]]:
         fail(f"{os.path.basename(capture)}: sip4xx,tree differs between one pass and -2:\n"
@@ -128,12 +130,7 @@ def check_tree(opts, capture, expected):
 
 
 def check_table(opts, capture, expected):
-    outs = {}
-    for passes in ("one pass", "two passes"):
-        args = ["-n", "-r", capture, "-q", "-z", "sip4xx,stat"]
-        if passes == "two passes":
-            args.insert(0, "-2")
-        outs[passes] = rct.run_tshark(args, opts, capture)
+    outs = both_passes(opts, capture, "sip4xx,stat")
     rows, order = table_rows(outs["two passes"])
     if table_rows(outs["one pass"])[0] != rows:
         fail(f"{os.path.basename(capture)}: sip4xx,stat differs between one pass and -2")
