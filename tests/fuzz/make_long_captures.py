@@ -21,21 +21,23 @@ requests every g seconds, each fate comes every 4g, so at most
   open at once  unanswered + waiting = 72/g, +1 while a request arrives
 (tests/capture/test_state_bounds.py derives the same at g = 2 s: 36, 4, 36,
 37); long_run.sh allows one more per fate for a window that ends on the
-instant a request arrives.
+instant a request arrives. The messages are build_scanner's, the SDP
+media port aside (media() below); the requests are exactly --gap apart,
+the 404 or 100 50 ms after its request (half the gap if shorter).
 
 long_frozen.pcap: captures/handmade_frozen.pcap (build_frozen) at scale:
 every frame at one instant, so no window ever passes and only the caps
 bound the state. Blocks of 60 INVITEs answered 200 (dialogs that never
 end), 100 OPTIONS never answered, 100 OPTIONS answered 404 (420 frames),
 every block with Call-IDs, tags and branches of its own, until at least
---frames frames (720 blocks: 302,400 frames; 43,200 dialogs, 144,000
-unanswered requests and waiting 4xx). Read with max_open_total 20 and
+--frames frames (715 blocks: 300,300 frames; 42,900 dialogs, 71,500
+unanswered OPTIONS and 71,500 answered 404). Read with max_open_total 20 and
 max_dialogs 10 (test_state_bounds.py's preferences), the expiry ring's cap
 (4 * 20 + 64 entries) forces an expiry for nearly every message, and the
 bounds do not depend on the length: calls 176, transactions 146, waiting
 20, entries 146, open at once 20, dialogs 10. At the default caps
-(200,000 each) the file fills the state to 144,000 open and 43,200
-dialogs, and nothing is freed before the end.
+(200,000 each) the file fills the state to 143,000 open (unanswered + 4xx
+waiting) and 42,900 dialogs, and nothing is freed before the end.
 
 The messages are the ones handmade.py writes (its Tx class); the frames get
 Ethernet, IPv4 (192.0.2.20 -> 192.0.2.10 for requests) and UDP 5060 -> 5060
