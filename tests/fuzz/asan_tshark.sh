@@ -50,8 +50,9 @@
 #            what they malloc, so ASan sees nothing inside wmem; UBSan, and ASan on stack, globals and
 #            plain malloc, still work. What users run: the long state
 #            captures (tests/fuzz/long_run.sh).
-# On the first 60,000 frames of long_scanner.pcap (make_long_captures.py),
-# -n, CPU time: default 7.0 s, strict 17.9 s, simple 54.4 s.
+# The first 60,000 / 120,000 frames of long_scanner.pcap
+# (make_long_captures.py), -n, CPU time: default 4.5 / 11.0 s, strict
+# 11.1 / 22.8 s, simple 30.9 / 90.9 s (tests/fuzz/README.md).
 # (4.0 also reads "block" and "block_fast", the latter unreachable since
 # wmem_init matches the prefix "block" first; neither helps ASan.)
 set -uo pipefail
