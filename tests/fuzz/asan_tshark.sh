@@ -13,8 +13,9 @@
 #   WIRESHARK_PLUGIN_DIR), in a private HOME holding a copy of the plugin
 #   (tests/lib/tshark_env.sh); file arguments that user cannot read are
 #   copied there too;
-# - WIRESHARK_DEBUG_WMEM_OVERRIDE=simple (wmem overflows become visible to
-#   ASan), WIRESHARK_ABORT_ON_DISSECTOR_BUG=1, an empty extcap folder;
+# - wmem allocations through malloc, where ASan sees each one, chosen by
+#   SIP4XX_ASAN_WMEM (see below), WIRESHARK_ABORT_ON_DISSECTOR_BUG=1, an
+#   empty extcap folder;
 # - sanitizer errors are fatal and written to $SIP4XX_SAN_LOG_DIR
 #   (default /tmp/sip4xx-sanitizer-logs), and copied to stderr.
 #
@@ -22,6 +23,38 @@
 # report; 77 when no ASan runtime is installed (ctest SKIP_RETURN_CODE).
 # SIP4XX_ASAN_SKIP_BUILD=1 skips the incremental rebuild (mutate.sh builds
 # once, then runs tshark thousands of times).
+#
+# SIP4XX_ASAN_WMEM picks Wireshark's memory allocator (wsutil/wmem/, set
+# through WIRESHARK_DEBUG_WMEM_OVERRIDE, read once by wmem_init):
+#   simple   (the default) every wmem allocation is its own malloc, so ASan
+#            puts redzones around it and quarantines it when freed: an
+#            overflow or a use after free inside file or packet scope is
+#            reported with its stack. But wmem_free and wmem_realloc search
+#            the scope's list of live blocks, from the newest back to the
+#            block: freeing what expiry frees (blocks tens of seconds of
+#            capture old) costs in proportion to what was allocated since.
+#            Right for short mutation runs (a few thousand frames a file);
+#            on long captures the state never expires at scale in
+#            reasonable time.
+#   strict   also one malloc per allocation (ASan's redzones and
+#            quarantine), O(1) free (a doubly linked list). Inside each
+#            malloc'd block: a 24-byte header and an 8-byte canary before
+#            the data, an 8-byte canary after it, checked by an assertion
+#            when the block is freed; so an overrun of 1-8 bytes past the
+#            end (or 1-32 before the start) is not ASan's to see: a write
+#            into a canary aborts at the free, one into the header breaks
+#            the list, a read goes unseen. New memory is filled with 0xA1,
+#            freed with 0x1A. For long runs that keep ASan's view of wmem.
+#   default  no override: Wireshark's own block allocators (file scope
+#            "block", 8 MB chunks; packet scope "block_fast", 2 MB) carve
+#            what they malloc, so ASan sees nothing inside wmem; UBSan, and ASan on stack, globals and
+#            plain malloc, still work. What users run: the long state
+#            captures (tests/fuzz/long_run.sh).
+# The first 60,000 / 120,000 frames of long_scanner.pcap
+# (make_long_captures.py), -n, CPU time: default 4.5 / 11.0 s, strict
+# 11.1 / 22.8 s, simple 30.9 / 90.9 s (tests/fuzz/README.md).
+# (4.0 also reads "block" and "block_fast", the latter unreachable since
+# wmem_init matches the prefix "block" first; neither helps ASan.)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,6 +65,13 @@ logdir=${SIP4XX_SAN_LOG_DIR:-/tmp/sip4xx-sanitizer-logs}
 . "$top/tests/lib/tshark_env.sh"
 
 skip() { echo "asan_tshark.sh: SKIP: $*" >&2; exit 77; }
+
+wmem=${SIP4XX_ASAN_WMEM:-simple}
+case "$wmem" in
+    simple|strict) wmem_env=(WIRESHARK_DEBUG_WMEM_OVERRIDE="$wmem") ;;
+    default)       wmem_env=() ;;
+    *) echo "asan_tshark.sh: SIP4XX_ASAN_WMEM=$wmem: expected simple, strict or default" >&2; exit 2 ;;
+esac
 
 command -v "$cc" >/dev/null 2>&1 || skip "compiler '$cc' not installed"
 [ -n "$tshark" ] || skip "tshark not installed"
@@ -99,7 +139,7 @@ if [ -n "$ws_minor" ] && [ "$ws_minor" -ge 44 ]; then
     lsan_extra=":suppressions=$home/lsan.supp"
 fi
 tshark_env_run "$home" "$home/plugins" \
-    WIRESHARK_DEBUG_WMEM_OVERRIDE=simple \
+    ${wmem_env[@]+"${wmem_env[@]}"} \
     WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 \
     ASAN_OPTIONS="$san_common:detect_leaks=${SIP4XX_DETECT_LEAKS:-1}:detect_stack_use_after_return=1:check_initialization_order=1:strict_string_checks=1$asan_extra" \
     UBSAN_OPTIONS="$san_common" \

@@ -4,7 +4,7 @@
 # (asan_tshark.sh), the way Wireshark's tools/fuzz-test.sh does it:
 #
 #   tests/fuzz/mutate.sh [--seconds N | --rounds N] [--jobs J] [--seed S]
-#                        [--packets P] [--keep DIR]
+#                        [--packets P] [--keep DIR] [--wmem MODE]
 #
 # Every capture in captures/ is first doubled until it holds >= P packets
 # (default 4000: one tshark start-up per few thousand packets, not per
@@ -19,6 +19,10 @@
 # exception escaping the post-dissector). Failing inputs are kept in DIR
 # (default /tmp/sip4xx-fuzz-failures, outside the repository) with the
 # tshark stderr; rerun one with asan_tshark.sh -n -V -r <file>.
+#
+# --wmem simple|strict|default sets SIP4XX_ASAN_WMEM for asan_tshark.sh
+# (default simple: every wmem block a malloc of its own, checked by ASan;
+# its free is slow on long files, see asan_tshark.sh and long_run.sh).
 #
 # Exit: 0 no failure, 1 failures, 77 no sanitizer runtime (skip).
 set -uo pipefail
@@ -37,7 +41,8 @@ while [ $# -gt 0 ]; do
         --seed)    seed=$2; shift 2 ;;
         --packets) packets=$2; shift 2 ;;
         --keep)    keep=$2; shift 2 ;;
-        *) echo "usage: $0 [--seconds N | --rounds N] [--jobs J] [--seed S] [--packets P] [--keep DIR]" >&2; exit 2 ;;
+        --wmem)    export SIP4XX_ASAN_WMEM=$2; shift 2 ;;
+        *) echo "usage: $0 [--seconds N | --rounds N] [--jobs J] [--seed S] [--packets P] [--keep DIR] [--wmem simple|strict|default]" >&2; exit 2 ;;
     esac
 done
 [ "$seconds" -gt 0 ] || [ "$rounds" -gt 0 ] || rounds=1
@@ -82,7 +87,7 @@ for cap in "$top"/captures/*.pcap "$top"/captures/*.pcapng; do
 done
 chmod -R a+rX "$work"
 echo "mutate.sh: $(wc -l < "$list") captures, $(awk '{ s += $3 } END { print s }' "$list") packets per round," \
-     "jobs=$jobs, $([ "$seconds" -gt 0 ] && echo "$seconds s" || echo "$rounds rounds"), failures kept in $keep"
+     "jobs=$jobs, wmem=${SIP4XX_ASAN_WMEM:-simple}, $([ "$seconds" -gt 0 ] && echo "$seconds s" || echo "$rounds rounds"), failures kept in $keep"
 
 start=$(date +%s)
 bad_re='Dissector bug|Malformed Packet: (SIP4XX|sip4xx)'
