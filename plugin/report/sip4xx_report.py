@@ -6,8 +6,11 @@ captures, as a regression report (Python 3 standard library only).
     sip4xx-report [options] PATH...        files and folders (recursive), or - for a list on stdin
     sip4xx-report merge A.jsonl B.jsonl    the report of several --json outputs, as one run
 
-One tshark per capture (-2, two passes: reactions are known), in parallel.
-Output: a human report on stdout; --json FILE (JSON Lines, one object per
+One tshark per capture (-2, two passes: reactions are known), in parallel;
+with --concat, each ring buffer (dumpcap -b) is merged in time order
+(mergecap) and read by one tshark, so that an exchange crossing a file
+boundary is matched, and every finding is put back in the file and frame
+it came from. Output: a human report on stdout; --json FILE (JSON Lines, one object per
 capture), --junit FILE (one testcase per capture), --baseline OLD.jsonl
 (what is new and what is gone).
 
@@ -27,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -40,6 +44,7 @@ AGG = "\x1f"
 
 FIELDS = [
     "frame.number",
+    "frame.interface_id",           # --concat: which input file a frame of the merged stream came from
     "sip4xx",                       # one summary per message subtree: "SIP 4xx analysis: 405 Method Not Allowed, 1 missing header"
     "sip4xx.code",
     "sip4xx.missing_header",
@@ -53,6 +58,7 @@ FIELDS = [
     "sip4xx.second_final",
     "sip4xx.first_final_in",
     "sip4xx.malformed",
+    "sip4xx.no_request",            # expert: a 4xx whose request is not in the capture
     "sip.Server",
     "sip.User-Agent",
     "ip.src",
@@ -83,7 +89,7 @@ REACTIONS = {
 }
 
 LEVELS = {"none": 99, "must": 3, "should": 2, "any": 1}
-KIND_ORDER = ["code", "must", "should", "cause", "reaction", "second_final", "malformed"]
+KIND_ORDER = ["code", "must", "should", "cause", "reaction", "second_final", "malformed", "no_request"]
 MAX_EXAMPLES = 3
 
 SUMMARY_MISSING_RE = re.compile(r"(?:^|, )(\d+) missing headers?$")
@@ -114,7 +120,9 @@ class Finding:
     """One (kind, code, detail, software) with its count and example frames.
     kind: code (a 4xx), must / should (a missing header; detail = its label),
     cause (detail = the cause class), reaction (detail = the verdict),
-    second_final, malformed. code: the 4xx code, or for another message its
+    second_final, malformed, no_request (a 4xx whose request is not in the
+    capture: a capture started late, or a ring buffer read without
+    --concat). code: the 4xx code, or for another message its
     method or status code."""
     __slots__ = ("kind", "code", "detail", "software", "level", "count", "examples")
 
@@ -185,6 +193,7 @@ class Record:
             "reactions": totals("reaction", lambda f: f"{f.code} {f.detail}"),
             "second_finals": totals("second_final", lambda f: f.code),
             "malformed": sum(f.count for f in self.findings.values() if f.kind == "malformed"),
+            "no_request": totals("no_request", lambda f: f.code),
             "by_software": by_software,
             "examples": examples,
         }
@@ -224,6 +233,8 @@ def describe_key(kind, code, detail):
         return f"{code} as a second final response"
     if kind == "malformed":
         return f"malformed {code}"
+    if kind == "no_request":
+        return f"{code} with no request in the capture"
     return f"{kind} {code} {detail}"
 
 
@@ -312,26 +323,43 @@ def parse_summary(text):
     return (None, None, n)
 
 
-def add_rows(rec, rows):
-    """Fold tshark's per-frame rows (dicts of value lists) into rec."""
-    code_of_frame = {}
-    for row in rows:
-        if row.get("frame.number"):
-            try:
-                code_of_frame[int(row["frame.number"][0])] = row.get("sip4xx.code", [])
-            except ValueError:
-                pass
-    for row in rows:
+class Folder:
+    """Folds tshark's rows, one per frame in frame order, into records.
+
+    locate(frame, row) -> (record, frame number to show): the record of the
+    file the frame belongs to, and its number there. One capture: that
+    capture, the same number; --concat: the input file the frame of the
+    merged stream came from, and its number within that file."""
+
+    def __init__(self, locate):
+        self.locate = locate
+        self.code_of_frame = {}   # frame (as tshark numbers it) -> its 4xx codes, for the reactions
+
+    def feed_line(self, line):
+        """One line of tshark's output. Most frames carry nothing for the
+        report: they are counted without building the row."""
+        cells = line.rstrip("\n").split("\t")
+        if len(cells) > _SIP4XX_COL and cells[_SIP4XX_COL] == "" and cells[0]:
+            rec, _ = self.locate(int(cells[0]), cells)
+            rec.frames += 1
+            rec.sip_messages += sum(len(split_values(cells[i])) for i in _MESSAGE_COLS if i < len(cells))
+            return
+        self.feed(parse_cells(cells))
+
+    def feed(self, row):
         if not row.get("frame.number"):
-            continue
+            return
         frame = int(row["frame.number"][0])
+        rec, shown = self.locate(frame, row)
         rec.frames += 1
         rec.sip_messages += len(row.get("sip.Status-Code", [])) + len(row.get("sip.Method", []))
+        codes = row.get("sip4xx.code", [])
+        if codes:
+            self.code_of_frame[frame] = codes
         subtrees = row.get("sip4xx", [])
         if not subtrees:
-            continue
+            return
         soft = software_of(row)
-        codes = row.get("sip4xx.code", [])
         labels = row.get("sip4xx.missing_header", [])
         levels = assign_levels(labels, len(row.get("sip4xx.missing_header.must", [])),
                                len(row.get("sip4xx.missing_header.should", [])),
@@ -359,18 +387,22 @@ def add_rows(rec, rows):
             else:
                 other_here = other
             if code:
-                rec.add("code", code, "", soft, frame)
+                rec.add("code", code, "", soft, shown)
                 if reason and code not in rec.reasons:
                     rec.reasons[code] = reason
             for _ in range(n):
-                rec.add(levels[k], code or other_here, labels[k], soft, frame)
+                rec.add(levels[k], code or other_here, labels[k], soft, shown)
                 k += 1
         # Causes: on the 4xx.
         for i, c in enumerate(row.get("sip4xx.cause_class", [])):
             cc = int(c)
             code = codes[i] if i < len(codes) else (codes[0] if codes else other)
-            rec.add("cause", code, CAUSES.get(cc, f"cause class {cc}"), soft, frame,
+            rec.add("cause", code, CAUSES.get(cc, f"cause class {cc}"), soft, shown,
                     level=finding_level("cause", cause_class=cc))
+        # No request in the capture: on the 4xx.
+        for i, _ in enumerate(row.get("sip4xx.no_request", [])):
+            code = codes[i] if i < len(codes) else (codes[0] if codes else other)
+            rec.add("no_request", code, "", soft, shown)
         # Reactions: counted once, on the retry; the client is who reacted.
         retry_of = row.get("sip4xx.retry_of", [])
         reactions = row.get("sip4xx.reaction", [])
@@ -385,21 +417,39 @@ def add_rows(rec, rows):
                 ok = oks[len(oks) - n + j] if len(oks) >= n else (oks[-1] if oks else "1")
                 ok = ok in ("1", "True", "TRUE")
                 of = int(retry_of[j])
-                of_codes = code_of_frame.get(of) or ["4xx"]
-                rec.add("reaction", of_codes[0], REACTIONS.get(v, f"reaction {v}"), soft, frame,
+                of_codes = self.code_of_frame.get(of) or ["4xx"]
+                rec.add("reaction", of_codes[0], REACTIONS.get(v, f"reaction {v}"), soft, shown,
                         level=finding_level("reaction", detail_ok=ok))
         # A second, different final response.
         for _ in row.get("sip4xx.second_final", []):
             st = row.get("sip.Status-Code", [])
-            rec.add("second_final", st[0] if st else other, "", soft, frame)
+            rec.add("second_final", st[0] if st else other, "", soft, shown)
         mal = len(row.get("sip4xx.malformed", []))
         if mal:
-            rec.add("malformed", other, "", soft, frame, n=min(mal, max(1, len(subtrees))))
-    return rec
+            rec.add("malformed", other, "", soft, shown, n=min(mal, max(1, len(subtrees))))
+
+
+_SIP4XX_COL = FIELDS.index("sip4xx")
+_MESSAGE_COLS = (FIELDS.index("sip.Status-Code"), FIELDS.index("sip.Method"))
+_IFACE_COL = FIELDS.index("frame.interface_id")
+
+
+def parse_cells(cells):
+    cells = cells + [""] * (len(FIELDS) - len(cells))
+    return {name: split_values(cell) for name, cell in zip(FIELDS, cells)}
+
+
+def parse_row(line):
+    return parse_cells(line.rstrip("\n").split("\t"))
 
 
 def parse_output(rec, text):
-    return add_rows(rec, [parse_row(l) for l in text.splitlines() if l.strip()])
+    """Fold a whole tshark output (one capture) into rec."""
+    folder = Folder(lambda frame, row: (rec, frame))
+    for line in text.splitlines():
+        if line.strip():
+            folder.feed_line(line)
+    return rec
 
 
 # ---------------------------------------------------------------- running tshark
@@ -414,6 +464,10 @@ class Runner:
         self.home = None
         self.env = dict(os.environ)
         self.root = os.geteuid() == 0
+        # The other Wireshark tools of --concat, from beside the tshark run.
+        here = os.path.dirname(shutil.which(tshark) or tshark)
+        self.tools = {t: (os.path.join(here, t) if os.path.isfile(os.path.join(here, t)) else t)
+                      for t in ("capinfos", "mergecap", "editcap")}
         plugin_dir = plugin_dir or os.environ.get("WIRESHARK_PLUGIN_DIR")
         if self.root and not plugin_dir and not self._loaded(self.env, []):
             # tshark as root reads only the system plugin folder: use the
@@ -459,44 +513,200 @@ class Runner:
             raise UsageError(f"cannot run {self.tshark}: {e}")
         return re.search(r"^sip4xx\.so\s", p.stdout, re.M) is not None
 
-    def run(self, path, index):
-        rec = Record(path)
-        target, copy = path, None
+    def scratch(self):
+        """A private folder for copies and merged streams (under HOME when
+        tshark runs unprivileged, so that it can read them)."""
+        if self.home:
+            d = tempfile.mkdtemp(dir=os.path.join(self.home, "caps"))
+            os.chmod(d, 0o755)
+            return d
+        return tempfile.mkdtemp(prefix="sip4xx-report-")
+
+    def readable(self, path):
+        """Can the user tshark runs as read path where it is?"""
+        if not self.home:
+            return os.access(path, os.R_OK)
+        # Unprivileged: the file readable by others, every folder above it
+        # searchable by others.
         try:
-            if self.home:
+            p = os.path.abspath(path)
+            if not os.stat(p).st_mode & stat.S_IROTH:
+                return False
+            d = os.path.dirname(p)
+            while True:
+                if not os.stat(d).st_mode & stat.S_IXOTH:
+                    return False
+                if d == os.path.dirname(d):
+                    return True
+                d = os.path.dirname(d)
+        except OSError:
+            return False
+
+    def tshark_into(self, target, folder):
+        """Run tshark on target, feeding its rows to folder as they come;
+        the error message, or None."""
+        argv = self.prefix + [self.tshark, "-n", "-2", "-r", target, "-T", "fields",
+                              "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=" + AGG,
+                              "-E", "header=n"] + self.extra
+        for f in FIELDS:
+            argv += ["-e", f]
+        with tempfile.TemporaryFile() as err:
+            p = subprocess.Popen(argv, env=self.env, stdout=subprocess.PIPE, stderr=err, text=True,
+                                 errors="replace", cwd=self.home or None)
+            try:
+                for line in p.stdout:
+                    if line.strip():
+                        folder.feed_line(line)
+            finally:
+                p.stdout.close()
+                rc = p.wait()
+            if rc == 0:
+                return None
+            err.seek(0)
+            msg = [l for l in err.read().decode(errors="replace").splitlines()
+                   if l.strip() and "Running as user" not in l]
+            return " ".join(msg) or f"tshark exited with status {rc}"
+
+    def run(self, path):
+        """One capture: one record."""
+        rec = Record(path)
+        target, work = os.path.abspath(path), None
+        try:
+            if not os.path.isfile(path):
+                raise OSError(f"cannot read {path}: no such file")
+            if not self.readable(path):
                 # The unprivileged user may not read the caller's files.
-                base = os.path.basename(path)
-                copy = os.path.join(self.home, "caps", f"{index}-{base}")
-                shutil.copyfile(path, copy)
-                os.chmod(copy, 0o644)
-                target = copy
-            elif not os.access(path, os.R_OK):
-                raise OSError(f"cannot read {path}")
-            argv = self.prefix + [self.tshark, "-n", "-2", "-r", target, "-T", "fields",
-                                  "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=" + AGG,
-                                  "-E", "header=n"] + self.extra
-            for f in FIELDS:
-                argv += ["-e", f]
-            p = subprocess.run(argv, env=self.env, capture_output=True, text=True, errors="replace",
-                               cwd=self.home or None)
-            parse_output(rec, p.stdout)
-            if p.returncode != 0:
-                msg = [l for l in p.stderr.splitlines() if l.strip() and "Running as user" not in l]
-                text = " ".join(msg) or f"tshark exited with status {p.returncode}"
-                if copy:
-                    text = text.replace(copy, path)
-                rec.error = text
+                work = self.scratch()
+                target = os.path.join(work, os.path.basename(path))
+                shutil.copyfile(path, target)
+                os.chmod(target, 0o644)
+            rec.error = self.tshark_into(target, Folder(lambda frame, row: (rec, frame)))
+            if rec.error and work:
+                rec.error = rec.error.replace(target, path)
         except OSError as e:
             rec.error = str(e)
         finally:
-            if copy and os.path.exists(copy):
-                os.unlink(copy)
-        return rec
+            if work:
+                shutil.rmtree(work, ignore_errors=True)
+        return [rec]
+
+    def run_set(self, paths):
+        """--concat: the captures of one ring buffer, merged in time order
+        and read as one stream; one record per capture, each frame counted in
+        the file it came from, under its number there."""
+        recs = [Record(p) for p in paths]
+        work = self.scratch()
+        try:
+            infos = self.capinfos(paths)
+            parts = []        # (record, file to merge, interfaces, frames)
+            for rec, p in zip(recs, paths):
+                info = infos[p]
+                if info.get("frames") is None:
+                    rec.error = info.get("error") or f"cannot read {p}"
+                    continue
+                src = p
+                if info.get("error"):
+                    # Cut short (the file a ring buffer was writing when it
+                    # was copied): mergecap would stop at it; merge the frames
+                    # it has, and say so.
+                    rec.error = info["error"]
+                    src = os.path.join(work, f"{len(parts)}.pcapng")
+                    subprocess.run([self.tools["editcap"], "-F", "pcapng", p, src], capture_output=True)
+                    if not os.path.isfile(src):
+                        continue
+                parts.append((rec, src, info.get("interfaces", 1), info["frames"], info.get("start")))
+            if not parts:
+                return recs
+            # Time order (mergecap merges by timestamp; the input order
+            # decides ties and numbers the interfaces).
+            parts.sort(key=lambda x: (x[4] is None, x[4] or 0.0, x[0].file))
+            merged = os.path.join(work, "merged.pcapng")
+            m = subprocess.run([self.tools["mergecap"], "-I", "none", "-w", merged] + [x[1] for x in parts],
+                               capture_output=True, text=True, errors="replace")
+            if m.returncode != 0:
+                for x in parts:
+                    x[0].error = x[0].error or ("mergecap: " + " ".join(m.stderr.split()))
+                return recs
+            os.chmod(merged, 0o644)
+            # Interfaces are numbered file after file ("-I none" keeps each
+            # file's own): interface -> part.
+            owner = []
+            for k, x in enumerate(parts):
+                owner += [k] * x[2]
+            seen = [0] * len(parts)
+
+            def locate(frame, row):
+                cell = row[_IFACE_COL] if isinstance(row, list) else (row.get("frame.interface_id") or [""])[0]
+                try:
+                    k = owner[int(cell)]
+                except (ValueError, IndexError):
+                    raise MappingError(f"frame {frame} of the merged stream: interface {cell!r} of no input file")
+                seen[k] += 1
+                return parts[k][0], seen[k]
+
+            try:
+                err = self.tshark_into(merged, Folder(locate))
+            except MappingError as e:
+                err = str(e)
+            if err:
+                err = err.replace(merged, "the merged stream of " + ", ".join(os.path.basename(x[0].file) for x in parts))
+            for k, x in enumerate(parts):
+                if err:
+                    x[0].error = x[0].error or err
+                elif seen[k] != x[3]:
+                    x[0].error = x[0].error or (f"--concat: {seen[k]} frames of the merged stream came from this file,"
+                                                f" capinfos counts {x[3]}")
+        except OSError as e:
+            for rec in recs:
+                rec.error = rec.error or str(e)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return recs
+
+    def capinfos(self, paths):
+        """path -> {frames, interfaces, start (epoch seconds or None), error}
+        from capinfos; frames None when the file cannot be read at all."""
+        argv = [self.tools["capinfos"], "-M", "-c", "-I", "-a", "-S"]
+        p = subprocess.run(argv + list(paths), capture_output=True, text=True, errors="replace")
+        if p.returncode != 0 and len(paths) > 1:
+            # Someone failed: one by one, to know who.
+            out = {}
+            for path in paths:
+                out.update(self.capinfos([path]))
+            return out
+        out = {path: {} for path in paths}
+        cur = None
+        for line in p.stdout.splitlines():
+            key, _, val = line.partition(":")
+            val = val.strip()
+            if key == "File name":
+                cur = out.setdefault(val, {})
+            elif cur is None:
+                continue
+            elif key == "Number of packets":
+                cur["frames"] = int(val)
+            elif key == "Number of interfaces in file":
+                cur["interfaces"] = int(val)
+            elif key == "First packet time":
+                try:
+                    cur["start"] = float(val)
+                except ValueError:
+                    cur["start"] = None
+        if p.returncode != 0:
+            msg = " ".join(l.strip() for l in p.stderr.splitlines()
+                           if l.strip() and "will continue anyway" not in l)
+            for path in paths:
+                out[path]["error"] = msg or f"capinfos exited with status {p.returncode}"
+        return out
 
     def close(self):
         if self.home:
             shutil.rmtree(self.home, ignore_errors=True)
             self.home = None
+
+
+class MappingError(Exception):
+    pass
 
 
 def _open_up(path):
@@ -530,6 +740,26 @@ def collect(paths):
             seen.add(p)
             uniq.append(p)
     return uniq
+
+
+# PREFIX_NNNNN_YYYYMMDDhhmmss.EXT (dumpcap -b, editcap -c), or
+# PREFIX_YYYYMMDDhhmmss_NNNNN.EXT (dumpcap -b nametimenum:2).
+RING_RE = re.compile(r"^(?P<prefix>.*)_(?:\d{5,}_\d{14}|\d{14}_\d{5,})(?P<ext>\..+)$")
+
+
+def ring_sets(files):
+    """--concat: the streams to read, as lists of files. A ring buffer (the
+    files of one folder named PREFIX_NNNNN_YYYYMMDDhhmmss.EXT with the same
+    PREFIX and EXT, as dumpcap -b and editcap -c write them) is one stream;
+    the other captures of a folder are one stream too. Streams in the order
+    of their first file."""
+    sets = {}
+    for f in files:
+        d, name = os.path.split(f)
+        m = RING_RE.match(name)
+        key = (d, m.group("prefix"), m.group("ext").lower()) if m else (d, None, None)
+        sets.setdefault(key, []).append(f)
+    return list(sets.values())
 
 
 # ---------------------------------------------------------------- reports
@@ -610,6 +840,8 @@ def human_report(records, out):
                                        sorted(by("second_final", lambda f: f.code).items())])
     section("Malformed SIP", [(f"{c}", n, f) for c, (n, f) in
                               sorted(by("malformed", lambda f: f.code).items())])
+    section("4xx whose request is not in the capture (a ring buffer? try --concat)",
+            [(f"{c}", n, f) for c, (n, f) in sorted(by("no_request", lambda f: f.code).items())])
 
     # Who: the findings at the should level and above (not the plain 4xx
     # counts, causes, reactions that followed the RFC), by who sent them.
@@ -636,6 +868,8 @@ def who_line(f):
         return f"{f.software} sent {n} {f.code} as a second final response"
     if f.kind == "malformed":
         return f"{f.software} sent {n} malformed {f.code}"
+    if f.kind == "no_request":
+        return f"{f.software} sent {n} {f.code} whose request is not in the capture"
     return f"{f.software} sent {n} {f.code}"
 
 
@@ -716,6 +950,11 @@ def build_parser(merge=False):
     p.add_argument("-q", "--quiet", action="store_true", help="no human report on stdout")
     if not merge:
         p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="tshark runs at once")
+        p.add_argument("--concat", action="store_true",
+                       help="read each ring buffer (dumpcap -b: PREFIX_NNNNN_YYYYMMDDhhmmss.EXT in one folder;"
+                            " other captures: one stream per folder) as one stream in time order, so that an"
+                            " exchange crossing a file boundary is matched; findings are still given by file"
+                            " and frame")
         p.add_argument("--tshark", default=os.environ.get("TSHARK", "tshark"), help="the tshark to run")
         p.add_argument("--plugin-dir", metavar="DIR",
                        help="a plugin folder in WIRESHARK_PLUGIN_DIR layout (<dir>/<major>.<minor>/epan/sip4xx.so)")
@@ -765,11 +1004,14 @@ def run(args, merge):
             raise UsageError("no capture files found")
         extra = sum((["-o", o] for o in args.prefs), [])
         runner = Runner(args.tshark, args.plugin_dir, extra)
+        units = ring_sets(files) if args.concat else [[f] for f in files]
         try:
             with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-                records = list(pool.map(runner.run, files, range(len(files))))
+                done = pool.map(lambda u: runner.run_set(u) if args.concat else runner.run(u[0]), units)
+                by_file = {r.file: r for recs in done for r in recs}
         finally:
             runner.close()
+        records = [by_file[f] for f in files]
         for r in records:
             if r.error:
                 print(f"sip4xx-report: {r.file}: {r.error}", file=sys.stderr)

@@ -218,6 +218,80 @@ class Report(unittest.TestCase):
         # merge takes a baseline too.
         self.assertEqual(merge(self.path("new.jsonl"), "--baseline", self.path("old.jsonl")).returncode, 1)
 
+    def test_concat_ring_buffer(self):
+        # real_kamailio_routing.pcapng cut every 4 frames, as dumpcap -b
+        # files:N would (editcap -c writes dumpcap's names: PREFIX_NNNNN_
+        # YYYYMMDDhhmmss, the time of each file's first frame, here in UTC):
+        #   sbc_00000  frames  1-4   404 (2) to the INVITE 1; PUBLISH (4)
+        #   sbc_00001  frames  5-8   405 without Allow (5) to the PUBLISH 4; SUBSCRIBE 6, its 405 (7); INVITE 8
+        #   sbc_00002  frames  9-12  403 (9) to the INVITE 8; INVITE 11, its 407 (12)
+        #   sbc_00003  frames 13-16  ACK; the retry of the 407 (14); 100; the proxy's INVITE to the UAS (16)
+        #   sbc_00004  frames 17-20  the UAS's 404 to 16 (17); ACK; the proxy's 404 to 14 (19); ACK
+        d = os.path.join(self.dir, "ring")
+        os.makedirs(d)
+        subprocess.run(["editcap", "-c", "4", os.path.join(CAPTURES, "real_kamailio_routing.pcapng"),
+                        os.path.join(d, "sbc.pcapng")], check=True, env=dict(os.environ, TZ="UTC"))
+        names = [f"sbc_0000{i}_20261125181625.pcapng" for i in range(5)]
+        self.assertEqual(sorted(os.listdir(d)), names)
+
+        # File by file: each 4xx whose request is in the file before has
+        # no request; the 407's retry (14) is no retry.
+        p = report(d, "--json", self.path("files.jsonl"), "--fail-on", "none")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        got = jsonl(self.path("files.jsonl"))
+        self.assertEqual([got[n]["no_request"] for n in names], [{}, {"405": 1}, {"403": 1}, {}, {"404": 2}])
+        self.assertEqual([got[n]["reactions"] for n in names], [{}] * 5)
+        self.assertIn("  405       1  e.g. sbc_00001_20261125181625.pcapng frame 1\n", p.stdout)
+
+        # One stream: every 4xx finds its request, the retry is judged, and
+        # each finding is in the file and frame it came from.
+        p = report("--concat", d, "--json", self.path("ring.jsonl"), "--fail-on", "none")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stderr, "")
+        got = jsonl(self.path("ring.jsonl"))
+        self.assertEqual([got[n]["frames"] for n in names], [4, 4, 4, 4, 4])
+        self.assertEqual([got[n]["no_request"] for n in names], [{}] * 5)
+        self.assertEqual([got[n]["by_code"] for n in names],
+                         [{"404": 1}, {"405": 2}, {"403": 1, "407": 1}, {}, {"404": 2}])
+        self.assertEqual(got[names[3]]["reactions"], {"407 Followed the RFC": 1})
+        self.assertEqual(got[names[3]]["examples"], {"reaction to 407: Followed the RFC": 2})   # frame 14
+        self.assertEqual(got[names[1]]["missing_must"], {"Allow": 1})
+        self.assertEqual(got[names[1]]["examples"]["405 without Allow (MUST)"], 1)             # frame 5
+        self.assertIn("kamailio-sip4xx-proxy sent 1 405 without Allow (MUST) — e.g. "
+                      "sbc_00001_20261125181625.pcapng frame 1\n", p.stdout)
+        self.assertIn("after 407: Followed the RFC       1  e.g. sbc_00003_20261125181625.pcapng frame 2\n",
+                      p.stdout)
+        self.assertNotIn("whose request is not in the capture", p.stdout)
+        # As one run over the uncut capture, but for where the frames are.
+        whole = report(os.path.join(CAPTURES, "real_kamailio_routing.pcapng"), "--fail-on", "none")
+        def strip(text):
+            return [l.split("  e.g. ")[0].split(" — e.g. ")[0] for l in text.splitlines()[1:]]
+        self.assertEqual(strip(p.stdout), strip(whole.stdout))
+
+        # The file being written when the set was copied is cut short, and
+        # something that is no capture has a ring buffer's name: the cut file
+        # gives what it has (17-19, the 404 to 16 still matched) and an
+        # error, the other one an error, the rest as before.
+        last = os.path.join(d, names[4])
+        with open(last, "rb") as fh:
+            data = fh.read()
+        with open(last, "wb") as fh:
+            fh.write(data[:-200])                         # inside frame 20
+        with open(os.path.join(d, "sbc_00005_20261125181626.pcapng"), "wb") as fh:
+            fh.write(b"no capture\n" * 10)
+        p = report("--concat", d, "--json", self.path("cut.jsonl"), "--fail-on", "none")
+        got = jsonl(self.path("cut.jsonl"))
+        self.assertEqual(len(got), 6)
+        self.assertIn("cut short", got[names[4]]["error"])
+        self.assertEqual((got[names[4]]["frames"], got[names[4]]["by_code"], got[names[4]]["no_request"]),
+                         (3, {"404": 2}, {}))
+        self.assertIn("isn't a capture file", got["sbc_00005_20261125181626.pcapng"]["error"])
+        self.assertEqual([got[n]["error"] for n in names[:4]], [None] * 4)
+        self.assertEqual(got[names[3]]["reactions"], {"407 Followed the RFC": 1})
+        self.assertEqual(len(p.stderr.splitlines()), 2, p.stderr)
+        self.assertEqual(p.returncode, 0)                 # --fail-on none
+        self.assertEqual(report("--concat", d).returncode, 1)
+
 
 def main():
     global OPTS

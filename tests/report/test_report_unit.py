@@ -202,6 +202,13 @@ class Inputs(unittest.TestCase):
             # A file is taken as given, whatever its name; duplicates once.
             self.assertEqual(R.collect([os.path.join(d, "notes.txt")] * 2), [os.path.join(d, "notes.txt")])
 
+    def test_ring_sets(self):
+        files = ["/c/sbc_00001_20240101120000.pcapng", "/c/sbc_00002_20240101120500.pcapng",
+                 "/c/lb_20240101120000_00001.pcap.gz", "/c/lb_20240101121000_00002.pcap.gz",
+                 "/c/sbc_00001_20240101120000.pcap",     # another extension: another ring buffer
+                 "/c/notes.pcap", "/c/other.pcapng", "/d/sbc_00003_20240101121000.pcapng"]
+        self.assertEqual(R.ring_sets(files), [files[0:2], files[2:4], [files[4]], files[5:7], [files[7]]])
+
     def test_usage(self):
         err = io.StringIO()
         old, sys.stderr = sys.stderr, err
