@@ -34,6 +34,8 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import xml.etree.ElementTree as ET
 
 NOBODY = 65534
@@ -452,6 +454,124 @@ def parse_output(rec, text):
     return rec
 
 
+# ---------------------------------------------------------------- progress
+
+class Progress:
+    """The progress line on standard error when it is a terminal (files
+    done of total, frames per second, time left); nothing otherwise.
+
+    Time left comes from how far the running tshark processes have read
+    their capture (Linux /proc/PID/fdinfo: with -2 tshark reads the file
+    twice, once per pass) and the sizes of the captures done."""
+
+    TICK = 0.5   # seconds between redraws
+
+    def __init__(self, stream, total_files, total_bytes):
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.total_files = total_files
+        self.total_bytes = max(1, total_bytes)
+        self.files = 0
+        self.bytes = 0
+        self.frames = 0
+        self.running = {}     # pid -> (path, size)
+        self.lock = threading.Lock()
+        self.start = time.monotonic()
+        self.stop = threading.Event()
+        self.thread = None
+        if self.enabled:
+            self.draw()
+            self.thread = threading.Thread(target=self._tick, daemon=True)
+            self.thread.start()
+
+    def _tick(self):
+        while not self.stop.wait(self.TICK):
+            self.draw()
+
+    def add_frames(self, n):
+        with self.lock:
+            self.frames += n
+
+    def started(self, pid, path, size):
+        with self.lock:
+            self.running[pid] = (os.path.realpath(path), size)
+
+    def ended(self, pid):
+        with self.lock:
+            self.running.pop(pid, None)
+
+    def done(self, files, size):
+        with self.lock:
+            self.files += files
+            self.bytes += size
+        self.draw()
+
+    def _read_so_far(self):
+        """Bytes the running tshark processes have got through."""
+        total = 0
+        for pid, (path, size) in list(self.running.items()):
+            pos = 0
+            try:
+                for fd in os.listdir(f"/proc/{pid}/fd"):
+                    try:
+                        if os.readlink(f"/proc/{pid}/fd/{fd}") != path:
+                            continue
+                        with open(f"/proc/{pid}/fdinfo/{fd}") as fh:
+                            pos += int(fh.readline().split()[1])
+                    except (OSError, ValueError, IndexError):
+                        continue
+            except OSError:
+                continue
+            total += min(size, pos // 2)      # two passes
+        return total
+
+    def draw(self):
+        if not self.enabled:
+            return
+        with self.lock:
+            elapsed = time.monotonic() - self.start
+            done = self.bytes + self._read_so_far()
+            line = f"sip4xx-report: {self.files}/{self.total_files} files"
+            if elapsed > 0:
+                line += f", {self.frames / elapsed:,.0f} frames/s"
+            if done > 0 and elapsed > 0:
+                left = elapsed * max(0, self.total_bytes - done) / done
+                line += f", {duration(left)} left"
+            self.stream.write("\r" + line + "\x1b[K")
+            self.stream.flush()
+
+    def close(self):
+        self.stop.set()
+        if self.thread:
+            self.thread.join()
+        if self.enabled:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def duration(seconds):
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+class NoProgress:
+    def add_frames(self, n):
+        pass
+
+    def started(self, pid, path, size):
+        pass
+
+    def ended(self, pid):
+        pass
+
+    def done(self, files, size):
+        pass
+
+
 # ---------------------------------------------------------------- running tshark
 
 class Runner:
@@ -461,6 +581,7 @@ class Runner:
     def __init__(self, tshark, plugin_dir, extra_opts):
         self.tshark = tshark
         self.extra = list(extra_opts)
+        self.progress = NoProgress()
         self.home = None
         self.env = dict(os.environ)
         self.root = os.geteuid() == 0
@@ -553,13 +674,21 @@ class Runner:
         with tempfile.TemporaryFile() as err:
             p = subprocess.Popen(argv, env=self.env, stdout=subprocess.PIPE, stderr=err, text=True,
                                  errors="replace", cwd=self.home or None)
+            self.progress.started(p.pid, target, file_size(target))
+            n = 0
             try:
                 for line in p.stdout:
                     if line.strip():
                         folder.feed_line(line)
+                        n += 1
+                        if n == 1000:
+                            self.progress.add_frames(n)
+                            n = 0
             finally:
+                self.progress.add_frames(n)
                 p.stdout.close()
                 rc = p.wait()
+                self.progress.ended(p.pid)
             if rc == 0:
                 return None
             err.seek(0)
@@ -588,6 +717,7 @@ class Runner:
         finally:
             if work:
                 shutil.rmtree(work, ignore_errors=True)
+            self.progress.done(1, file_size(path))
         return [rec]
 
     def run_set(self, paths):
@@ -661,6 +791,7 @@ class Runner:
                 rec.error = rec.error or str(e)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+            self.progress.done(len(paths), sum(file_size(p) for p in paths))
         return recs
 
     def capinfos(self, paths):
@@ -707,6 +838,13 @@ class Runner:
 
 class MappingError(Exception):
     pass
+
+
+def file_size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _open_up(path):
@@ -1005,11 +1143,13 @@ def run(args, merge):
         extra = sum((["-o", o] for o in args.prefs), [])
         runner = Runner(args.tshark, args.plugin_dir, extra)
         units = ring_sets(files) if args.concat else [[f] for f in files]
+        progress = runner.progress = Progress(sys.stderr, len(files), sum(file_size(f) for f in files))
         try:
             with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
                 done = pool.map(lambda u: runner.run_set(u) if args.concat else runner.run(u[0]), units)
                 by_file = {r.file: r for recs in done for r in recs}
         finally:
+            progress.close()
             runner.close()
         records = [by_file[f] for f in files]
         for r in records:

@@ -15,6 +15,7 @@ tshark run through tests/lib/tshark_env.py.
 import argparse
 import json
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -217,6 +218,32 @@ class Report(unittest.TestCase):
         self.assertIn("kamailio-sip4xx-uas: 180 without Contact (MUST) ×2", back.stdout)
         # merge takes a baseline too.
         self.assertEqual(merge(self.path("new.jsonl"), "--baseline", self.path("old.jsonl")).returncode, 1)
+
+    def test_progress_only_on_a_terminal(self):
+        d = self.folder("p", ["real_kamailio_routing.pcapng", "real_kamailio_uas.pcapng"])
+        # Standard error not a terminal: nothing on it.
+        p = report(d, "-q")
+        self.assertEqual((p.returncode, p.stderr), (1, ""))
+        # A terminal: the line, redrawn in place, then wiped.
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([LAUNCHER, "--tshark", OPTS.tshark, "--plugin-dir", OPTS.plugin_dir, "-j", "2",
+                                 "-q", d], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        data = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:          # EIO: the other side is closed
+                break
+            if not chunk:
+                break
+            data += chunk
+        os.close(master)
+        self.assertEqual(proc.wait(), 1)
+        text = data.decode()
+        self.assertTrue(text.startswith("\rsip4xx-report: 0/2 files, "), repr(text))
+        self.assertRegex(text, r"\rsip4xx-report: 1/2 files, [\d,]+ frames/s, (\d+ s|\d+ min \d\d s) left\x1b\[K")
+        self.assertRegex(text, r"\rsip4xx-report: 2/2 files, [\d,]+ frames/s, 0 s left\x1b\[K\r\x1b\[K$")
 
     def test_concat_ring_buffer(self):
         # real_kamailio_routing.pcapng cut every 4 frames, as dumpcap -b
