@@ -193,6 +193,47 @@ class Report(unittest.TestCase):
         self.assertEqual(merge(self.path("a.jsonl"), "--fail-on", "none").returncode, 0)
         self.assertEqual(merge(self.path("nonexistent.jsonl")).returncode, 2)
 
+    def test_shards_merge_equals_one_run(self):
+        # The shard recipes of the README ("Beyond one machine"): GNU
+        # parallel (--sshlogin : is this machine, through the same remote
+        # machinery), xargs -P, and a batch array's per-task command over a
+        # split file list; each shard writes JSON Lines, merge reads them all.
+        caps = ["real_kamailio_routing.pcapng", "real_kamailio_uas.pcapng", "real_kamailio_tcp.pcapng",
+                "handmade_tcp.pcap"]
+        d = self.folder("all", caps)
+        files = sorted(os.path.join(d, c) for c in caps)
+        whole = report(d, "--json", self.path("all.jsonl"))
+        self.assertEqual(whole.returncode, 1, whole.stderr)
+        with open(self.path("all.jsonl"), encoding="utf-8") as fh:
+            all_lines = sorted(fh)
+        cmd = " ".join([LAUNCHER, "--tshark", OPTS.tshark, "--plugin-dir", OPTS.plugin_dir])
+        recipes = {}
+        if shutil.which("parallel"):
+            recipes["parallel"] = (f"cd {self.path('parallel')} && printf '%s\\n' {' '.join(files)} | "
+                                   f"parallel --will-cite -j 1 --sshlogin : -N 2 "
+                                   f"'{cmd} -q --fail-on none --json shard-{{#}}.jsonl {{}}'")
+        recipes["xargs"] = (f"cd {self.path('xargs')} && printf '%s\\n' {' '.join(files)} | "
+                            f"xargs -P 2 -n 2 sh -c '{cmd} -q -j 1 --fail-on none "
+                            f"--json \"$(mktemp shard-XXXXXX)\" \"$@\"' sh")
+        recipes["array"] = (f"cd {self.path('array')} && printf '%s\\n' {' '.join(files)} > all.txt && "
+                            f"split -n l/2 all.txt list- && for TASK in 0 1; do "
+                            f"f=$(ls list-* | sed -n \"$((TASK + 1))p\"); "
+                            f"{cmd} -q --fail-on none --json \"shard-$f.jsonl\" - < \"$f\"; done")
+        for name, line in recipes.items():
+            with self.subTest(recipe=name):
+                os.makedirs(self.path(name))
+                p = subprocess.run(["sh", "-c", line], capture_output=True, text=True)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                shards = sorted(f for f in os.listdir(self.path(name)) if f.startswith("shard-"))
+                self.assertEqual(len(shards), 2, shards)
+                lines = []
+                for f in shards:
+                    with open(os.path.join(self.path(name), f), encoding="utf-8") as fh:
+                        lines += list(fh)
+                self.assertEqual(sorted(lines), all_lines)
+                m = merge(*[os.path.join(self.path(name), f) for f in shards])
+                self.assertEqual((m.returncode, m.stdout), (whole.returncode, whole.stdout))
+
     def test_baseline(self):
         d = self.folder("coll", ["real_kamailio_routing.pcapng"])
         first = report(d, "--json", self.path("old.jsonl"))
