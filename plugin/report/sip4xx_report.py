@@ -341,7 +341,10 @@ class Folder:
         """One line of tshark's output. Most frames carry nothing for the
         report: they are counted without building the row."""
         cells = line.rstrip("\n").split("\t")
-        if len(cells) > _SIP4XX_COL and cells[_SIP4XX_COL] == "" and cells[0]:
+        if cells[0] and (len(cells) <= _SIP4XX_COL or cells[_SIP4XX_COL] == "" or
+                         not any(cells[i] for i in _FINDING_COLS if i < len(cells))):
+            # No subtree, or subtrees with no finding (a request answered
+            # by a 4xx: a link, nothing to count).
             rec, _ = self.locate(int(cells[0]), cells)
             rec.frames += 1
             rec.sip_messages += sum(len(split_values(cells[i])) for i in _MESSAGE_COLS if i < len(cells))
@@ -434,11 +437,15 @@ class Folder:
 _SIP4XX_COL = FIELDS.index("sip4xx")
 _MESSAGE_COLS = (FIELDS.index("sip.Status-Code"), FIELDS.index("sip.Method"))
 _IFACE_COL = FIELDS.index("frame.interface_id")
+# The fields a finding is counted from (Folder.feed).
+_FINDING_COLS = tuple(FIELDS.index(f) for f in (
+    "sip4xx.code", "sip4xx.missing_header", "sip4xx.cause_class", "sip4xx.retry_of", "sip4xx.reaction",
+    "sip4xx.second_final", "sip4xx.malformed", "sip4xx.no_request"))
 
 
 def parse_cells(cells):
-    cells = cells + [""] * (len(FIELDS) - len(cells))
-    return {name: split_values(cell) for name, cell in zip(FIELDS, cells)}
+    """A row: field name -> its values, for the fields that have any."""
+    return {name: cell.split(AGG) for name, cell in zip(FIELDS, cells) if cell}
 
 
 def parse_row(line):
@@ -574,6 +581,16 @@ class NoProgress:
 
 # ---------------------------------------------------------------- running tshark
 
+def tshark_args(extra=()):
+    """tshark's options for one capture, but for -r FILE (the benchmark
+    runs the same command by hand)."""
+    argv = ["-n", "-2", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=" + AGG,
+            "-E", "header=n"] + list(extra)
+    for f in FIELDS:
+        argv += ["-e", f]
+    return argv
+
+
 class Runner:
     """How tshark is run: as the caller, or (root) unprivileged in a private
     HOME with a copy of the plugin folder, as tests/lib/tshark_env.py does."""
@@ -621,10 +638,8 @@ class Runner:
             if plugin_dir:
                 self.env["WIRESHARK_PLUGIN_DIR"] = os.path.abspath(plugin_dir)
             self.prefix = []
-        if not self._loaded(self.env, self.prefix):
-            self.close()
-            raise UsageError("tshark does not load the sip4xx plugin (install it, or give --plugin-dir DIR"
-                             " / WIRESHARK_PLUGIN_DIR, the folder holding <major>.<minor>/epan/sip4xx.so)")
+        # Whether tshark loads the plugin shows in the first run (its fields
+        # are unknown otherwise): no tshark start just to ask.
 
     def _loaded(self, env, prefix):
         try:
@@ -666,14 +681,13 @@ class Runner:
     def tshark_into(self, target, folder):
         """Run tshark on target, feeding its rows to folder as they come;
         the error message, or None."""
-        argv = self.prefix + [self.tshark, "-n", "-2", "-r", target, "-T", "fields",
-                              "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=" + AGG,
-                              "-E", "header=n"] + self.extra
-        for f in FIELDS:
-            argv += ["-e", f]
+        argv = self.prefix + [self.tshark] + tshark_args(self.extra) + ["-r", target]
         with tempfile.TemporaryFile() as err:
-            p = subprocess.Popen(argv, env=self.env, stdout=subprocess.PIPE, stderr=err, text=True,
-                                 errors="replace", cwd=self.home or None)
+            try:
+                p = subprocess.Popen(argv, env=self.env, stdout=subprocess.PIPE, stderr=err, text=True,
+                                     errors="replace", cwd=self.home or None)
+            except OSError as e:
+                raise UsageError(f"cannot run {self.tshark}: {e}")
             self.progress.started(p.pid, target, file_size(target))
             n = 0
             try:
@@ -692,8 +706,10 @@ class Runner:
             if rc == 0:
                 return None
             err.seek(0)
-            msg = [l for l in err.read().decode(errors="replace").splitlines()
-                   if l.strip() and "Running as user" not in l]
+            text = err.read().decode(errors="replace")
+            if re.search(r"Some fields aren't valid:\s+sip4xx", text):
+                raise UsageError(NOT_LOADED)
+            msg = [l for l in text.splitlines() if l.strip() and "Running as user" not in l]
             return " ".join(msg) or f"tshark exited with status {rc}"
 
     def run(self, path):
@@ -834,6 +850,10 @@ class Runner:
         if self.home:
             shutil.rmtree(self.home, ignore_errors=True)
             self.home = None
+
+
+NOT_LOADED = ("tshark does not load the sip4xx plugin (install it, or give --plugin-dir DIR / WIRESHARK_PLUGIN_DIR,"
+              " the folder holding <major>.<minor>/epan/sip4xx.so)")
 
 
 class MappingError(Exception):
@@ -1147,7 +1167,12 @@ def run(args, merge):
         try:
             with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
                 done = pool.map(lambda u: runner.run_set(u) if args.concat else runner.run(u[0]), units)
-                by_file = {r.file: r for recs in done for r in recs}
+                try:
+                    by_file = {r.file: r for recs in done for r in recs}
+                except UsageError:
+                    # tshark cannot run, or has no plugin: stop here.
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
         finally:
             progress.close()
             runner.close()

@@ -137,6 +137,14 @@ class Report(unittest.TestCase):
         self.assertEqual(report(self.folder("empty", [])).returncode, 2)
         self.assertEqual(report("--fail-on", "maybe", clean).returncode, 2)
         self.assertEqual(report(clean, "--plugin-dir", self.dir).returncode, 2)  # no plugin there
+        # A sip4xx.so that does not load: tshark knows no sip4xx field.
+        bogus = os.path.join(self.dir, "bogus", "4.0", "epan")
+        os.makedirs(bogus)
+        with open(os.path.join(bogus, "sip4xx.so"), "w") as fh:
+            fh.write("not a shared object\n")
+        p = report(clean, "--plugin-dir", os.path.join(self.dir, "bogus"))
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("tshark does not load the sip4xx plugin", p.stderr)
 
     def test_stdin_list_and_gz(self):
         d = self.folder("gz", ["real_kamailio_routing.pcapng"])
