@@ -61,6 +61,7 @@ FIELDS = [
     "sip4xx.first_final_in",
     "sip4xx.malformed",
     "sip4xx.no_request",            # expert: a 4xx whose request is not in the capture
+    "sip",                          # one per SIP message, in order: "Session Initiation Protocol (405)" / "(INVITE)"
     "sip.Server",
     "sip.User-Agent",
     "ip.src",
@@ -246,13 +247,17 @@ def split_values(cell):
     return [v for v in cell.split(AGG)] if cell != "" else []
 
 
-def software_of(row, index=0):
-    """The software that sent a message: Server, else User-Agent, else the
-    source address. In a frame with several messages, the first value."""
+def software_of(row):
+    """The software that sent a frame's only message: Server, else
+    User-Agent, else the source address."""
     for name in ("sip.Server", "sip.User-Agent"):
         vals = [v.strip() for v in row.get(name, []) if v.strip()]
         if vals:
-            return vals[index] if index < len(vals) else vals[0]
+            return vals[0]
+    return source_address(row)
+
+
+def source_address(row):
     for name in ("ip.src", "ipv6.src"):
         vals = row.get(name, [])
         if vals:
@@ -266,6 +271,107 @@ def message_label(row):
         if row.get(name):
             return row[name][0]
     return "SIP"
+
+
+SIP_ITEM_RE = re.compile(r"\(([^()]*)\)$")
+
+
+def is_4xx(label):
+    return bool(label) and len(label) == 3 and label.isdigit() and label[0] == "4"
+
+
+class FrameView:
+    """Who sent each sip4xx subtree's message, in a frame that may hold
+    several SIP messages (TCP).
+
+    tshark's field output gives each field's values in tree order but not
+    which message a value is in. The messages are known in order (one `sip`
+    item each, labelled with its status code or method); the subtrees too
+    (the summary names the 4xx code, or says "answered by a 4xx", "next
+    attempt", "second final response"). A subtree is placed on the messages
+    it can be on, keeping both orders; the Server (else User-Agent) values
+    are placed on the messages when they can be only one way: as many
+    Server values as messages, or no Server and as many User-Agents, or
+    neither. A subtree is credited to the software of its message when that
+    is certain; otherwise to the frame's source address, which sent every
+    message of the frame: never to another message's software."""
+
+    def __init__(self, row, summaries):
+        self.addr = source_address(row)
+        labels = []
+        for item in row.get("sip", []):
+            m = SIP_ITEM_RE.search(item)
+            labels.append(m.group(1) if m else None)
+        if not labels:
+            labels = row.get("sip.Status-Code", []) + row.get("sip.Method", [])
+        self.labels = labels
+        n = len(labels)
+        servers = [v.strip() for v in row.get("sip.Server", []) if v.strip()]
+        agents = [v.strip() for v in row.get("sip.User-Agent", []) if v.strip()]
+        if n <= 1:
+            self.soft = [software_of(row)]
+            self.labels = labels or [None]
+        elif len(servers) == n:
+            self.soft = servers
+        elif not servers and len(agents) == n:
+            self.soft = agents
+        elif not servers and not agents:
+            self.soft = [self.addr] * n
+        else:
+            self.soft = [None] * n       # which message has which is not known
+        self.cands = self._place(summaries)
+
+    @staticmethod
+    def _fits(summary, label):
+        code, _, _, hint = summary
+        if code:
+            return label == code
+        if hint == "request":
+            return label is None or not label.isdigit()
+        if hint == "response":
+            return label is None or (label.isdigit() and not is_4xx(label))
+        return not is_4xx(label)
+
+    def _place(self, summaries):
+        """subtree -> the messages it can be on (keeping both orders)."""
+        n, m = len(self.labels), len(summaries)
+        if n == 1:
+            return [[0]] * m
+        first, pos = [], -1
+        for k in range(m):
+            pos = next((i for i in range(pos + 1, n) if self._fits(summaries[k], self.labels[i])), None)
+            if pos is None:
+                return [list(range(n))] * m     # does not fit: any message
+            first.append(pos)
+        last, pos = [0] * m, n
+        for k in reversed(range(m)):
+            pos = next(i for i in range(pos - 1, -1, -1) if self._fits(summaries[k], self.labels[i]))
+            last[k] = pos
+        return [[i for i in range(first[k], last[k] + 1) if self._fits(summaries[k], self.labels[i])]
+                for k in range(m)]
+
+    def software(self, subtrees):
+        """Who sent the message of any of these subtrees: one software, or
+        the source address."""
+        found = {self.soft[i] for k in subtrees for i in self.cands[k]}
+        if len(found) == 1 and None not in found:
+            return found.pop()
+        return self.addr
+
+    def label(self, subtrees, default):
+        found = {self.labels[i] for k in subtrees for i in self.cands[k]}
+        if len(found) == 1 and None not in found:
+            return found.pop()
+        return default
+
+
+def spread(n_values, slots):
+    """n values that sit on n of the slots, in order: for value j, the slots
+    it can be on."""
+    extra = len(slots) - n_values
+    if extra < 0:
+        return [slots] * n_values
+    return [slots[j:j + extra + 1] for j in range(n_values)]
 
 
 def parse_row(line):
@@ -364,50 +470,47 @@ class Folder:
         subtrees = row.get("sip4xx", [])
         if not subtrees:
             return
-        soft = software_of(row)
         labels = row.get("sip4xx.missing_header", [])
         levels = assign_levels(labels, len(row.get("sip4xx.missing_header.must", [])),
                                len(row.get("sip4xx.missing_header.should", [])),
                                row.get("_ws.expert.message", []))
-        # Per message: its code (if a 4xx) and how many missing headers.
+        # Per subtree: its code (if a 4xx), how many missing headers, and
+        # what kind of message it is on.
         msgs = [parse_summary(s) for s in subtrees]
+        summaries = [(c, r, n, summary_hint(s)) for (c, r, n), s in zip(msgs, subtrees)]
         if sum(n for _, _, n in msgs) != len(labels) or \
                 [c for c, _, _ in msgs if c] != codes:
             # The summaries do not add up: one message per 4xx code, all
             # missing headers on the first.
             msgs = [(c, None, 0) for c in codes] or [(None, None, 0)]
             msgs[0] = (msgs[0][0], msgs[0][1], len(labels))
+            summaries = [(c, r, n, None) for c, r, n in msgs]
+        view = FrameView(row, summaries)
+        every = list(range(len(summaries)))
+        fours = [k for k, x in enumerate(summaries) if x[0]]
         other = message_label(row)
-        # The labels of the messages that are not 4xx: the status codes left
-        # once the 4xx are taken out, then the methods.
-        left = list(row.get("sip.Status-Code", []))
-        for c in codes:
-            if c in left:
-                left.remove(c)
-        left += row.get("sip.Method", [])
         k = 0
-        for code, reason, n in msgs:
-            if not code and left:
-                other_here = left.pop(0)
-            else:
-                other_here = other
+        for i, (code, reason, n) in enumerate(msgs):
+            soft = view.software([i])
             if code:
                 rec.add("code", code, "", soft, shown)
                 if reason and code not in rec.reasons:
                     rec.reasons[code] = reason
+            label = code or view.label([i], other)
             for _ in range(n):
-                rec.add(levels[k], code or other_here, labels[k], soft, shown)
+                rec.add(levels[k], label, labels[k], soft, shown)
                 k += 1
-        # Causes: on the 4xx.
-        for i, c in enumerate(row.get("sip4xx.cause_class", [])):
-            cc = int(c)
-            code = codes[i] if i < len(codes) else (codes[0] if codes else other)
-            rec.add("cause", code, CAUSES.get(cc, f"cause class {cc}"), soft, shown,
-                    level=finding_level("cause", cause_class=cc))
-        # No request in the capture: on the 4xx.
-        for i, _ in enumerate(row.get("sip4xx.no_request", [])):
-            code = codes[i] if i < len(codes) else (codes[0] if codes else other)
-            rec.add("no_request", code, "", soft, shown)
+        # Causes, and 4xx with no request: on the 4xx.
+        for name in ("sip4xx.cause_class", "sip4xx.no_request"):
+            values = row.get(name, [])
+            for v, slots in zip(values, spread(len(values), fours or every)):
+                code = view.label(slots, codes[0] if codes else other)
+                if name == "sip4xx.no_request":
+                    rec.add("no_request", code, "", view.software(slots), shown)
+                else:
+                    cc = int(v)
+                    rec.add("cause", code, CAUSES.get(cc, f"cause class {cc}"), view.software(slots), shown,
+                            level=finding_level("cause", cause_class=cc))
         # Reactions: counted once, on the retry; the client is who reacted.
         retry_of = row.get("sip4xx.retry_of", [])
         reactions = row.get("sip4xx.reaction", [])
@@ -417,21 +520,35 @@ class Folder:
             # are the retry's (its subtree comes after the 4xx's only if it is
             # the later message); take them from the end.
             n = len(retry_of)
-            for j in range(n):
+            retries = [k for k, x in enumerate(summaries) if not x[0] and x[3] != "response"] or every
+            for j, slots in zip(range(n), spread(n, retries)):
                 v = int(reactions[len(reactions) - n + j]) if len(reactions) >= n else int(reactions[-1])
                 ok = oks[len(oks) - n + j] if len(oks) >= n else (oks[-1] if oks else "1")
                 ok = ok in ("1", "True", "TRUE")
                 of = int(retry_of[j])
                 of_codes = self.code_of_frame.get(of) or ["4xx"]
-                rec.add("reaction", of_codes[0], REACTIONS.get(v, f"reaction {v}"), soft, shown,
+                rec.add("reaction", of_codes[0], REACTIONS.get(v, f"reaction {v}"), view.software(slots), shown,
                         level=finding_level("reaction", detail_ok=ok))
         # A second, different final response.
-        for _ in row.get("sip4xx.second_final", []):
+        finals = row.get("sip4xx.second_final", [])
+        responses = [k for k, x in enumerate(summaries) if x[3] != "request"] or every
+        for _, slots in zip(finals, spread(len(finals), responses)):
             st = row.get("sip.Status-Code", [])
-            rec.add("second_final", st[0] if st else other, "", soft, shown)
+            rec.add("second_final", view.label(slots, st[0] if st else other), "", view.software(slots), shown)
         mal = len(row.get("sip4xx.malformed", []))
         if mal:
-            rec.add("malformed", other, "", soft, shown, n=min(mal, max(1, len(subtrees))))
+            rec.add("malformed", view.label(every, other), "", view.software(every), shown,
+                    n=min(mal, max(1, len(subtrees))))
+
+
+def summary_hint(text):
+    """What kind of message a subtree without a 4xx code is on, from its
+    summary: "request", "response" or None."""
+    if ": answered by a 4xx" in text or ": next attempt after" in text:
+        return "request"
+    if ": second final response" in text:
+        return "response"
+    return None
 
 
 _SIP4XX_COL = FIELDS.index("sip4xx")

@@ -201,6 +201,35 @@ class Report(unittest.TestCase):
         self.assertEqual(merge(self.path("a.jsonl"), "--fail-on", "none").returncode, 0)
         self.assertEqual(merge(self.path("nonexistent.jsonl")).returncode, 2)
 
+    def test_several_messages_in_one_segment(self):
+        # One TCP segment carries two answers a proxy relays from two
+        # UASes: a 404 (Server: Asterisk PBX 20.5) and a 488 lacking Warning
+        # (RFC 3261 §13.3.1.3: SHOULD; Server: FreeSWITCH 1.10). Built with
+        # the hand-made captures' message templates and text2pcap.
+        sys.path.insert(0, os.path.join(CAPTURES, "gen"))
+        import handmade as H
+        frames = [("O", H.tcp(H.request("INVITE", 5001) + H.request("INVITE", 5002)), "two INVITEs"),
+                  ("I", H.tcp(H.response(404, "Not Found", "INVITE", 5001, extra="Server: Asterisk PBX 20.5") +
+                              H.response(488, "Not Acceptable Here", "INVITE", 5002,
+                                         extra="Server: FreeSWITCH 1.10")), "404 + 488")]
+        d = os.path.join(self.dir, "seg")
+        os.makedirs(d)
+        with open(self.path("seg.txt"), "w") as fh:
+            fh.write(H.hexdump(frames))
+        subprocess.run(["text2pcap", "-q", "-F", "pcap", "-D", "-t", "%Y-%m-%d %H:%M:%S.%f",
+                        "-4", f"{H.SERVER4},{H.CLIENT4}", "-T", f"5060,{H.CLIENT_TCP_PORT}",
+                        self.path("seg.txt"), os.path.join(d, "segment.pcap")],
+                       check=True, capture_output=True, env=dict(os.environ, TZ="UTC"))
+        p = report(d, "--json", self.path("seg.jsonl"), "--fail-on", "should")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        got = jsonl(self.path("seg.jsonl"))["segment.pcap"]
+        self.assertEqual((got["frames"], got["sip_messages"]), (2, 4))
+        soft = {who: sorted((i["kind"], i["code"], i["detail"], i["frames"][0]) for i in items)
+                for who, items in got["by_software"].items()}
+        self.assertEqual(soft, {"Asterisk PBX 20.5": [("code", "404", "", 2)],
+                                "FreeSWITCH 1.10": [("code", "488", "", 2), ("should", "488", "Warning", 2)]})
+        self.assertIn("FreeSWITCH 1.10 sent 1 488 without Warning (SHOULD) — e.g. segment.pcap frame 2\n", p.stdout)
+
     def test_shards_merge_equals_one_run(self):
         # The shard recipes of the README ("Beyond one machine"): GNU
         # parallel (--sshlogin : is this machine, through the same remote

@@ -61,7 +61,8 @@ ROWS = [
          _ws_expert_message=A.join(["488 Not Acceptable Here (RFC 3261 §21.4.26): ...",
                                     "Missing Warning: the message SHOULD carry it (RFC 3261 §13.3.1.3)",
                                     "Missing Contact: the message MUST carry it (RFC 3261 §12.1.1)"]),
-         ipv6_src="2001:db8::2", sip_Status_Code=A.join(["488", "180"])),
+         ipv6_src="2001:db8::2", sip_Status_Code=A.join(["488", "180"]),
+         sip=A.join(["Session Initiation Protocol (488)", "Session Initiation Protocol (180)"])),
     # Malformed with two problems (two expert items): one message.
     line(frame_number="9", sip4xx="sip4xx", sip4xx_malformed=A.join(["1", "1"]),
          ip_src="10.0.0.9", sip_Method="INVITE"),
@@ -189,6 +190,88 @@ class Aggregation(unittest.TestCase):
         self.assertIn("sent 1 405 without Allow (MUST) — frames 2", cases["a.pcap"].find("failure").text)
         self.assertEqual(list(cases["b.pcap"]), [])
         self.assertEqual(cases["c.pcap"].find("error").get("message"), "not a capture")
+
+
+def sip_items(*labels):
+    return A.join(f"Session Initiation Protocol ({l})" for l in labels)
+
+
+class SeveralMessagesInAFrame(unittest.TestCase):
+    """Frames of one TCP segment holding several SIP messages: each
+    finding goes to the software of its own message, or, when the field
+    values cannot say which message has which header, to the source
+    address (which sent them all), never to another message's software."""
+
+    def findings(self, *rows):
+        rec = record("t.pcap", list(rows))
+        return sorted((f.kind, f.code, f.detail, f.software, f.count) for f in rec.findings.values())
+
+    def test_each_message_its_own_server(self):
+        # A proxy relays two UASes' answers in one segment: a 404 from
+        # Asterisk, then a 488 lacking Warning (SHOULD) from FreeSWITCH.
+        got = self.findings(line(
+            frame_number="3", sip=sip_items("404", "488"),
+            sip4xx=A.join(["SIP 4xx analysis: 404 Not Found",
+                           "SIP 4xx analysis: 488 Not Acceptable Here, 1 missing header"]),
+            sip4xx_code=A.join(["404", "488"]), sip4xx_missing_header="Warning",
+            sip4xx_missing_header_should="1", sip_Server=A.join(["Asterisk PBX 20.5", "FreeSWITCH 1.10"]),
+            ip_src="10.0.0.1", sip_Status_Code=A.join(["404", "488"])))
+        self.assertEqual(got, [("code", "404", "", "Asterisk PBX 20.5", 1),
+                               ("code", "488", "", "FreeSWITCH 1.10", 1),
+                               ("should", "488", "Warning", "FreeSWITCH 1.10", 1)])
+
+    def test_the_same_code_twice(self):
+        # Two 486s from two servers: one each, by order.
+        got = self.findings(line(
+            frame_number="4", sip=sip_items("486", "486"),
+            sip4xx=A.join(["SIP 4xx analysis: 486 Busy Here"] * 2), sip4xx_code=A.join(["486", "486"]),
+            sip4xx_cause_class="16", sip_Server=A.join(["A/1", "B/2"]), ip_src="10.0.0.1",
+            sip_Status_Code=A.join(["486", "486"])))
+        self.assertIn(("code", "486", "", "A/1", 1), got)
+        self.assertIn(("code", "486", "", "B/2", 1), got)
+        # One cause for two 486s: it may be either's, so the address.
+        self.assertIn(("cause", "486", "Request ended by CANCEL/BYE", "10.0.0.1", 1), got)
+
+    def test_user_agents_when_no_server(self):
+        # An INVITE and an OPTIONS, both lacking Max-Forwards, from two
+        # clients behind one address; User-Agent on each.
+        got = self.findings(line(
+            frame_number="5", sip=sip_items("INVITE", "OPTIONS"),
+            sip4xx=A.join(["SIP 4xx analysis: 1 missing header"] * 2),
+            sip4xx_missing_header=A.join(["Max-Forwards", "Max-Forwards"]), sip4xx_missing_header_must="1" + A + "1",
+            sip_User_Agent=A.join(["softphone/7", "monitor/1"]), ip_src="10.0.0.9",
+            sip_Method=A.join(["INVITE", "OPTIONS"])))
+        self.assertEqual(got, [("must", "INVITE", "Max-Forwards", "softphone/7", 1),
+                               ("must", "OPTIONS", "Max-Forwards", "monitor/1", 1)])
+
+    def test_not_known_which_message_has_the_server(self):
+        # A 100 Trying and a 486 in one segment, one Server value: the
+        # 486 is the proxy's address's, not the Server's (it may be the
+        # 100's).
+        got = self.findings(line(
+            frame_number="6", sip=sip_items("100", "486"), sip4xx="SIP 4xx analysis: 486 Busy Here",
+            sip4xx_code="486", sip_Server="uas/1", ip_src="10.0.0.1", sip_Status_Code=A.join(["100", "486"])))
+        self.assertEqual(got, [("code", "486", "", "10.0.0.1", 1)])
+
+    def test_subtree_placed_by_kind(self):
+        # A BYE and an INVITE, each with a User-Agent, one of them a retry
+        # after the 4xx of frame 7.
+        got = self.findings(line(
+            frame_number="9", sip=sip_items("BYE", "INVITE"),
+            sip4xx="SIP 4xx analysis: next attempt after the 4xx in frame 7", sip4xx_retry_of="7",
+            sip4xx_reaction="2", sip4xx_reaction_ok="0", sip_User_Agent=A.join(["old/1", "new/2"]),
+            ip_src="10.0.0.9", sip_Method=A.join(["BYE", "INVITE"])))
+        # Either message could be the retry by kind (both requests): the
+        # address.
+        self.assertEqual(got, [("reaction", "4xx", "Retried without modification", "10.0.0.9", 1)])
+        got = self.findings(line(
+            frame_number="9", sip=sip_items("200", "INVITE"),
+            sip4xx="SIP 4xx analysis: next attempt after the 4xx in frame 7", sip4xx_retry_of="7",
+            sip4xx_reaction="2", sip4xx_reaction_ok="0", sip_User_Agent=A.join(["b2bua/1", "new/2"]),
+            ip_src="10.0.0.9", sip_Status_Code="200", sip_Method="INVITE"))
+        # A 200 and an INVITE (a B2BUA's two legs): only the INVITE is a
+        # request, so it is the retry: its User-Agent.
+        self.assertEqual(got, [("reaction", "4xx", "Retried without modification", "new/2", 1)])
 
 
 class Inputs(unittest.TestCase):
