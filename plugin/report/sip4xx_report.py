@@ -15,7 +15,7 @@ capture), --junit FILE (one testcase per capture), --baseline OLD.jsonl
 (what is new and what is gone).
 
 Exit status: 0 nothing at or above --fail-on (with --baseline: nothing new
-at or above it), 1 findings at that level (or a capture tshark could not
+or more often at or above it), 1 findings at that level (or a capture tshark could not
 read), 2 usage error or no input.
 
 Levels (--fail-on): must = the expert warnings (a missing MUST header,
@@ -1186,20 +1186,33 @@ def read_jsonl(path):
 
 
 def baseline_diff(old_records, new_records, out):
-    """New and gone findings by (kind, code, detail, software); returns the new ones."""
+    """What changed against an earlier run, by (kind, code, detail,
+    software): new (none before), more often, less often, gone (none now).
+    Counts are compared as they are, so compare runs over the same
+    collection (a test suite run again; the header line gives both
+    sizes). Returns the findings that are new or more often."""
     old = merge_findings(old_records)
     new = merge_findings(new_records)
     added = [f for k, f in new.items() if k not in old]
+    more = [f for k, f in new.items() if k in old and f.count > old[k].count]
+    fewer = [f for k, f in new.items() if k in old and f.count < old[k].count]
     gone = [f for k, f in old.items() if k not in new]
+
+    def size(records):
+        return (f"{len(records)} {plural(len(records), 'capture')}, "
+                f"{sum(r.frames for r in records)} frames")
+
     w = out.write
-    w(f"\nAgainst the baseline: {len(added)} new, {len(gone)} gone\n")
-    for title, lst in (("New", added), ("Gone", gone)):
+    w(f"\nAgainst the baseline ({size(old_records)}; now {size(new_records)}): {len(added)} new, "
+      f"{len(more)} more often, {len(fewer)} less often, {len(gone)} gone\n")
+    for title, lst in (("New", added), ("More often", more), ("Less often", fewer), ("Gone", gone)):
         if lst:
             w(f"{title}\n")
             for f in sorted(lst, key=lambda f: (f.software, sort_key(f))):
                 what = describe_key(f.kind, f.code, f.detail) if f.kind != "code" else f"{f.code} response"
-                w(f"  {f.software}: {what} ×{f.count} — {example(f)}\n")
-    return added
+                count = f"×{old[f.key()].count} → ×{f.count}" if f in more or f in fewer else f"×{f.count}"
+                w(f"  {f.software}: {what} {count} — {example(f)}\n")
+    return added + more
 
 
 # ---------------------------------------------------------------- main
@@ -1212,7 +1225,7 @@ def build_parser(merge=False):
                      "What sip4xx finds in a collection of captures: files and folders (recursive: .pcap"
                      " .pcapng .cap and their .gz), or - to read a list of paths on stdin."),
         epilog=("exit status: 0 nothing at or above --fail-on, 1 findings at that level (with --baseline: new"
-                " ones) or a capture that could not be read, 2 usage error or no input. Levels: must = the"
+                " ones, or more often than before) or a capture that could not be read, 2 usage error or no input. Levels: must = the"
                 " expert warnings (missing MUST header, malformed, second final response, a reaction or an"
                 " exchange that breaks the RFC); should = also a missing SHOULD header; any = also any 4xx;"
                 " none = never fail."))
@@ -1221,7 +1234,8 @@ def build_parser(merge=False):
     p.add_argument("--junit", metavar="FILE", help="write a JUnit XML file, one testcase per capture")
     p.add_argument("--fail-on", choices=["must", "should", "any", "none"], default="must",
                    help="the level that fails (default: must)")
-    p.add_argument("--baseline", metavar="OLD.jsonl", help="report what is new and gone against an earlier --json")
+    p.add_argument("--baseline", metavar="OLD.jsonl", help="report what is new, more often, less often and gone against an earlier --json"
+                        " (counts compared as they are: the same collection run again)")
     p.add_argument("-q", "--quiet", action="store_true", help="no human report on stdout")
     if not merge:
         p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="tshark runs at once")
@@ -1307,8 +1321,8 @@ def run(args, merge):
     human_report(records, out)
     status = 0
     if old is not None:
-        added = baseline_diff(old, records, out)
-        if any(f.level >= threshold for f in added):
+        worse = baseline_diff(old, records, out)
+        if any(f.level >= threshold for f in worse):
             status = 1
     elif any(failing(r, threshold) for r in records):
         status = 1

@@ -278,7 +278,8 @@ class Report(unittest.TestCase):
         # Nothing changed: nothing new, exit 0 though findings remain.
         same = report(d, "--baseline", self.path("old.jsonl"))
         self.assertEqual(same.returncode, 0, same.stdout + same.stderr)
-        self.assertIn("Against the baseline: 0 new, 0 gone", same.stdout)
+        self.assertIn("Against the baseline (1 capture, 20 frames; now 1 capture, 20 frames): "
+                      "0 new, 0 more often, 0 less often, 0 gone\n", same.stdout)
         # A capture added: its findings are new.
         shutil.copyfile(os.path.join(CAPTURES, "real_kamailio_uas.pcapng"), os.path.join(d, "real_kamailio_uas.pcapng"))
         p = report(d, "--baseline", self.path("old.jsonl"), "--json", self.path("new.jsonl"))
@@ -286,13 +287,26 @@ class Report(unittest.TestCase):
         tail = p.stdout[p.stdout.index("Against the baseline"):]
         self.assertIn("kamailio-sip4xx-uas: 180 without Contact (MUST) ×2 — e.g. real_kamailio_uas.pcapng frame 32", tail)
         self.assertIn("kamailio-sip4xx-uas: 488 without Warning (SHOULD) ×2 — e.g. real_kamailio_uas.pcapng frame 18", tail)
-        self.assertNotIn("Allow", tail)                                    # known before
-        self.assertIn(", 0 gone", tail)
-        # And the other way: the capture removed, its findings are gone.
+        self.assertNotIn("Allow", tail)                                    # known before, as often
+        self.assertIn(", 0 less often, 0 gone\n", tail)
+        # The proxy's 405 without Allow twice as often (a second routing
+        # run): nothing new, but more often, which fails like new.
+        shutil.copyfile(os.path.join(CAPTURES, "real_kamailio_routing.pcapng"), os.path.join(d, "routing_again.pcapng"))
+        p = report(d, "--baseline", self.path("new.jsonl"))
+        self.assertEqual(p.returncode, 1, p.stdout)
+        tail = p.stdout[p.stdout.index("Against the baseline"):]
+        # routing: 20 frames; uas: 41 (the client's ACK of the 487 ends it)
+        self.assertIn("(2 captures, 61 frames; now 3 captures, 81 frames): 0 new,", tail)
+        self.assertIn("More often\n", tail)
+        self.assertIn("  kamailio-sip4xx-proxy: 405 without Allow (MUST) ×1 → ×2 — e.g. "
+                      "real_kamailio_routing.pcapng frame 5\n", tail)
+        self.assertEqual(report(d, "--baseline", self.path("new.jsonl"), "--fail-on", "none").returncode, 0)
+        # And the other way: captures removed, their findings are gone.
         os.unlink(os.path.join(d, "real_kamailio_uas.pcapng"))
+        os.unlink(os.path.join(d, "routing_again.pcapng"))
         back = report(d, "--baseline", self.path("new.jsonl"))
         self.assertEqual(back.returncode, 0)
-        self.assertIn("0 new,", back.stdout)
+        self.assertIn(": 0 new, 0 more often, 0 less often, ", back.stdout)
         self.assertIn("kamailio-sip4xx-uas: 180 without Contact (MUST) ×2", back.stdout)
         # merge takes a baseline too.
         self.assertEqual(merge(self.path("new.jsonl"), "--baseline", self.path("old.jsonl")).returncode, 1)

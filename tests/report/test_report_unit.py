@@ -26,6 +26,11 @@ def line(**cells):
     return "\t".join(vals.get(f, "") for f in R.FIELDS)
 
 
+def sip_items(*labels):
+    """The sip column: one "Session Initiation Protocol (X)" per message."""
+    return A.join(f"Session Initiation Protocol ({l})" for l in labels)
+
+
 def record(name, lines):
     return R.parse_output(R.Record(name), "\n".join(lines) + "\n")
 
@@ -37,20 +42,20 @@ def record(name, lines):
 # Warning (SHOULD) and a 180 without Contact (MUST) in frame 8, and frame 9
 # is a malformed request.
 ROWS = [
-    line(frame_number="1", sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="PUBLISH"),
+    line(frame_number="1", sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="PUBLISH", sip=sip_items("PUBLISH")),
     line(frame_number="2", sip4xx="SIP 4xx analysis: 405 Method Not Allowed, 1 missing header",
          sip4xx_code="405", sip4xx_missing_header="Allow", sip4xx_missing_header_must="1",
          _ws_expert_message="Missing Allow: the message MUST carry it (RFC 3261 §21.4.6)",
-         sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405"),
-    line(frame_number="3", sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="SUBSCRIBE"),
+         sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405", sip=sip_items("405")),
+    line(frame_number="3", sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="SUBSCRIBE", sip=sip_items("SUBSCRIBE")),
     line(frame_number="4", sip4xx="SIP 4xx analysis: 405 Method Not Allowed", sip4xx_code="405",
-         sip4xx_cause_class="5", sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405"),
+         sip4xx_cause_class="5", sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405", sip=sip_items("405")),
     line(frame_number="5", sip4xx="SIP 4xx analysis: 407 Proxy Authentication Required", sip4xx_code="407",
          sip4xx_cause_class="2", sip4xx_reaction="1", sip4xx_reaction_ok="1",
-         sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="407"),
+         sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="407", sip=sip_items("407")),
     line(frame_number="6", sip4xx="SIP 4xx analysis: next attempt after the 4xx in frame 5",
          sip4xx_retry_of="5", sip4xx_reaction="1", sip4xx_reaction_ok="1",
-         sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="INVITE"),
+         sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="INVITE", sip=sip_items("INVITE")),
     # Two messages in one TCP segment: a 488 lacking Warning (SHOULD) and a
     # 180 lacking Contact (MUST); the expert texts say which is which.
     line(frame_number="8",
@@ -62,14 +67,14 @@ ROWS = [
                                     "Missing Warning: the message SHOULD carry it (RFC 3261 §13.3.1.3)",
                                     "Missing Contact: the message MUST carry it (RFC 3261 §12.1.1)"]),
          ipv6_src="2001:db8::2", sip_Status_Code=A.join(["488", "180"]),
-         sip=A.join(["Session Initiation Protocol (488)", "Session Initiation Protocol (180)"])),
+         sip=sip_items("488", "180")),
     # Malformed with two problems (two expert items): one message.
     line(frame_number="9", sip4xx="sip4xx", sip4xx_malformed=A.join(["1", "1"]),
-         ip_src="10.0.0.9", sip_Method="INVITE"),
+         ip_src="10.0.0.9", sip_Method="INVITE", sip=sip_items("INVITE")),
     # A second final response (a 200 after a 486) from the UAS.
     line(frame_number="10", sip4xx="SIP 4xx analysis: second final response (first in frame 7)",
          sip4xx_second_final="1", sip4xx_first_final_in="7", sip_Server="uas/2",
-         ip_src="10.0.0.2", sip_Status_Code="200"),
+         ip_src="10.0.0.2", sip_Status_Code="200", sip=sip_items("200")),
 ]
 
 
@@ -170,10 +175,34 @@ class Aggregation(unittest.TestCase):
         added = R.baseline_diff([old], [new], out)
         self.assertEqual([(f.kind, f.code, f.software) for f in added], [("malformed", "INVITE", "10.0.0.9")])
         text = out.getvalue()
-        # Gone: the cause of frame 4's 405 (the 405s themselves remain: frame 2).
-        self.assertIn("1 new, 1 gone", text)
+        # Gone: the cause of frame 4's 405 (the 405s themselves remain: frame
+        # 2, now one instead of two).
+        self.assertIn("Against the baseline (1 capture, 4 frames; now 1 capture, 3 frames): "
+                      "1 new, 0 more often, 1 less often, 1 gone\n", text)
+        self.assertIn("Less often\n  Kamailio (5.6.3): 405 response ×2 → ×1 — e.g. a.pcap frame 2\n", text)
         self.assertIn("Kamailio (5.6.3): 405 cause: Method not in Allow ×1 — e.g. a.pcap frame 4", text)
         self.assertIn("10.0.0.9: malformed INVITE ×1 — e.g. a.pcap frame 9", text)
+
+    def test_baseline_counts(self):
+        # The same finding 1 time before and 3 times now: not new, but more
+        # often, and that fails like a new one; fewer does not.
+        def run(n):
+            return record("a.pcap", [ROWS[0]] + [
+                line(frame_number=str(10 + i), sip4xx="SIP 4xx analysis: 405 Method Not Allowed, 1 missing header",
+                     sip4xx_code="405", sip4xx_missing_header="Allow", sip4xx_missing_header_must="1",
+                     sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405", sip=sip_items("405"))
+                for i in range(n)])
+        once, thrice = run(1), run(3)
+        out = io.StringIO()
+        worse = R.baseline_diff([once], [thrice], out)
+        self.assertEqual(sorted((f.kind, f.code, f.detail, f.count) for f in worse),
+                         [("code", "405", "", 3), ("must", "405", "Allow", 3)])
+        self.assertIn(": 0 new, 2 more often, 0 less often, 0 gone\n", out.getvalue())
+        self.assertIn("  Kamailio (5.6.3): 405 without Allow (MUST) ×1 → ×3 — e.g. a.pcap frame 10\n",
+                      out.getvalue())
+        out = io.StringIO()
+        self.assertEqual(R.baseline_diff([thrice], [once], out), [])
+        self.assertIn(": 0 new, 0 more often, 2 less often, 0 gone\n", out.getvalue())
 
     def test_junit(self):
         bad = record("a.pcap", ROWS)
@@ -190,10 +219,6 @@ class Aggregation(unittest.TestCase):
         self.assertIn("sent 1 405 without Allow (MUST) — frames 2", cases["a.pcap"].find("failure").text)
         self.assertEqual(list(cases["b.pcap"]), [])
         self.assertEqual(cases["c.pcap"].find("error").get("message"), "not a capture")
-
-
-def sip_items(*labels):
-    return A.join(f"Session Initiation Protocol ({l})" for l in labels)
 
 
 class SeveralMessagesInAFrame(unittest.TestCase):
