@@ -26,6 +26,7 @@ header; any = those and any 4xx at all; none = never fail.
 
 import argparse
 import concurrent.futures
+import fcntl
 import json
 import os
 import re
@@ -44,24 +45,28 @@ CAPTURE_EXTS = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz", ".cap.gz")
 # the aggregator is the ASCII unit separator, which no field value holds.
 AGG = "\x1f"
 
-FIELDS = [
-    "frame.number",
-    "frame.interface_id",           # --concat: which input file a frame of the merged stream came from
-    "sip4xx",                       # one summary per message subtree: "SIP 4xx analysis: 405 Method Not Allowed, 1 missing header"
+# The fields a finding is counted from come first: a row whose first
+# columns are all empty (most rows) is only counted (Folder.feed_line).
+FINDING_FIELDS = [
     "sip4xx.code",
     "sip4xx.missing_header",
-    "sip4xx.missing_header.must",   # expert (FT_NONE): one "1" per MUST finding
-    "sip4xx.missing_header.should",  # expert: one per SHOULD finding
-    "_ws.expert.message",           # "Missing Allow: the message MUST carry it (...)": pairs a level with a header
     "sip4xx.cause_class",
     "sip4xx.retry_of",
     "sip4xx.reaction",
-    "sip4xx.reaction.ok",
     "sip4xx.second_final",
-    "sip4xx.first_final_in",
     "sip4xx.malformed",
     "sip4xx.no_request",            # expert: a 4xx whose request is not in the capture
+]
+FIELDS = FINDING_FIELDS + [
+    "frame.number",
+    "frame.interface_id",           # --concat: which input file a frame of the merged stream came from
     "sip",                          # one per SIP message, in order: "Session Initiation Protocol (405)" / "(INVITE)"
+    "sip4xx",                       # one summary per message subtree: "SIP 4xx analysis: 405 Method Not Allowed, 1 missing header"
+    "sip4xx.missing_header.must",   # expert (FT_NONE): one "1" per MUST finding
+    "sip4xx.missing_header.should",  # expert: one per SHOULD finding
+    "_ws.expert.message",           # "Missing Allow: the message MUST carry it (...)": pairs a level with a header
+    "sip4xx.reaction.ok",
+    "sip4xx.first_final_in",
     "sip.Server",
     "sip.User-Agent",
     "ip.src",
@@ -365,6 +370,21 @@ class FrameView:
         return default
 
 
+class OneMessage:
+    """FrameView of a frame with one SIP message."""
+
+    def __init__(self, row):
+        self.soft = software_of(row)
+        m = SIP_ITEM_RE.search(row["sip"][0]) if row.get("sip") else None
+        self.message = m.group(1) if m else None
+
+    def software(self, subtrees):
+        return self.soft
+
+    def label(self, subtrees, default):
+        return self.message or default
+
+
 def spread(n_values, slots):
     """n values that sit on n of the slots, in order: for value j, the slots
     it can be on."""
@@ -372,12 +392,6 @@ def spread(n_values, slots):
     if extra < 0:
         return [slots] * n_values
     return [slots[j:j + extra + 1] for j in range(n_values)]
-
-
-def parse_row(line):
-    cells = line.rstrip("\n").split("\t")
-    cells += [""] * (len(FIELDS) - len(cells))
-    return {name: split_values(cell) for name, cell in zip(FIELDS, cells)}
 
 
 def assign_levels(labels, must_n, should_n, experts):
@@ -434,8 +448,8 @@ def parse_summary(text):
 class Folder:
     """Folds tshark's rows, one per frame in frame order, into records.
 
-    locate(frame, row) -> (record, frame number to show): the record of the
-    file the frame belongs to, and its number there. One capture: that
+    locate(frame, interface) -> (record, frame number to show): the record
+    of the file the frame belongs to, and its number there. One capture: that
     capture, the same number; --concat: the input file the frame of the
     merged stream came from, and its number within that file."""
 
@@ -444,26 +458,29 @@ class Folder:
         self.code_of_frame = {}   # frame (as tshark numbers it) -> its 4xx codes, for the reactions
 
     def feed_line(self, line):
-        """One line of tshark's output. Most frames carry nothing for the
-        report: they are counted without building the row."""
-        cells = line.rstrip("\n").split("\t")
-        if cells[0] and (len(cells) <= _SIP4XX_COL or cells[_SIP4XX_COL] == "" or
-                         not any(cells[i] for i in _FINDING_COLS if i < len(cells))):
-            # No subtree, or subtrees with no finding (a request answered
-            # by a 4xx: a link, nothing to count).
-            rec, _ = self.locate(int(cells[0]), cells)
-            rec.frames += 1
-            rec.sip_messages += sum(len(split_values(cells[i])) for i in _MESSAGE_COLS if i < len(cells))
-            return
-        self.feed(parse_cells(cells))
+        """One line of tshark's output, as bytes. Most rows carry no
+        finding: they are counted without being decoded."""
+        if line.startswith(_NO_FINDING):
+            parts = line.split(b"\t", _N_FINDING + 3)
+            if len(parts) > _N_FINDING + 2 and parts[_N_FINDING]:
+                rec, _ = self.locate(parts[_N_FINDING], parts[_N_FINDING + 1])
+                rec.frames += 1
+                items = parts[_N_FINDING + 2]
+                if items:
+                    rec.sip_messages += items.count(_AGG_BYTES) + 1
+                return
+        self.feed(parse_cells(line.decode("utf-8", "replace").rstrip("\r\n").split("\t")))
 
     def feed(self, row):
         if not row.get("frame.number"):
             return
         frame = int(row["frame.number"][0])
-        rec, shown = self.locate(frame, row)
+        rec, shown = self.locate(frame, (row.get("frame.interface_id") or [""])[0])
         rec.frames += 1
-        rec.sip_messages += len(row.get("sip.Status-Code", [])) + len(row.get("sip.Method", []))
+        if "sip" in row:
+            rec.sip_messages += len(row["sip"])
+        else:
+            rec.sip_messages += len(row.get("sip.Status-Code", [])) + len(row.get("sip.Method", []))
         codes = row.get("sip4xx.code", [])
         if codes:
             self.code_of_frame[frame] = codes
@@ -473,7 +490,7 @@ class Folder:
         labels = row.get("sip4xx.missing_header", [])
         levels = assign_levels(labels, len(row.get("sip4xx.missing_header.must", [])),
                                len(row.get("sip4xx.missing_header.should", [])),
-                               row.get("_ws.expert.message", []))
+                               row.get("_ws.expert.message", [])) if labels else []
         # Per subtree: its code (if a 4xx), how many missing headers, and
         # what kind of message it is on.
         msgs = [parse_summary(s) for s in subtrees]
@@ -485,7 +502,10 @@ class Folder:
             msgs = [(c, None, 0) for c in codes] or [(None, None, 0)]
             msgs[0] = (msgs[0][0], msgs[0][1], len(labels))
             summaries = [(c, r, n, None) for c, r, n in msgs]
-        view = FrameView(row, summaries)
+        if len(summaries) == 1 and len(row.get("sip", ())) <= 1:
+            view = OneMessage(row)          # most frames: one message, nothing to place
+        else:
+            view = FrameView(row, summaries)
         every = list(range(len(summaries)))
         fours = [k for k, x in enumerate(summaries) if x[0]]
         other = message_label(row)
@@ -502,7 +522,9 @@ class Folder:
                 k += 1
         # Causes, and 4xx with no request: on the 4xx.
         for name in ("sip4xx.cause_class", "sip4xx.no_request"):
-            values = row.get(name, [])
+            values = row.get(name)
+            if not values:
+                continue
             for v, slots in zip(values, spread(len(values), fours or every)):
                 code = view.label(slots, codes[0] if codes else other)
                 if name == "sip4xx.no_request":
@@ -530,11 +552,12 @@ class Folder:
                 rec.add("reaction", of_codes[0], REACTIONS.get(v, f"reaction {v}"), view.software(slots), shown,
                         level=finding_level("reaction", detail_ok=ok))
         # A second, different final response.
-        finals = row.get("sip4xx.second_final", [])
-        responses = [k for k, x in enumerate(summaries) if x[3] != "request"] or every
-        for _, slots in zip(finals, spread(len(finals), responses)):
+        finals = row.get("sip4xx.second_final")
+        if finals:
+            responses = [k for k, x in enumerate(summaries) if x[3] != "request"] or every
             st = row.get("sip.Status-Code", [])
-            rec.add("second_final", view.label(slots, st[0] if st else other), "", view.software(slots), shown)
+            for _, slots in zip(finals, spread(len(finals), responses)):
+                rec.add("second_final", view.label(slots, st[0] if st else other), "", view.software(slots), shown)
         mal = len(row.get("sip4xx.malformed", []))
         if mal:
             rec.add("malformed", view.label(every, other), "", view.software(every), shown,
@@ -551,13 +574,9 @@ def summary_hint(text):
     return None
 
 
-_SIP4XX_COL = FIELDS.index("sip4xx")
-_MESSAGE_COLS = (FIELDS.index("sip.Status-Code"), FIELDS.index("sip.Method"))
-_IFACE_COL = FIELDS.index("frame.interface_id")
-# The fields a finding is counted from (Folder.feed).
-_FINDING_COLS = tuple(FIELDS.index(f) for f in (
-    "sip4xx.code", "sip4xx.missing_header", "sip4xx.cause_class", "sip4xx.retry_of", "sip4xx.reaction",
-    "sip4xx.second_final", "sip4xx.malformed", "sip4xx.no_request"))
+_N_FINDING = len(FINDING_FIELDS)
+_NO_FINDING = b"\t" * _N_FINDING
+_AGG_BYTES = AGG.encode()
 
 
 def parse_cells(cells):
@@ -565,16 +584,12 @@ def parse_cells(cells):
     return {name: cell.split(AGG) for name, cell in zip(FIELDS, cells) if cell}
 
 
-def parse_row(line):
-    return parse_cells(line.rstrip("\n").split("\t"))
-
-
 def parse_output(rec, text):
     """Fold a whole tshark output (one capture) into rec."""
-    folder = Folder(lambda frame, row: (rec, frame))
+    folder = Folder(lambda frame, iface: (rec, frame))
     for line in text.splitlines():
         if line.strip():
-            folder.feed_line(line)
+            folder.feed_line(line.encode())
     return rec
 
 
@@ -801,15 +816,20 @@ class Runner:
         argv = self.prefix + [self.tshark] + tshark_args(self.extra) + ["-r", target]
         with tempfile.TemporaryFile() as err:
             try:
-                p = subprocess.Popen(argv, env=self.env, stdout=subprocess.PIPE, stderr=err, text=True,
-                                     errors="replace", cwd=self.home or None)
+                p = subprocess.Popen(argv, env=self.env, stdout=subprocess.PIPE, stderr=err, bufsize=1 << 16,
+                                     cwd=self.home or None)
             except OSError as e:
                 raise UsageError(f"cannot run {self.tshark}: {e}")
+            try:
+                # A larger pipe: fewer wake-ups of tshark and of us (Linux).
+                fcntl.fcntl(p.stdout.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+            except (AttributeError, OSError):
+                pass
             self.progress.started(p.pid, target, file_size(target))
             n = 0
             try:
                 for line in p.stdout:
-                    if line.strip():
+                    if len(line) > 1:
                         folder.feed_line(line)
                         n += 1
                         if n == 1000:
@@ -842,7 +862,7 @@ class Runner:
                 target = os.path.join(work, os.path.basename(path))
                 shutil.copyfile(path, target)
                 os.chmod(target, 0o644)
-            rec.error = self.tshark_into(target, Folder(lambda frame, row: (rec, frame)))
+            rec.error = self.tshark_into(target, Folder(lambda frame, iface: (rec, frame)))
             if rec.error and work:
                 rec.error = rec.error.replace(target, path)
         except OSError as e:
@@ -898,12 +918,11 @@ class Runner:
                 owner += [k] * x[2]
             seen = [0] * len(parts)
 
-            def locate(frame, row):
-                cell = row[_IFACE_COL] if isinstance(row, list) else (row.get("frame.interface_id") or [""])[0]
+            def locate(frame, iface):
                 try:
-                    k = owner[int(cell)]
+                    k = owner[int(iface)]
                 except (ValueError, IndexError):
-                    raise MappingError(f"frame {frame} of the merged stream: interface {cell!r} of no input file")
+                    raise MappingError(f"frame {int(frame)} of the merged stream: interface {iface!r} of no input file")
                 seen[k] += 1
                 return parts[k][0], seen[k]
 
