@@ -125,6 +125,57 @@ class Report(unittest.TestCase):
                 out = home.run(["-n", "-r", cap, "-T", "fields", "-e", "frame.number"]).stdout
                 self.assertEqual(got[name]["frames"], len(out.split()), name)
 
+    maxDiff = None
+
+    def test_report_text(self):
+        # The whole human report over three real Kamailio captures, written
+        # by hand from their .expect files (the line numbers are frames):
+        # 73 frames, all UDP, one SIP message each. Examples are the first
+        # frame of the first software (by name) in file-name order;
+        # kamailio-sip4xx-proxy answers the REGISTERs (sipsak) and routes,
+        # kamailio-sip4xx-uas's Server stays on what the proxy relays.
+        d = self.folder("three", ["real_kamailio_routing.pcapng", "real_kamailio_uas.pcapng",
+                                  "real_kamailio_register_udp.pcapng"])
+        p = report(d)
+        self.assertEqual(p.returncode, 1, p.stderr)      # the 405 without Allow, the 180s without Contact
+        R, U, G = "real_kamailio_routing.pcapng", "real_kamailio_uas.pcapng", "real_kamailio_register_udp.pcapng"
+        expected = f"""sip4xx-report: 3 captures, 73 frames, 73 SIP messages, 0 errors
+
+4xx responses by code
+  401 Unauthorized                        3  e.g. {G} frame 2
+  403 Forbidden                           2  e.g. {G} frame 12
+  404 Not Found                           3  e.g. {R} frame 2
+  405 Method Not Allowed                  2  e.g. {R} frame 5
+  407 Proxy Authentication Required       1  e.g. {R} frame 12
+  423 Interval Too Brief                  1  e.g. {G} frame 8
+  480 Temporarily Unavailable             2  e.g. {U} frame 11
+  486 Busy Here                           2  e.g. {U} frame 4
+  487 Request Terminated                  2  e.g. {U} frame 38
+  488 Not Acceptable Here                 4  e.g. {U} frame 18
+
+Missing headers
+  MUST   Allow (in 405)         1  e.g. {R} frame 5
+  MUST   Contact (in 180)       2  e.g. {U} frame 32
+  SHOULD Warning (in 488)       2  e.g. {U} frame 18
+
+Causes
+  401 First challenge: request had no credentials       3  e.g. {G} frame 2
+  405 Method not in Allow                               1  e.g. {R} frame 7
+  407 First challenge: request had no credentials       1  e.g. {R} frame 12
+  423 Expiry below Min-Expires                          1  e.g. {G} frame 8
+  487 Request ended by CANCEL/BYE                       2  e.g. {U} frame 38
+
+Reactions (the client's next attempt)
+  after 401: Followed the RFC       3  e.g. {G} frame 3
+  after 407: Followed the RFC       1  e.g. {R} frame 14
+
+Who
+  kamailio-sip4xx-proxy sent 1 405 without Allow (MUST) — e.g. {R} frame 5
+  kamailio-sip4xx-uas sent 2 180 without Contact (MUST) — e.g. {U} frame 32
+  kamailio-sip4xx-uas sent 2 488 without Warning (SHOULD) — e.g. {U} frame 18
+"""
+        self.assertEqual(p.stdout, expected)
+
     def test_exit_status(self):
         clean = self.folder("clean", ["real_kamailio_register_udp.pcapng"])
         should = self.folder("should", ["real_kamailio_uas.pcapng"])
