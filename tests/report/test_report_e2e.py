@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -175,6 +176,18 @@ Who
   kamailio-sip4xx-uas sent 2 488 without Warning (SHOULD) — e.g. {U} frame 18
 """
         self.assertEqual(p.stdout, expected)
+
+    def test_readme_example(self):
+        # README.md, "Regression over pcap collections": the output shown
+        # for `sip4xx-report kamailio/` is what the command prints.
+        with open(os.path.join(SRC, "README.md"), encoding="utf-8") as fh:
+            m = re.search(r"```sh\nsip4xx-report kamailio/\n```\n\n```\n(.*?)```", fh.read(), re.S)
+        self.assertIsNotNone(m, "README.md: no output block after `sip4xx-report kamailio/`")
+        caps = sorted(c for c in os.listdir(CAPTURES) if c.startswith("real_kamailio_"))
+        self.assertEqual(len(caps), 7)
+        p = report(self.folder("kamailio", caps))
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(p.stdout, m.group(1))
 
     def test_exit_status(self):
         clean = self.folder("clean", ["real_kamailio_register_udp.pcapng"])
