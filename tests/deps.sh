@@ -3,7 +3,7 @@
 # Installs what building and testing sip4xx needs on Debian 12 (or later),
 # and nothing when it is all there already. Needs root (or sudo) to install.
 set -euo pipefail
-pkgs=(cmake make gcc pkgconf libglib2.0-dev wireshark-dev libwireshark-dev tshark python3 util-linux)
+pkgs=(cmake make gcc pkgconf libglib2.0-dev wireshark-dev libwireshark-dev tshark python3 util-linux parallel)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,13 +6,16 @@ captures, as a regression report (Python 3 standard library only).
     sip4xx-report [options] PATH...        files and folders (recursive), or - for a list on stdin
     sip4xx-report merge A.jsonl B.jsonl    the report of several --json outputs, as one run
 
-One tshark per capture (-2, two passes: reactions are known), in parallel.
-Output: a human report on stdout; --json FILE (JSON Lines, one object per
+One tshark per capture (-2, two passes: reactions are known), in parallel;
+with --concat, each ring buffer (dumpcap -b) is merged in time order
+(mergecap) and read by one tshark, so that an exchange crossing a file
+boundary is matched, and every finding is put back in the file and frame
+it came from. Output: a human report on stdout; --json FILE (JSON Lines, one object per
 capture), --junit FILE (one testcase per capture), --baseline OLD.jsonl
 (what is new and what is gone).
 
 Exit status: 0 nothing at or above --fail-on (with --baseline: nothing new
-at or above it), 1 findings at that level (or a capture tshark could not
+or more often at or above it), 1 findings at that level (or a capture tshark could not
 read), 2 usage error or no input.
 
 Levels (--fail-on): must = the expert warnings (a missing MUST header,
@@ -23,13 +26,17 @@ header; any = those and any 4xx at all; none = never fail.
 
 import argparse
 import concurrent.futures
+import fcntl
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import xml.etree.ElementTree as ET
 
 NOBODY = 65534
@@ -38,21 +45,28 @@ CAPTURE_EXTS = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz", ".cap.gz")
 # the aggregator is the ASCII unit separator, which no field value holds.
 AGG = "\x1f"
 
-FIELDS = [
-    "frame.number",
-    "sip4xx",                       # one summary per message subtree: "SIP 4xx analysis: 405 Method Not Allowed, 1 missing header"
+# The fields a finding is counted from come first: a row whose first
+# columns are all empty (most rows) is only counted (Folder.feed_line).
+FINDING_FIELDS = [
     "sip4xx.code",
     "sip4xx.missing_header",
-    "sip4xx.missing_header.must",   # expert (FT_NONE): one "1" per MUST finding
-    "sip4xx.missing_header.should",  # expert: one per SHOULD finding
-    "_ws.expert.message",           # "Missing Allow: the message MUST carry it (...)": pairs a level with a header
     "sip4xx.cause_class",
     "sip4xx.retry_of",
     "sip4xx.reaction",
-    "sip4xx.reaction.ok",
     "sip4xx.second_final",
-    "sip4xx.first_final_in",
     "sip4xx.malformed",
+    "sip4xx.no_request",            # expert: a 4xx whose request is not in the capture
+]
+FIELDS = FINDING_FIELDS + [
+    "frame.number",
+    "frame.interface_id",           # --concat: which input file a frame of the merged stream came from
+    "sip",                          # one per SIP message, in order: "Session Initiation Protocol (405)" / "(INVITE)"
+    "sip4xx",                       # one summary per message subtree: "SIP 4xx analysis: 405 Method Not Allowed, 1 missing header"
+    "sip4xx.missing_header.must",   # expert (FT_NONE): one "1" per MUST finding
+    "sip4xx.missing_header.should",  # expert: one per SHOULD finding
+    "_ws.expert.message",           # "Missing Allow: the message MUST carry it (...)": pairs a level with a header
+    "sip4xx.reaction.ok",
+    "sip4xx.first_final_in",
     "sip.Server",
     "sip.User-Agent",
     "ip.src",
@@ -83,7 +97,7 @@ REACTIONS = {
 }
 
 LEVELS = {"none": 99, "must": 3, "should": 2, "any": 1}
-KIND_ORDER = ["code", "must", "should", "cause", "reaction", "second_final", "malformed"]
+KIND_ORDER = ["code", "must", "should", "cause", "reaction", "second_final", "malformed", "no_request"]
 MAX_EXAMPLES = 3
 
 SUMMARY_MISSING_RE = re.compile(r"(?:^|, )(\d+) missing headers?$")
@@ -114,7 +128,9 @@ class Finding:
     """One (kind, code, detail, software) with its count and example frames.
     kind: code (a 4xx), must / should (a missing header; detail = its label),
     cause (detail = the cause class), reaction (detail = the verdict),
-    second_final, malformed. code: the 4xx code, or for another message its
+    second_final, malformed, no_request (a 4xx whose request is not in the
+    capture: a capture started late, or a ring buffer read without
+    --concat). code: the 4xx code, or for another message its
     method or status code."""
     __slots__ = ("kind", "code", "detail", "software", "level", "count", "examples")
 
@@ -185,6 +201,7 @@ class Record:
             "reactions": totals("reaction", lambda f: f"{f.code} {f.detail}"),
             "second_finals": totals("second_final", lambda f: f.code),
             "malformed": sum(f.count for f in self.findings.values() if f.kind == "malformed"),
+            "no_request": totals("no_request", lambda f: f.code),
             "by_software": by_software,
             "examples": examples,
         }
@@ -224,6 +241,8 @@ def describe_key(kind, code, detail):
         return f"{code} as a second final response"
     if kind == "malformed":
         return f"malformed {code}"
+    if kind == "no_request":
+        return f"{code} with no request in the capture"
     return f"{kind} {code} {detail}"
 
 
@@ -233,13 +252,17 @@ def split_values(cell):
     return [v for v in cell.split(AGG)] if cell != "" else []
 
 
-def software_of(row, index=0):
-    """The software that sent a message: Server, else User-Agent, else the
-    source address. In a frame with several messages, the first value."""
+def software_of(row):
+    """The software that sent a frame's only message: Server, else
+    User-Agent, else the source address."""
     for name in ("sip.Server", "sip.User-Agent"):
         vals = [v.strip() for v in row.get(name, []) if v.strip()]
         if vals:
-            return vals[index] if index < len(vals) else vals[0]
+            return vals[0]
+    return source_address(row)
+
+
+def source_address(row):
     for name in ("ip.src", "ipv6.src"):
         vals = row.get(name, [])
         if vals:
@@ -255,10 +278,120 @@ def message_label(row):
     return "SIP"
 
 
-def parse_row(line):
-    cells = line.rstrip("\n").split("\t")
-    cells += [""] * (len(FIELDS) - len(cells))
-    return {name: split_values(cell) for name, cell in zip(FIELDS, cells)}
+SIP_ITEM_RE = re.compile(r"\(([^()]*)\)$")
+
+
+def is_4xx(label):
+    return bool(label) and len(label) == 3 and label.isdigit() and label[0] == "4"
+
+
+class FrameView:
+    """Who sent each sip4xx subtree's message, in a frame that may hold
+    several SIP messages (TCP).
+
+    tshark's field output gives each field's values in tree order but not
+    which message a value is in. The messages are known in order (one `sip`
+    item each, labelled with its status code or method); the subtrees too
+    (the summary names the 4xx code, or says "answered by a 4xx", "next
+    attempt", "second final response"). A subtree is placed on the messages
+    it can be on, keeping both orders; the Server (else User-Agent) values
+    are placed on the messages when they can be only one way: as many
+    Server values as messages, or no Server and as many User-Agents, or
+    neither. A subtree is credited to the software of its message when that
+    is certain; otherwise to the frame's source address, which sent every
+    message of the frame: never to another message's software."""
+
+    def __init__(self, row, summaries):
+        self.addr = source_address(row)
+        labels = []
+        for item in row.get("sip", []):
+            m = SIP_ITEM_RE.search(item)
+            labels.append(m.group(1) if m else None)
+        if not labels:
+            labels = row.get("sip.Status-Code", []) + row.get("sip.Method", [])
+        self.labels = labels
+        n = len(labels)
+        servers = [v.strip() for v in row.get("sip.Server", []) if v.strip()]
+        agents = [v.strip() for v in row.get("sip.User-Agent", []) if v.strip()]
+        if n <= 1:
+            self.soft = [software_of(row)]
+            self.labels = labels or [None]
+        elif len(servers) == n:
+            self.soft = servers
+        elif not servers and len(agents) == n:
+            self.soft = agents
+        elif not servers and not agents:
+            self.soft = [self.addr] * n
+        else:
+            self.soft = [None] * n       # which message has which is not known
+        self.cands = self._place(summaries)
+
+    @staticmethod
+    def _fits(summary, label):
+        code, _, _, hint = summary
+        if code:
+            return label == code
+        if hint == "request":
+            return label is None or not label.isdigit()
+        if hint == "response":
+            return label is None or (label.isdigit() and not is_4xx(label))
+        return not is_4xx(label)
+
+    def _place(self, summaries):
+        """subtree -> the messages it can be on (keeping both orders)."""
+        n, m = len(self.labels), len(summaries)
+        if n == 1:
+            return [[0]] * m
+        first, pos = [], -1
+        for k in range(m):
+            pos = next((i for i in range(pos + 1, n) if self._fits(summaries[k], self.labels[i])), None)
+            if pos is None:
+                return [list(range(n))] * m     # does not fit: any message
+            first.append(pos)
+        last, pos = [0] * m, n
+        for k in reversed(range(m)):
+            pos = next(i for i in range(pos - 1, -1, -1) if self._fits(summaries[k], self.labels[i]))
+            last[k] = pos
+        return [[i for i in range(first[k], last[k] + 1) if self._fits(summaries[k], self.labels[i])]
+                for k in range(m)]
+
+    def software(self, subtrees):
+        """Who sent the message of any of these subtrees: one software, or
+        the source address."""
+        found = {self.soft[i] for k in subtrees for i in self.cands[k]}
+        if len(found) == 1 and None not in found:
+            return found.pop()
+        return self.addr
+
+    def label(self, subtrees, default):
+        found = {self.labels[i] for k in subtrees for i in self.cands[k]}
+        if len(found) == 1 and None not in found:
+            return found.pop()
+        return default
+
+
+class OneMessage:
+    """FrameView of a frame with one SIP message."""
+
+    def __init__(self, row):
+        self.soft = software_of(row)
+        m = SIP_ITEM_RE.search(row["sip"][0]) if row.get("sip") else None
+        self.message = m.group(1) if m else None
+
+    def software(self, subtrees):
+        return self.soft
+
+    def label(self, subtrees, default):
+        return self.message or default
+
+
+def spread(n_values, slots):
+    """n values that sit on n of the slots, in order: for value j, the slots
+    it can be on."""
+    extra = len(slots) - n_values
+    if extra < 0:
+        return [slots] * n_values
+    return [slots[j:j + extra + 1] for j in range(n_values)]
 
 
 def assign_levels(labels, must_n, should_n, experts):
@@ -312,65 +445,94 @@ def parse_summary(text):
     return (None, None, n)
 
 
-def add_rows(rec, rows):
-    """Fold tshark's per-frame rows (dicts of value lists) into rec."""
-    code_of_frame = {}
-    for row in rows:
-        if row.get("frame.number"):
-            try:
-                code_of_frame[int(row["frame.number"][0])] = row.get("sip4xx.code", [])
-            except ValueError:
-                pass
-    for row in rows:
+class Folder:
+    """Folds tshark's rows, one per frame in frame order, into records.
+
+    locate(frame, interface) -> (record, frame number to show): the record
+    of the file the frame belongs to, and its number there. One capture: that
+    capture, the same number; --concat: the input file the frame of the
+    merged stream came from, and its number within that file."""
+
+    def __init__(self, locate):
+        self.locate = locate
+        self.code_of_frame = {}   # frame (as tshark numbers it) -> its 4xx codes, for the reactions
+
+    def feed_line(self, line):
+        """One line of tshark's output, as bytes. Most rows carry no
+        finding: they are counted without being decoded."""
+        if line.startswith(_NO_FINDING):
+            parts = line.split(b"\t", _N_FINDING + 3)
+            if len(parts) > _N_FINDING + 2 and parts[_N_FINDING]:
+                rec, _ = self.locate(parts[_N_FINDING], parts[_N_FINDING + 1])
+                rec.frames += 1
+                items = parts[_N_FINDING + 2]
+                if items:
+                    rec.sip_messages += items.count(_AGG_BYTES) + 1
+                return
+        self.feed(parse_cells(line.decode("utf-8", "replace").rstrip("\r\n").split("\t")))
+
+    def feed(self, row):
         if not row.get("frame.number"):
-            continue
+            return
         frame = int(row["frame.number"][0])
+        rec, shown = self.locate(frame, (row.get("frame.interface_id") or [""])[0])
         rec.frames += 1
-        rec.sip_messages += len(row.get("sip.Status-Code", [])) + len(row.get("sip.Method", []))
+        if "sip" in row:
+            rec.sip_messages += len(row["sip"])
+        else:
+            rec.sip_messages += len(row.get("sip.Status-Code", [])) + len(row.get("sip.Method", []))
+        codes = row.get("sip4xx.code", [])
+        if codes:
+            self.code_of_frame[frame] = codes
         subtrees = row.get("sip4xx", [])
         if not subtrees:
-            continue
-        soft = software_of(row)
-        codes = row.get("sip4xx.code", [])
+            return
         labels = row.get("sip4xx.missing_header", [])
         levels = assign_levels(labels, len(row.get("sip4xx.missing_header.must", [])),
                                len(row.get("sip4xx.missing_header.should", [])),
-                               row.get("_ws.expert.message", []))
-        # Per message: its code (if a 4xx) and how many missing headers.
+                               row.get("_ws.expert.message", [])) if labels else []
+        # Per subtree: its code (if a 4xx), how many missing headers, and
+        # what kind of message it is on.
         msgs = [parse_summary(s) for s in subtrees]
+        summaries = [(c, r, n, summary_hint(s)) for (c, r, n), s in zip(msgs, subtrees)]
         if sum(n for _, _, n in msgs) != len(labels) or \
                 [c for c, _, _ in msgs if c] != codes:
             # The summaries do not add up: one message per 4xx code, all
             # missing headers on the first.
             msgs = [(c, None, 0) for c in codes] or [(None, None, 0)]
             msgs[0] = (msgs[0][0], msgs[0][1], len(labels))
+            summaries = [(c, r, n, None) for c, r, n in msgs]
+        if len(summaries) == 1 and len(row.get("sip", ())) <= 1:
+            view = OneMessage(row)          # most frames: one message, nothing to place
+        else:
+            view = FrameView(row, summaries)
+        every = list(range(len(summaries)))
+        fours = [k for k, x in enumerate(summaries) if x[0]]
         other = message_label(row)
-        # The labels of the messages that are not 4xx: the status codes left
-        # once the 4xx are taken out, then the methods.
-        left = list(row.get("sip.Status-Code", []))
-        for c in codes:
-            if c in left:
-                left.remove(c)
-        left += row.get("sip.Method", [])
         k = 0
-        for code, reason, n in msgs:
-            if not code and left:
-                other_here = left.pop(0)
-            else:
-                other_here = other
+        for i, (code, reason, n) in enumerate(msgs):
+            soft = view.software([i])
             if code:
-                rec.add("code", code, "", soft, frame)
+                rec.add("code", code, "", soft, shown)
                 if reason and code not in rec.reasons:
                     rec.reasons[code] = reason
+            label = code or view.label([i], other)
             for _ in range(n):
-                rec.add(levels[k], code or other_here, labels[k], soft, frame)
+                rec.add(levels[k], label, labels[k], soft, shown)
                 k += 1
-        # Causes: on the 4xx.
-        for i, c in enumerate(row.get("sip4xx.cause_class", [])):
-            cc = int(c)
-            code = codes[i] if i < len(codes) else (codes[0] if codes else other)
-            rec.add("cause", code, CAUSES.get(cc, f"cause class {cc}"), soft, frame,
-                    level=finding_level("cause", cause_class=cc))
+        # Causes, and 4xx with no request: on the 4xx.
+        for name in ("sip4xx.cause_class", "sip4xx.no_request"):
+            values = row.get(name)
+            if not values:
+                continue
+            for v, slots in zip(values, spread(len(values), fours or every)):
+                code = view.label(slots, codes[0] if codes else other)
+                if name == "sip4xx.no_request":
+                    rec.add("no_request", code, "", view.software(slots), shown)
+                else:
+                    cc = int(v)
+                    rec.add("cause", code, CAUSES.get(cc, f"cause class {cc}"), view.software(slots), shown,
+                            level=finding_level("cause", cause_class=cc))
         # Reactions: counted once, on the retry; the client is who reacted.
         retry_of = row.get("sip4xx.retry_of", [])
         reactions = row.get("sip4xx.reaction", [])
@@ -380,29 +542,186 @@ def add_rows(rec, rows):
             # are the retry's (its subtree comes after the 4xx's only if it is
             # the later message); take them from the end.
             n = len(retry_of)
-            for j in range(n):
+            retries = [k for k, x in enumerate(summaries) if not x[0] and x[3] != "response"] or every
+            for j, slots in zip(range(n), spread(n, retries)):
                 v = int(reactions[len(reactions) - n + j]) if len(reactions) >= n else int(reactions[-1])
                 ok = oks[len(oks) - n + j] if len(oks) >= n else (oks[-1] if oks else "1")
                 ok = ok in ("1", "True", "TRUE")
                 of = int(retry_of[j])
-                of_codes = code_of_frame.get(of) or ["4xx"]
-                rec.add("reaction", of_codes[0], REACTIONS.get(v, f"reaction {v}"), soft, frame,
+                of_codes = self.code_of_frame.get(of) or ["4xx"]
+                rec.add("reaction", of_codes[0], REACTIONS.get(v, f"reaction {v}"), view.software(slots), shown,
                         level=finding_level("reaction", detail_ok=ok))
         # A second, different final response.
-        for _ in row.get("sip4xx.second_final", []):
+        finals = row.get("sip4xx.second_final")
+        if finals:
+            responses = [k for k, x in enumerate(summaries) if x[3] != "request"] or every
             st = row.get("sip.Status-Code", [])
-            rec.add("second_final", st[0] if st else other, "", soft, frame)
+            for _, slots in zip(finals, spread(len(finals), responses)):
+                rec.add("second_final", view.label(slots, st[0] if st else other), "", view.software(slots), shown)
         mal = len(row.get("sip4xx.malformed", []))
         if mal:
-            rec.add("malformed", other, "", soft, frame, n=min(mal, max(1, len(subtrees))))
-    return rec
+            rec.add("malformed", view.label(every, other), "", view.software(every), shown,
+                    n=min(mal, max(1, len(subtrees))))
+
+
+def summary_hint(text):
+    """What kind of message a subtree without a 4xx code is on, from its
+    summary: "request", "response" or None."""
+    if ": answered by a 4xx" in text or ": next attempt after" in text:
+        return "request"
+    if ": second final response" in text:
+        return "response"
+    return None
+
+
+_N_FINDING = len(FINDING_FIELDS)
+_NO_FINDING = b"\t" * _N_FINDING
+_AGG_BYTES = AGG.encode()
+
+
+def parse_cells(cells):
+    """A row: field name -> its values, for the fields that have any."""
+    return {name: cell.split(AGG) for name, cell in zip(FIELDS, cells) if cell}
 
 
 def parse_output(rec, text):
-    return add_rows(rec, [parse_row(l) for l in text.splitlines() if l.strip()])
+    """Fold a whole tshark output (one capture) into rec."""
+    folder = Folder(lambda frame, iface: (rec, frame))
+    for line in text.splitlines():
+        if line.strip():
+            folder.feed_line(line.encode())
+    return rec
+
+
+# ---------------------------------------------------------------- progress
+
+class Progress:
+    """The progress line on standard error when it is a terminal (files
+    done of total, frames per second, time left); nothing otherwise.
+
+    Time left comes from how far the running tshark processes have read
+    their capture (Linux /proc/PID/fdinfo: with -2 tshark reads the file
+    twice, once per pass) and the sizes of the captures done."""
+
+    TICK = 0.5   # seconds between redraws
+
+    def __init__(self, stream, total_files, total_bytes):
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.total_files = total_files
+        self.total_bytes = max(1, total_bytes)
+        self.files = 0
+        self.bytes = 0
+        self.frames = 0
+        self.running = {}     # pid -> (path, size)
+        self.lock = threading.Lock()
+        self.start = time.monotonic()
+        self.stop = threading.Event()
+        self.thread = None
+        if self.enabled:
+            self.draw()
+            self.thread = threading.Thread(target=self._tick, daemon=True)
+            self.thread.start()
+
+    def _tick(self):
+        while not self.stop.wait(self.TICK):
+            self.draw()
+
+    def add_frames(self, n):
+        with self.lock:
+            self.frames += n
+
+    def started(self, pid, path, size):
+        with self.lock:
+            self.running[pid] = (os.path.realpath(path), size)
+
+    def ended(self, pid):
+        with self.lock:
+            self.running.pop(pid, None)
+
+    def done(self, files, size):
+        with self.lock:
+            self.files += files
+            self.bytes += size
+        self.draw()
+
+    def _read_so_far(self):
+        """Bytes the running tshark processes have got through."""
+        total = 0
+        for pid, (path, size) in list(self.running.items()):
+            pos = 0
+            try:
+                for fd in os.listdir(f"/proc/{pid}/fd"):
+                    try:
+                        if os.readlink(f"/proc/{pid}/fd/{fd}") != path:
+                            continue
+                        with open(f"/proc/{pid}/fdinfo/{fd}") as fh:
+                            pos += int(fh.readline().split()[1])
+                    except (OSError, ValueError, IndexError):
+                        continue
+            except OSError:
+                continue
+            total += min(size, pos // 2)      # two passes
+        return total
+
+    def draw(self):
+        if not self.enabled:
+            return
+        with self.lock:
+            elapsed = time.monotonic() - self.start
+            done = self.bytes + self._read_so_far()
+            line = f"sip4xx-report: {self.files}/{self.total_files} files"
+            if elapsed > 0:
+                line += f", {self.frames / elapsed:,.0f} frames/s"
+            if done > 0 and elapsed > 0:
+                left = elapsed * max(0, self.total_bytes - done) / done
+                line += f", {duration(left)} left"
+            self.stream.write("\r" + line + "\x1b[K")
+            self.stream.flush()
+
+    def close(self):
+        self.stop.set()
+        if self.thread:
+            self.thread.join()
+        if self.enabled:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def duration(seconds):
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+class NoProgress:
+    def add_frames(self, n):
+        pass
+
+    def started(self, pid, path, size):
+        pass
+
+    def ended(self, pid):
+        pass
+
+    def done(self, files, size):
+        pass
 
 
 # ---------------------------------------------------------------- running tshark
+
+def tshark_args(extra=()):
+    """tshark's options for one capture, but for -r FILE (the benchmark
+    runs the same command by hand)."""
+    argv = ["-n", "-2", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=" + AGG,
+            "-E", "header=n"] + list(extra)
+    for f in FIELDS:
+        argv += ["-e", f]
+    return argv
+
 
 class Runner:
     """How tshark is run: as the caller, or (root) unprivileged in a private
@@ -411,9 +730,14 @@ class Runner:
     def __init__(self, tshark, plugin_dir, extra_opts):
         self.tshark = tshark
         self.extra = list(extra_opts)
+        self.progress = NoProgress()
         self.home = None
         self.env = dict(os.environ)
         self.root = os.geteuid() == 0
+        # The other Wireshark tools of --concat, from beside the tshark run.
+        here = os.path.dirname(shutil.which(tshark) or tshark)
+        self.tools = {t: (os.path.join(here, t) if os.path.isfile(os.path.join(here, t)) else t)
+                      for t in ("capinfos", "mergecap", "editcap")}
         plugin_dir = plugin_dir or os.environ.get("WIRESHARK_PLUGIN_DIR")
         if self.root and not plugin_dir and not self._loaded(self.env, []):
             # tshark as root reads only the system plugin folder: use the
@@ -446,10 +770,8 @@ class Runner:
             if plugin_dir:
                 self.env["WIRESHARK_PLUGIN_DIR"] = os.path.abspath(plugin_dir)
             self.prefix = []
-        if not self._loaded(self.env, self.prefix):
-            self.close()
-            raise UsageError("tshark does not load the sip4xx plugin (install it, or give --plugin-dir DIR"
-                             " / WIRESHARK_PLUGIN_DIR, the folder holding <major>.<minor>/epan/sip4xx.so)")
+        # Whether tshark loads the plugin shows in the first run (its fields
+        # are unknown otherwise): no tshark start just to ask.
 
     def _loaded(self, env, prefix):
         try:
@@ -459,44 +781,226 @@ class Runner:
             raise UsageError(f"cannot run {self.tshark}: {e}")
         return re.search(r"^sip4xx\.so\s", p.stdout, re.M) is not None
 
-    def run(self, path, index):
-        rec = Record(path)
-        target, copy = path, None
+    def scratch(self):
+        """A private folder for copies and merged streams (under HOME when
+        tshark runs unprivileged, so that it can read them)."""
+        if self.home:
+            d = tempfile.mkdtemp(dir=os.path.join(self.home, "caps"))
+            os.chmod(d, 0o755)
+            return d
+        return tempfile.mkdtemp(prefix="sip4xx-report-")
+
+    def readable(self, path):
+        """Can the user tshark runs as read path where it is?"""
+        if not self.home:
+            return os.access(path, os.R_OK)
+        # Unprivileged: the file readable by others, every folder above it
+        # searchable by others.
         try:
-            if self.home:
+            p = os.path.abspath(path)
+            if not os.stat(p).st_mode & stat.S_IROTH:
+                return False
+            d = os.path.dirname(p)
+            while True:
+                if not os.stat(d).st_mode & stat.S_IXOTH:
+                    return False
+                if d == os.path.dirname(d):
+                    return True
+                d = os.path.dirname(d)
+        except OSError:
+            return False
+
+    def tshark_into(self, target, folder):
+        """Run tshark on target, feeding its rows to folder as they come;
+        the error message, or None."""
+        argv = self.prefix + [self.tshark] + tshark_args(self.extra) + ["-r", target]
+        with tempfile.TemporaryFile() as err:
+            try:
+                p = subprocess.Popen(argv, env=self.env, stdout=subprocess.PIPE, stderr=err, bufsize=1 << 16,
+                                     cwd=self.home or None)
+            except OSError as e:
+                raise UsageError(f"cannot run {self.tshark}: {e}")
+            try:
+                # A larger pipe: fewer wake-ups of tshark and of us (Linux).
+                fcntl.fcntl(p.stdout.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+            except (AttributeError, OSError):
+                pass
+            self.progress.started(p.pid, target, file_size(target))
+            n = 0
+            try:
+                for line in p.stdout:
+                    if len(line) > 1:
+                        folder.feed_line(line)
+                        n += 1
+                        if n == 1000:
+                            self.progress.add_frames(n)
+                            n = 0
+            finally:
+                self.progress.add_frames(n)
+                p.stdout.close()
+                rc = p.wait()
+                self.progress.ended(p.pid)
+            if rc == 0:
+                return None
+            err.seek(0)
+            text = err.read().decode(errors="replace")
+            if re.search(r"Some fields aren't valid:\s+sip4xx", text):
+                raise UsageError(NOT_LOADED)
+            msg = [l for l in text.splitlines() if l.strip() and "Running as user" not in l]
+            return " ".join(msg) or f"tshark exited with status {rc}"
+
+    def run(self, path):
+        """One capture: one record."""
+        rec = Record(path)
+        target, work = os.path.abspath(path), None
+        try:
+            if not os.path.isfile(path):
+                raise OSError(f"cannot read {path}: no such file")
+            if not self.readable(path):
                 # The unprivileged user may not read the caller's files.
-                base = os.path.basename(path)
-                copy = os.path.join(self.home, "caps", f"{index}-{base}")
-                shutil.copyfile(path, copy)
-                os.chmod(copy, 0o644)
-                target = copy
-            elif not os.access(path, os.R_OK):
-                raise OSError(f"cannot read {path}")
-            argv = self.prefix + [self.tshark, "-n", "-2", "-r", target, "-T", "fields",
-                                  "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=" + AGG,
-                                  "-E", "header=n"] + self.extra
-            for f in FIELDS:
-                argv += ["-e", f]
-            p = subprocess.run(argv, env=self.env, capture_output=True, text=True, errors="replace",
-                               cwd=self.home or None)
-            parse_output(rec, p.stdout)
-            if p.returncode != 0:
-                msg = [l for l in p.stderr.splitlines() if l.strip() and "Running as user" not in l]
-                text = " ".join(msg) or f"tshark exited with status {p.returncode}"
-                if copy:
-                    text = text.replace(copy, path)
-                rec.error = text
+                work = self.scratch()
+                target = os.path.join(work, os.path.basename(path))
+                shutil.copyfile(path, target)
+                os.chmod(target, 0o644)
+            rec.error = self.tshark_into(target, Folder(lambda frame, iface: (rec, frame)))
+            if rec.error and work:
+                rec.error = rec.error.replace(target, path)
         except OSError as e:
             rec.error = str(e)
         finally:
-            if copy and os.path.exists(copy):
-                os.unlink(copy)
-        return rec
+            if work:
+                shutil.rmtree(work, ignore_errors=True)
+            self.progress.done(1, file_size(path))
+        return [rec]
+
+    def run_set(self, paths):
+        """--concat: the captures of one ring buffer, merged in time order
+        and read as one stream; one record per capture, each frame counted in
+        the file it came from, under its number there."""
+        recs = [Record(p) for p in paths]
+        work = self.scratch()
+        try:
+            infos = self.capinfos(paths)
+            parts = []        # (record, file to merge, interfaces, frames)
+            for rec, p in zip(recs, paths):
+                info = infos[p]
+                if info.get("frames") is None:
+                    rec.error = info.get("error") or f"cannot read {p}"
+                    continue
+                src = p
+                if info.get("error"):
+                    # Cut short (the file a ring buffer was writing when it
+                    # was copied): mergecap would stop at it; merge the frames
+                    # it has, and say so.
+                    rec.error = info["error"]
+                    src = os.path.join(work, f"{len(parts)}.pcapng")
+                    subprocess.run([self.tools["editcap"], "-F", "pcapng", p, src], capture_output=True)
+                    if not os.path.isfile(src):
+                        continue
+                parts.append((rec, src, info.get("interfaces", 1), info["frames"], info.get("start")))
+            if not parts:
+                return recs
+            # Time order (mergecap merges by timestamp; the input order
+            # decides ties and numbers the interfaces).
+            parts.sort(key=lambda x: (x[4] is None, x[4] or 0.0, x[0].file))
+            merged = os.path.join(work, "merged.pcapng")
+            m = subprocess.run([self.tools["mergecap"], "-I", "none", "-w", merged] + [x[1] for x in parts],
+                               capture_output=True, text=True, errors="replace")
+            if m.returncode != 0:
+                for x in parts:
+                    x[0].error = x[0].error or ("mergecap: " + " ".join(m.stderr.split()))
+                return recs
+            os.chmod(merged, 0o644)
+            # Interfaces are numbered file after file ("-I none" keeps each
+            # file's own): interface -> part.
+            owner = []
+            for k, x in enumerate(parts):
+                owner += [k] * x[2]
+            seen = [0] * len(parts)
+
+            def locate(frame, iface):
+                try:
+                    k = owner[int(iface)]
+                except (ValueError, IndexError):
+                    raise MappingError(f"frame {int(frame)} of the merged stream: interface {iface!r} of no input file")
+                seen[k] += 1
+                return parts[k][0], seen[k]
+
+            try:
+                err = self.tshark_into(merged, Folder(locate))
+            except MappingError as e:
+                err = str(e)
+            if err:
+                err = err.replace(merged, "the merged stream of " + ", ".join(os.path.basename(x[0].file) for x in parts))
+            for k, x in enumerate(parts):
+                if err:
+                    x[0].error = x[0].error or err
+                elif seen[k] != x[3]:
+                    x[0].error = x[0].error or (f"--concat: {seen[k]} frames of the merged stream came from this file,"
+                                                f" capinfos counts {x[3]}")
+        except OSError as e:
+            for rec in recs:
+                rec.error = rec.error or str(e)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+            self.progress.done(len(paths), sum(file_size(p) for p in paths))
+        return recs
+
+    def capinfos(self, paths):
+        """path -> {frames, interfaces, start (epoch seconds or None), error}
+        from capinfos; frames None when the file cannot be read at all."""
+        argv = [self.tools["capinfos"], "-M", "-c", "-I", "-a", "-S"]
+        p = subprocess.run(argv + list(paths), capture_output=True, text=True, errors="replace")
+        if p.returncode != 0 and len(paths) > 1:
+            # Someone failed: one by one, to know who.
+            out = {}
+            for path in paths:
+                out.update(self.capinfos([path]))
+            return out
+        out = {path: {} for path in paths}
+        cur = None
+        for line in p.stdout.splitlines():
+            key, _, val = line.partition(":")
+            val = val.strip()
+            if key == "File name":
+                cur = out.setdefault(val, {})
+            elif cur is None:
+                continue
+            elif key == "Number of packets":
+                cur["frames"] = int(val)
+            elif key == "Number of interfaces in file":
+                cur["interfaces"] = int(val)
+            elif key == "First packet time":
+                try:
+                    cur["start"] = float(val)
+                except ValueError:
+                    cur["start"] = None
+        if p.returncode != 0:
+            msg = " ".join(l.strip() for l in p.stderr.splitlines()
+                           if l.strip() and "will continue anyway" not in l)
+            for path in paths:
+                out[path]["error"] = msg or f"capinfos exited with status {p.returncode}"
+        return out
 
     def close(self):
         if self.home:
             shutil.rmtree(self.home, ignore_errors=True)
             self.home = None
+
+
+NOT_LOADED = ("tshark does not load the sip4xx plugin (install it, or give --plugin-dir DIR / WIRESHARK_PLUGIN_DIR,"
+              " the folder holding <major>.<minor>/epan/sip4xx.so)")
+
+
+class MappingError(Exception):
+    pass
+
+
+def file_size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _open_up(path):
@@ -530,6 +1034,26 @@ def collect(paths):
             seen.add(p)
             uniq.append(p)
     return uniq
+
+
+# PREFIX_NNNNN_YYYYMMDDhhmmss.EXT (dumpcap -b, editcap -c), or
+# PREFIX_YYYYMMDDhhmmss_NNNNN.EXT (dumpcap -b nametimenum:2).
+RING_RE = re.compile(r"^(?P<prefix>.*)_(?:\d{5,}_\d{14}|\d{14}_\d{5,})(?P<ext>\..+)$")
+
+
+def ring_sets(files):
+    """--concat: the streams to read, as lists of files. A ring buffer (the
+    files of one folder named PREFIX_NNNNN_YYYYMMDDhhmmss.EXT with the same
+    PREFIX and EXT, as dumpcap -b and editcap -c write them) is one stream;
+    the other captures of a folder are one stream too. Streams in the order
+    of their first file."""
+    sets = {}
+    for f in files:
+        d, name = os.path.split(f)
+        m = RING_RE.match(name)
+        key = (d, m.group("prefix"), m.group("ext").lower()) if m else (d, None, None)
+        sets.setdefault(key, []).append(f)
+    return list(sets.values())
 
 
 # ---------------------------------------------------------------- reports
@@ -610,6 +1134,8 @@ def human_report(records, out):
                                        sorted(by("second_final", lambda f: f.code).items())])
     section("Malformed SIP", [(f"{c}", n, f) for c, (n, f) in
                               sorted(by("malformed", lambda f: f.code).items())])
+    section("4xx whose request is not in the capture (a ring buffer? try --concat)",
+            [(f"{c}", n, f) for c, (n, f) in sorted(by("no_request", lambda f: f.code).items())])
 
     # Who: the findings at the should level and above (not the plain 4xx
     # counts, causes, reactions that followed the RFC), by who sent them.
@@ -636,6 +1162,8 @@ def who_line(f):
         return f"{f.software} sent {n} {f.code} as a second final response"
     if f.kind == "malformed":
         return f"{f.software} sent {n} malformed {f.code}"
+    if f.kind == "no_request":
+        return f"{f.software} sent {n} {f.code} whose request is not in the capture"
     return f"{f.software} sent {n} {f.code}"
 
 
@@ -677,20 +1205,33 @@ def read_jsonl(path):
 
 
 def baseline_diff(old_records, new_records, out):
-    """New and gone findings by (kind, code, detail, software); returns the new ones."""
+    """What changed against an earlier run, by (kind, code, detail,
+    software): new (none before), more often, less often, gone (none now).
+    Counts are compared as they are, so compare runs over the same
+    collection (a test suite run again; the header line gives both
+    sizes). Returns the findings that are new or more often."""
     old = merge_findings(old_records)
     new = merge_findings(new_records)
     added = [f for k, f in new.items() if k not in old]
+    more = [f for k, f in new.items() if k in old and f.count > old[k].count]
+    fewer = [f for k, f in new.items() if k in old and f.count < old[k].count]
     gone = [f for k, f in old.items() if k not in new]
+
+    def size(records):
+        return (f"{len(records)} {plural(len(records), 'capture')}, "
+                f"{sum(r.frames for r in records)} frames")
+
     w = out.write
-    w(f"\nAgainst the baseline: {len(added)} new, {len(gone)} gone\n")
-    for title, lst in (("New", added), ("Gone", gone)):
+    w(f"\nAgainst the baseline ({size(old_records)}; now {size(new_records)}): {len(added)} new, "
+      f"{len(more)} more often, {len(fewer)} less often, {len(gone)} gone\n")
+    for title, lst in (("New", added), ("More often", more), ("Less often", fewer), ("Gone", gone)):
         if lst:
             w(f"{title}\n")
             for f in sorted(lst, key=lambda f: (f.software, sort_key(f))):
                 what = describe_key(f.kind, f.code, f.detail) if f.kind != "code" else f"{f.code} response"
-                w(f"  {f.software}: {what} ×{f.count} — {example(f)}\n")
-    return added
+                count = f"×{old[f.key()].count} → ×{f.count}" if f in more or f in fewer else f"×{f.count}"
+                w(f"  {f.software}: {what} {count} — {example(f)}\n")
+    return added + more
 
 
 # ---------------------------------------------------------------- main
@@ -703,7 +1244,7 @@ def build_parser(merge=False):
                      "What sip4xx finds in a collection of captures: files and folders (recursive: .pcap"
                      " .pcapng .cap and their .gz), or - to read a list of paths on stdin."),
         epilog=("exit status: 0 nothing at or above --fail-on, 1 findings at that level (with --baseline: new"
-                " ones) or a capture that could not be read, 2 usage error or no input. Levels: must = the"
+                " ones, or more often than before) or a capture that could not be read, 2 usage error or no input. Levels: must = the"
                 " expert warnings (missing MUST header, malformed, second final response, a reaction or an"
                 " exchange that breaks the RFC); should = also a missing SHOULD header; any = also any 4xx;"
                 " none = never fail."))
@@ -712,10 +1253,16 @@ def build_parser(merge=False):
     p.add_argument("--junit", metavar="FILE", help="write a JUnit XML file, one testcase per capture")
     p.add_argument("--fail-on", choices=["must", "should", "any", "none"], default="must",
                    help="the level that fails (default: must)")
-    p.add_argument("--baseline", metavar="OLD.jsonl", help="report what is new and gone against an earlier --json")
+    p.add_argument("--baseline", metavar="OLD.jsonl", help="report what is new, more often, less often and gone against an earlier --json"
+                        " (counts compared as they are: the same collection run again)")
     p.add_argument("-q", "--quiet", action="store_true", help="no human report on stdout")
     if not merge:
         p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="tshark runs at once")
+        p.add_argument("--concat", action="store_true",
+                       help="read each ring buffer (dumpcap -b: PREFIX_NNNNN_YYYYMMDDhhmmss.EXT in one folder;"
+                            " other captures: one stream per folder) as one stream in time order, so that an"
+                            " exchange crossing a file boundary is matched; findings are still given by file"
+                            " and frame")
         p.add_argument("--tshark", default=os.environ.get("TSHARK", "tshark"), help="the tshark to run")
         p.add_argument("--plugin-dir", metavar="DIR",
                        help="a plugin folder in WIRESHARK_PLUGIN_DIR layout (<dir>/<major>.<minor>/epan/sip4xx.so)")
@@ -765,11 +1312,21 @@ def run(args, merge):
             raise UsageError("no capture files found")
         extra = sum((["-o", o] for o in args.prefs), [])
         runner = Runner(args.tshark, args.plugin_dir, extra)
+        units = ring_sets(files) if args.concat else [[f] for f in files]
+        progress = runner.progress = Progress(sys.stderr, len(files), sum(file_size(f) for f in files))
         try:
             with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-                records = list(pool.map(runner.run, files, range(len(files))))
+                done = pool.map(lambda u: runner.run_set(u) if args.concat else runner.run(u[0]), units)
+                try:
+                    by_file = {r.file: r for recs in done for r in recs}
+                except UsageError:
+                    # tshark cannot run, or has no plugin: stop here.
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
         finally:
+            progress.close()
             runner.close()
+        records = [by_file[f] for f in files]
         for r in records:
             if r.error:
                 print(f"sip4xx-report: {r.file}: {r.error}", file=sys.stderr)
@@ -783,8 +1340,8 @@ def run(args, merge):
     human_report(records, out)
     status = 0
     if old is not None:
-        added = baseline_diff(old, records, out)
-        if any(f.level >= threshold for f in added):
+        worse = baseline_diff(old, records, out)
+        if any(f.level >= threshold for f in worse):
             status = 1
     elif any(failing(r, threshold) for r in records):
         status = 1

@@ -277,10 +277,20 @@ print(table)
 print()
 print(cgtext)
 
+# The "## sip4xx-report" section is tests/bench/report_bench.sh's: kept.
+kept = ""
+try:
+    old = open(os.path.join(outdir, "RESULTS.md")).read()
+    i = old.find("\n## sip4xx-report\n")
+    if i >= 0:
+        k = old.find("\n## ", i + 1)
+        kept = "\n" + old[i + 1:k + 1 if k >= 0 else len(old)].rstrip("\n") + "\n"
+except FileNotFoundError:
+    pass
 with open(os.path.join(outdir, "RESULTS.md"), "w") as f:
     f.write("# " + head.replace("\n\n", "\n\n", 1) + "\n")
     f.write("## Wall time and memory (ratio = sip4xx median / stock median)\n\n")
-    f.write(table + "\n\n## Instructions (valgrind --tool=callgrind)\n\n" + cgtext + "\n")
+    f.write(table + "\n\n## Instructions (valgrind --tool=callgrind)\n\n" + cgtext + "\n" + kept)
 with open(os.path.join(outdir, "results.json"), "w") as f:
     json.dump({"meta": meta, "rows": rows, "rss_1m": rss, "callgrind": cg}, f, indent=1)
 print("bench: wrote %s and %s" % (os.path.join(outdir, "RESULTS.md"), os.path.join(outdir, "results.json")),

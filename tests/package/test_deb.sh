@@ -89,8 +89,17 @@ case "$DEPENDS" in
     *"$LIBWS_PKG (<< "*) ;;
     *) fail "Depends does not bound $LIBWS_PKG to Wireshark $WS_MAJMIN: $DEPENDS" ;;
 esac
+# sip4xx-report: python3 runs it, it runs tshark (and wireshark-common's
+# capinfos, editcap, mergecap, which tshark depends on).
+for dep in python3 tshark; do
+    case ", $DEPENDS," in
+        *", $dep,"*) ;;
+        *) fail "Depends does not list $dep (sip4xx-report needs it): $DEPENDS" ;;
+    esac
+done
 dpkg-deb -c "$DEB" >"$WORK/contents"
-for f in "$PLUGIN_PATH" "$PROFILE_PATH/preferences" "$PROFILE_PATH/colorfilters" "$PROFILE_PATH/dfilter_buttons"; do
+for f in "$PLUGIN_PATH" "$PROFILE_PATH/preferences" "$PROFILE_PATH/colorfilters" "$PROFILE_PATH/dfilter_buttons" \
+         /usr/bin/sip4xx-report /usr/share/sip4xx-report/sip4xx_report.py; do
     grep -qF " .$f" "$WORK/contents" || { cat "$WORK/contents" >&2; fail "the package does not install $f"; }
 done
 if grep -qE ' \./(root|home)/' "$WORK/contents"; then fail "the package installs into a home folder"; fi
@@ -125,6 +134,17 @@ fi
 grep -E '^ *5 .*\[405: missing Allow\] Allow 4 The server knows the method' "$WORK/summary" ||
     { cat "$WORK/summary" >&2; fail "frame 5: the profile's columns are not there"; }
 
+echo "== the installed sip4xx-report (root's tshark, the installed plugin)"
+mkdir "$WORK/collection"
+cp "$CAPTURE" "$WORK/collection/"
+rc=0
+env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$TSHOME" TZ=UTC LC_ALL=C.UTF-8 WIRESHARK_EXTCAP_DIR="$TSHOME/extcap" \
+    /usr/bin/sip4xx-report "$WORK/collection" >"$WORK/report" 2>"$WORK/report.err" || rc=$?
+cat "$WORK/report"
+[ "$rc" = 1 ] || { cat "$WORK/report.err" >&2; fail "sip4xx-report exited with $rc, expected 1 (a 405 without Allow)"; }
+grep -qF "kamailio-sip4xx-proxy sent 1 405 without Allow (MUST) — e.g. real_kamailio_routing.pcapng frame 5" \
+    "$WORK/report" || fail "sip4xx-report: the 405 without Allow of frame 5 is not reported"
+
 echo "== dpkg -r"
 INSTALLED_BY_US=0
 dpkg -r "$PKG" >"$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log" >&2; INSTALLED_BY_US=1; fail "dpkg -r"; }
@@ -132,4 +152,4 @@ dpkg -r "$PKG" >"$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log" >&2; INSTALLED_B
 [ -e "$PROFILE_PATH" ] && fail "$PROFILE_PATH left behind by dpkg -r"
 rm -rf "$TSHOME/.config"
 if ts -G plugins | grep -q '^sip4xx\.so'; then fail "tshark still loads sip4xx after dpkg -r"; fi
-echo "OK: $PKG builds, installs, works as installed, and removes cleanly"
+echo "OK: $PKG builds, installs, works as installed (plugin, profile, sip4xx-report), and removes cleanly"

@@ -15,6 +15,8 @@ tshark run through tests/lib/tshark_env.py.
 import argparse
 import json
 import os
+import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -124,6 +126,69 @@ class Report(unittest.TestCase):
                 out = home.run(["-n", "-r", cap, "-T", "fields", "-e", "frame.number"]).stdout
                 self.assertEqual(got[name]["frames"], len(out.split()), name)
 
+    maxDiff = None
+
+    def test_report_text(self):
+        # The whole human report over three real Kamailio captures, written
+        # by hand from their .expect files (the line numbers are frames):
+        # 73 frames, all UDP, one SIP message each. Examples are the first
+        # frame of the first software (by name) in file-name order;
+        # kamailio-sip4xx-proxy answers the REGISTERs (sipsak) and routes,
+        # kamailio-sip4xx-uas's Server stays on what the proxy relays.
+        d = self.folder("three", ["real_kamailio_routing.pcapng", "real_kamailio_uas.pcapng",
+                                  "real_kamailio_register_udp.pcapng"])
+        p = report(d)
+        self.assertEqual(p.returncode, 1, p.stderr)      # the 405 without Allow, the 180s without Contact
+        R, U, G = "real_kamailio_routing.pcapng", "real_kamailio_uas.pcapng", "real_kamailio_register_udp.pcapng"
+        expected = f"""sip4xx-report: 3 captures, 73 frames, 73 SIP messages, 0 errors
+
+4xx responses by code
+  401 Unauthorized                        3  e.g. {G} frame 2
+  403 Forbidden                           2  e.g. {G} frame 12
+  404 Not Found                           3  e.g. {R} frame 2
+  405 Method Not Allowed                  2  e.g. {R} frame 5
+  407 Proxy Authentication Required       1  e.g. {R} frame 12
+  423 Interval Too Brief                  1  e.g. {G} frame 8
+  480 Temporarily Unavailable             2  e.g. {U} frame 11
+  486 Busy Here                           2  e.g. {U} frame 4
+  487 Request Terminated                  2  e.g. {U} frame 38
+  488 Not Acceptable Here                 4  e.g. {U} frame 18
+
+Missing headers
+  MUST   Allow (in 405)         1  e.g. {R} frame 5
+  MUST   Contact (in 180)       2  e.g. {U} frame 32
+  SHOULD Warning (in 488)       2  e.g. {U} frame 18
+
+Causes
+  401 First challenge: request had no credentials       3  e.g. {G} frame 2
+  405 Method not in Allow                               1  e.g. {R} frame 7
+  407 First challenge: request had no credentials       1  e.g. {R} frame 12
+  423 Expiry below Min-Expires                          1  e.g. {G} frame 8
+  487 Request ended by CANCEL/BYE                       2  e.g. {U} frame 38
+
+Reactions (the client's next attempt)
+  after 401: Followed the RFC       3  e.g. {G} frame 3
+  after 407: Followed the RFC       1  e.g. {R} frame 14
+
+Who
+  kamailio-sip4xx-proxy sent 1 405 without Allow (MUST) — e.g. {R} frame 5
+  kamailio-sip4xx-uas sent 2 180 without Contact (MUST) — e.g. {U} frame 32
+  kamailio-sip4xx-uas sent 2 488 without Warning (SHOULD) — e.g. {U} frame 18
+"""
+        self.assertEqual(p.stdout, expected)
+
+    def test_readme_example(self):
+        # README.md, "Regression over pcap collections": the output shown
+        # for `sip4xx-report kamailio/` is what the command prints.
+        with open(os.path.join(SRC, "README.md"), encoding="utf-8") as fh:
+            m = re.search(r"```sh\nsip4xx-report kamailio/\n```\n\n```\n(.*?)```", fh.read(), re.S)
+        self.assertIsNotNone(m, "README.md: no output block after `sip4xx-report kamailio/`")
+        caps = sorted(c for c in os.listdir(CAPTURES) if c.startswith("real_kamailio_"))
+        self.assertEqual(len(caps), 7)
+        p = report(self.folder("kamailio", caps))
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(p.stdout, m.group(1))
+
     def test_exit_status(self):
         clean = self.folder("clean", ["real_kamailio_register_udp.pcapng"])
         should = self.folder("should", ["real_kamailio_uas.pcapng"])
@@ -136,6 +201,14 @@ class Report(unittest.TestCase):
         self.assertEqual(report(self.folder("empty", [])).returncode, 2)
         self.assertEqual(report("--fail-on", "maybe", clean).returncode, 2)
         self.assertEqual(report(clean, "--plugin-dir", self.dir).returncode, 2)  # no plugin there
+        # A sip4xx.so that does not load: tshark knows no sip4xx field.
+        bogus = os.path.join(self.dir, "bogus", "4.0", "epan")
+        os.makedirs(bogus)
+        with open(os.path.join(bogus, "sip4xx.so"), "w") as fh:
+            fh.write("not a shared object\n")
+        p = report(clean, "--plugin-dir", os.path.join(self.dir, "bogus"))
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("tshark does not load the sip4xx plugin", p.stderr)
 
     def test_stdin_list_and_gz(self):
         d = self.folder("gz", ["real_kamailio_routing.pcapng"])
@@ -192,6 +265,76 @@ class Report(unittest.TestCase):
         self.assertEqual(merge(self.path("a.jsonl"), "--fail-on", "none").returncode, 0)
         self.assertEqual(merge(self.path("nonexistent.jsonl")).returncode, 2)
 
+    def test_several_messages_in_one_segment(self):
+        # One TCP segment carries two answers a proxy relays from two
+        # UASes: a 404 (Server: Asterisk PBX 20.5) and a 488 lacking Warning
+        # (RFC 3261 §13.3.1.3: SHOULD; Server: FreeSWITCH 1.10). Built with
+        # the hand-made captures' message templates and text2pcap.
+        sys.path.insert(0, os.path.join(CAPTURES, "gen"))
+        import handmade as H
+        frames = [("O", H.tcp(H.request("INVITE", 5001) + H.request("INVITE", 5002)), "two INVITEs"),
+                  ("I", H.tcp(H.response(404, "Not Found", "INVITE", 5001, extra="Server: Asterisk PBX 20.5") +
+                              H.response(488, "Not Acceptable Here", "INVITE", 5002,
+                                         extra="Server: FreeSWITCH 1.10")), "404 + 488")]
+        d = os.path.join(self.dir, "seg")
+        os.makedirs(d)
+        with open(self.path("seg.txt"), "w") as fh:
+            fh.write(H.hexdump(frames))
+        subprocess.run(["text2pcap", "-q", "-F", "pcap", "-D", "-t", "%Y-%m-%d %H:%M:%S.%f",
+                        "-4", f"{H.SERVER4},{H.CLIENT4}", "-T", f"5060,{H.CLIENT_TCP_PORT}",
+                        self.path("seg.txt"), os.path.join(d, "segment.pcap")],
+                       check=True, capture_output=True, env=dict(os.environ, TZ="UTC"))
+        p = report(d, "--json", self.path("seg.jsonl"), "--fail-on", "should")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        got = jsonl(self.path("seg.jsonl"))["segment.pcap"]
+        self.assertEqual((got["frames"], got["sip_messages"]), (2, 4))
+        soft = {who: sorted((i["kind"], i["code"], i["detail"], i["frames"][0]) for i in items)
+                for who, items in got["by_software"].items()}
+        self.assertEqual(soft, {"Asterisk PBX 20.5": [("code", "404", "", 2)],
+                                "FreeSWITCH 1.10": [("code", "488", "", 2), ("should", "488", "Warning", 2)]})
+        self.assertIn("FreeSWITCH 1.10 sent 1 488 without Warning (SHOULD) — e.g. segment.pcap frame 2\n", p.stdout)
+
+    def test_shards_merge_equals_one_run(self):
+        # The shard recipes of the README ("Beyond one machine"): GNU
+        # parallel (--sshlogin : is this machine, through the same remote
+        # machinery), xargs -P, and a batch array's per-task command over a
+        # split file list; each shard writes JSON Lines, merge reads them all.
+        caps = ["real_kamailio_routing.pcapng", "real_kamailio_uas.pcapng", "real_kamailio_tcp.pcapng",
+                "handmade_tcp.pcap"]
+        d = self.folder("all", caps)
+        files = sorted(os.path.join(d, c) for c in caps)
+        whole = report(d, "--json", self.path("all.jsonl"))
+        self.assertEqual(whole.returncode, 1, whole.stderr)
+        with open(self.path("all.jsonl"), encoding="utf-8") as fh:
+            all_lines = sorted(fh)
+        cmd = " ".join([LAUNCHER, "--tshark", OPTS.tshark, "--plugin-dir", OPTS.plugin_dir])
+        recipes = {}
+        if shutil.which("parallel"):
+            recipes["parallel"] = (f"cd {self.path('parallel')} && printf '%s\\n' {' '.join(files)} | "
+                                   f"parallel --will-cite -j 1 --sshlogin : -N 2 "
+                                   f"'{cmd} -q --fail-on none --json shard-{{#}}.jsonl {{}}'")
+        recipes["xargs"] = (f"cd {self.path('xargs')} && printf '%s\\n' {' '.join(files)} | "
+                            f"xargs -P 2 -n 2 sh -c '{cmd} -q -j 1 --fail-on none "
+                            f"--json \"$(mktemp shard-XXXXXX)\" \"$@\"' sh")
+        recipes["array"] = (f"cd {self.path('array')} && printf '%s\\n' {' '.join(files)} > all.txt && "
+                            f"split -n l/2 all.txt list- && for TASK in 0 1; do "
+                            f"f=$(ls list-* | sed -n \"$((TASK + 1))p\"); "
+                            f"{cmd} -q --fail-on none --json \"shard-$f.jsonl\" - < \"$f\"; done")
+        for name, line in recipes.items():
+            with self.subTest(recipe=name):
+                os.makedirs(self.path(name))
+                p = subprocess.run(["sh", "-c", line], capture_output=True, text=True)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                shards = sorted(f for f in os.listdir(self.path(name)) if f.startswith("shard-"))
+                self.assertEqual(len(shards), 2, shards)
+                lines = []
+                for f in shards:
+                    with open(os.path.join(self.path(name), f), encoding="utf-8") as fh:
+                        lines += list(fh)
+                self.assertEqual(sorted(lines), all_lines)
+                m = merge(*[os.path.join(self.path(name), f) for f in shards])
+                self.assertEqual((m.returncode, m.stdout), (whole.returncode, whole.stdout))
+
     def test_baseline(self):
         d = self.folder("coll", ["real_kamailio_routing.pcapng"])
         first = report(d, "--json", self.path("old.jsonl"))
@@ -199,7 +342,8 @@ class Report(unittest.TestCase):
         # Nothing changed: nothing new, exit 0 though findings remain.
         same = report(d, "--baseline", self.path("old.jsonl"))
         self.assertEqual(same.returncode, 0, same.stdout + same.stderr)
-        self.assertIn("Against the baseline: 0 new, 0 gone", same.stdout)
+        self.assertIn("Against the baseline (1 capture, 20 frames; now 1 capture, 20 frames): "
+                      "0 new, 0 more often, 0 less often, 0 gone\n", same.stdout)
         # A capture added: its findings are new.
         shutil.copyfile(os.path.join(CAPTURES, "real_kamailio_uas.pcapng"), os.path.join(d, "real_kamailio_uas.pcapng"))
         p = report(d, "--baseline", self.path("old.jsonl"), "--json", self.path("new.jsonl"))
@@ -207,16 +351,129 @@ class Report(unittest.TestCase):
         tail = p.stdout[p.stdout.index("Against the baseline"):]
         self.assertIn("kamailio-sip4xx-uas: 180 without Contact (MUST) ×2 — e.g. real_kamailio_uas.pcapng frame 32", tail)
         self.assertIn("kamailio-sip4xx-uas: 488 without Warning (SHOULD) ×2 — e.g. real_kamailio_uas.pcapng frame 18", tail)
-        self.assertNotIn("Allow", tail)                                    # known before
-        self.assertIn(", 0 gone", tail)
-        # And the other way: the capture removed, its findings are gone.
+        self.assertNotIn("Allow", tail)                                    # known before, as often
+        self.assertIn(", 0 less often, 0 gone\n", tail)
+        # The proxy's 405 without Allow twice as often (a second routing
+        # run): nothing new, but more often, which fails like new.
+        shutil.copyfile(os.path.join(CAPTURES, "real_kamailio_routing.pcapng"), os.path.join(d, "routing_again.pcapng"))
+        p = report(d, "--baseline", self.path("new.jsonl"))
+        self.assertEqual(p.returncode, 1, p.stdout)
+        tail = p.stdout[p.stdout.index("Against the baseline"):]
+        # routing: 20 frames; uas: 41 (the client's ACK of the 487 ends it)
+        self.assertIn("(2 captures, 61 frames; now 3 captures, 81 frames): 0 new,", tail)
+        self.assertIn("More often\n", tail)
+        self.assertIn("  kamailio-sip4xx-proxy: 405 without Allow (MUST) ×1 → ×2 — e.g. "
+                      "real_kamailio_routing.pcapng frame 5\n", tail)
+        self.assertEqual(report(d, "--baseline", self.path("new.jsonl"), "--fail-on", "none").returncode, 0)
+        # And the other way: captures removed, their findings are gone.
         os.unlink(os.path.join(d, "real_kamailio_uas.pcapng"))
+        os.unlink(os.path.join(d, "routing_again.pcapng"))
         back = report(d, "--baseline", self.path("new.jsonl"))
         self.assertEqual(back.returncode, 0)
-        self.assertIn("0 new,", back.stdout)
+        self.assertIn(": 0 new, 0 more often, 0 less often, ", back.stdout)
         self.assertIn("kamailio-sip4xx-uas: 180 without Contact (MUST) ×2", back.stdout)
         # merge takes a baseline too.
         self.assertEqual(merge(self.path("new.jsonl"), "--baseline", self.path("old.jsonl")).returncode, 1)
+
+    def test_progress_only_on_a_terminal(self):
+        d = self.folder("p", ["real_kamailio_routing.pcapng", "real_kamailio_uas.pcapng"])
+        # Standard error not a terminal: nothing on it.
+        p = report(d, "-q")
+        self.assertEqual((p.returncode, p.stderr), (1, ""))
+        # A terminal: the line, redrawn in place, then wiped.
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([LAUNCHER, "--tshark", OPTS.tshark, "--plugin-dir", OPTS.plugin_dir, "-j", "2",
+                                 "-q", d], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        data = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:          # EIO: the other side is closed
+                break
+            if not chunk:
+                break
+            data += chunk
+        os.close(master)
+        self.assertEqual(proc.wait(), 1)
+        text = data.decode()
+        self.assertTrue(text.startswith("\rsip4xx-report: 0/2 files, "), repr(text))
+        self.assertRegex(text, r"\rsip4xx-report: 1/2 files, [\d,]+ frames/s, (\d+ s|\d+ min \d\d s) left\x1b\[K")
+        self.assertRegex(text, r"\rsip4xx-report: 2/2 files, [\d,]+ frames/s, 0 s left\x1b\[K\r\x1b\[K$")
+
+    def test_concat_ring_buffer(self):
+        # real_kamailio_routing.pcapng cut every 4 frames, as dumpcap -b
+        # files:N would (editcap -c writes dumpcap's names: PREFIX_NNNNN_
+        # YYYYMMDDhhmmss, the time of each file's first frame, here in UTC):
+        #   sbc_00000  frames  1-4   404 (2) to the INVITE 1; PUBLISH (4)
+        #   sbc_00001  frames  5-8   405 without Allow (5) to the PUBLISH 4; SUBSCRIBE 6, its 405 (7); INVITE 8
+        #   sbc_00002  frames  9-12  403 (9) to the INVITE 8; INVITE 11, its 407 (12)
+        #   sbc_00003  frames 13-16  ACK; the retry of the 407 (14); 100; the proxy's INVITE to the UAS (16)
+        #   sbc_00004  frames 17-20  the UAS's 404 to 16 (17); ACK; the proxy's 404 to 14 (19); ACK
+        d = os.path.join(self.dir, "ring")
+        os.makedirs(d)
+        subprocess.run(["editcap", "-c", "4", os.path.join(CAPTURES, "real_kamailio_routing.pcapng"),
+                        os.path.join(d, "sbc.pcapng")], check=True, env=dict(os.environ, TZ="UTC"))
+        names = [f"sbc_0000{i}_20261125181625.pcapng" for i in range(5)]
+        self.assertEqual(sorted(os.listdir(d)), names)
+
+        # File by file: each 4xx whose request is in the file before has
+        # no request; the 407's retry (14) is no retry.
+        p = report(d, "--json", self.path("files.jsonl"), "--fail-on", "none")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        got = jsonl(self.path("files.jsonl"))
+        self.assertEqual([got[n]["no_request"] for n in names], [{}, {"405": 1}, {"403": 1}, {}, {"404": 2}])
+        self.assertEqual([got[n]["reactions"] for n in names], [{}] * 5)
+        self.assertIn("  405       1  e.g. sbc_00001_20261125181625.pcapng frame 1\n", p.stdout)
+
+        # One stream: every 4xx finds its request, the retry is judged, and
+        # each finding is in the file and frame it came from.
+        p = report("--concat", d, "--json", self.path("ring.jsonl"), "--fail-on", "none")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stderr, "")
+        got = jsonl(self.path("ring.jsonl"))
+        self.assertEqual([got[n]["frames"] for n in names], [4, 4, 4, 4, 4])
+        self.assertEqual([got[n]["no_request"] for n in names], [{}] * 5)
+        self.assertEqual([got[n]["by_code"] for n in names],
+                         [{"404": 1}, {"405": 2}, {"403": 1, "407": 1}, {}, {"404": 2}])
+        self.assertEqual(got[names[3]]["reactions"], {"407 Followed the RFC": 1})
+        self.assertEqual(got[names[3]]["examples"], {"reaction to 407: Followed the RFC": 2})   # frame 14
+        self.assertEqual(got[names[1]]["missing_must"], {"Allow": 1})
+        self.assertEqual(got[names[1]]["examples"]["405 without Allow (MUST)"], 1)             # frame 5
+        self.assertIn("kamailio-sip4xx-proxy sent 1 405 without Allow (MUST) — e.g. "
+                      "sbc_00001_20261125181625.pcapng frame 1\n", p.stdout)
+        self.assertIn("after 407: Followed the RFC       1  e.g. sbc_00003_20261125181625.pcapng frame 2\n",
+                      p.stdout)
+        self.assertNotIn("whose request is not in the capture", p.stdout)
+        # As one run over the uncut capture, but for where the frames are.
+        whole = report(os.path.join(CAPTURES, "real_kamailio_routing.pcapng"), "--fail-on", "none")
+        def strip(text):
+            return [l.split("  e.g. ")[0].split(" — e.g. ")[0] for l in text.splitlines()[1:]]
+        self.assertEqual(strip(p.stdout), strip(whole.stdout))
+
+        # The file being written when the set was copied is cut short, and
+        # something that is no capture has a ring buffer's name: the cut file
+        # gives what it has (17-19, the 404 to 16 still matched) and an
+        # error, the other one an error, the rest as before.
+        last = os.path.join(d, names[4])
+        with open(last, "rb") as fh:
+            data = fh.read()
+        with open(last, "wb") as fh:
+            fh.write(data[:-200])                         # inside frame 20
+        with open(os.path.join(d, "sbc_00005_20261125181626.pcapng"), "wb") as fh:
+            fh.write(b"no capture\n" * 10)
+        p = report("--concat", d, "--json", self.path("cut.jsonl"), "--fail-on", "none")
+        got = jsonl(self.path("cut.jsonl"))
+        self.assertEqual(len(got), 6)
+        self.assertIn("cut short", got[names[4]]["error"])
+        self.assertEqual((got[names[4]]["frames"], got[names[4]]["by_code"], got[names[4]]["no_request"]),
+                         (3, {"404": 2}, {}))
+        self.assertIn("isn't a capture file", got["sbc_00005_20261125181626.pcapng"]["error"])
+        self.assertEqual([got[n]["error"] for n in names[:4]], [None] * 4)
+        self.assertEqual(got[names[3]]["reactions"], {"407 Followed the RFC": 1})
+        self.assertEqual(len(p.stderr.splitlines()), 2, p.stderr)
+        self.assertEqual(p.returncode, 0)                 # --fail-on none
+        self.assertEqual(report("--concat", d).returncode, 1)
 
 
 def main():

@@ -26,6 +26,11 @@ def line(**cells):
     return "\t".join(vals.get(f, "") for f in R.FIELDS)
 
 
+def sip_items(*labels):
+    """The sip column: one "Session Initiation Protocol (X)" per message."""
+    return A.join(f"Session Initiation Protocol ({l})" for l in labels)
+
+
 def record(name, lines):
     return R.parse_output(R.Record(name), "\n".join(lines) + "\n")
 
@@ -37,20 +42,20 @@ def record(name, lines):
 # Warning (SHOULD) and a 180 without Contact (MUST) in frame 8, and frame 9
 # is a malformed request.
 ROWS = [
-    line(frame_number="1", sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="PUBLISH"),
+    line(frame_number="1", sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="PUBLISH", sip=sip_items("PUBLISH")),
     line(frame_number="2", sip4xx="SIP 4xx analysis: 405 Method Not Allowed, 1 missing header",
          sip4xx_code="405", sip4xx_missing_header="Allow", sip4xx_missing_header_must="1",
          _ws_expert_message="Missing Allow: the message MUST carry it (RFC 3261 §21.4.6)",
-         sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405"),
-    line(frame_number="3", sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="SUBSCRIBE"),
+         sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405", sip=sip_items("405")),
+    line(frame_number="3", sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="SUBSCRIBE", sip=sip_items("SUBSCRIBE")),
     line(frame_number="4", sip4xx="SIP 4xx analysis: 405 Method Not Allowed", sip4xx_code="405",
-         sip4xx_cause_class="5", sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405"),
+         sip4xx_cause_class="5", sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405", sip=sip_items("405")),
     line(frame_number="5", sip4xx="SIP 4xx analysis: 407 Proxy Authentication Required", sip4xx_code="407",
          sip4xx_cause_class="2", sip4xx_reaction="1", sip4xx_reaction_ok="1",
-         sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="407"),
+         sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="407", sip=sip_items("407")),
     line(frame_number="6", sip4xx="SIP 4xx analysis: next attempt after the 4xx in frame 5",
          sip4xx_retry_of="5", sip4xx_reaction="1", sip4xx_reaction_ok="1",
-         sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="INVITE"),
+         sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="INVITE", sip=sip_items("INVITE")),
     # Two messages in one TCP segment: a 488 lacking Warning (SHOULD) and a
     # 180 lacking Contact (MUST); the expert texts say which is which.
     line(frame_number="8",
@@ -61,14 +66,15 @@ ROWS = [
          _ws_expert_message=A.join(["488 Not Acceptable Here (RFC 3261 §21.4.26): ...",
                                     "Missing Warning: the message SHOULD carry it (RFC 3261 §13.3.1.3)",
                                     "Missing Contact: the message MUST carry it (RFC 3261 §12.1.1)"]),
-         ipv6_src="2001:db8::2", sip_Status_Code=A.join(["488", "180"])),
+         ipv6_src="2001:db8::2", sip_Status_Code=A.join(["488", "180"]),
+         sip=sip_items("488", "180")),
     # Malformed with two problems (two expert items): one message.
     line(frame_number="9", sip4xx="sip4xx", sip4xx_malformed=A.join(["1", "1"]),
-         ip_src="10.0.0.9", sip_Method="INVITE"),
+         ip_src="10.0.0.9", sip_Method="INVITE", sip=sip_items("INVITE")),
     # A second final response (a 200 after a 486) from the UAS.
     line(frame_number="10", sip4xx="SIP 4xx analysis: second final response (first in frame 7)",
          sip4xx_second_final="1", sip4xx_first_final_in="7", sip_Server="uas/2",
-         ip_src="10.0.0.2", sip_Status_Code="200"),
+         ip_src="10.0.0.2", sip_Status_Code="200", sip=sip_items("200")),
 ]
 
 
@@ -169,10 +175,34 @@ class Aggregation(unittest.TestCase):
         added = R.baseline_diff([old], [new], out)
         self.assertEqual([(f.kind, f.code, f.software) for f in added], [("malformed", "INVITE", "10.0.0.9")])
         text = out.getvalue()
-        # Gone: the cause of frame 4's 405 (the 405s themselves remain: frame 2).
-        self.assertIn("1 new, 1 gone", text)
+        # Gone: the cause of frame 4's 405 (the 405s themselves remain: frame
+        # 2, now one instead of two).
+        self.assertIn("Against the baseline (1 capture, 4 frames; now 1 capture, 3 frames): "
+                      "1 new, 0 more often, 1 less often, 1 gone\n", text)
+        self.assertIn("Less often\n  Kamailio (5.6.3): 405 response ×2 → ×1 — e.g. a.pcap frame 2\n", text)
         self.assertIn("Kamailio (5.6.3): 405 cause: Method not in Allow ×1 — e.g. a.pcap frame 4", text)
         self.assertIn("10.0.0.9: malformed INVITE ×1 — e.g. a.pcap frame 9", text)
+
+    def test_baseline_counts(self):
+        # The same finding 1 time before and 3 times now: not new, but more
+        # often, and that fails like a new one; fewer does not.
+        def run(n):
+            return record("a.pcap", [ROWS[0]] + [
+                line(frame_number=str(10 + i), sip4xx="SIP 4xx analysis: 405 Method Not Allowed, 1 missing header",
+                     sip4xx_code="405", sip4xx_missing_header="Allow", sip4xx_missing_header_must="1",
+                     sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405", sip=sip_items("405"))
+                for i in range(n)])
+        once, thrice = run(1), run(3)
+        out = io.StringIO()
+        worse = R.baseline_diff([once], [thrice], out)
+        self.assertEqual(sorted((f.kind, f.code, f.detail, f.count) for f in worse),
+                         [("code", "405", "", 3), ("must", "405", "Allow", 3)])
+        self.assertIn(": 0 new, 2 more often, 0 less often, 0 gone\n", out.getvalue())
+        self.assertIn("  Kamailio (5.6.3): 405 without Allow (MUST) ×1 → ×3 — e.g. a.pcap frame 10\n",
+                      out.getvalue())
+        out = io.StringIO()
+        self.assertEqual(R.baseline_diff([thrice], [once], out), [])
+        self.assertIn(": 0 new, 0 more often, 2 less often, 0 gone\n", out.getvalue())
 
     def test_junit(self):
         bad = record("a.pcap", ROWS)
@@ -191,6 +221,84 @@ class Aggregation(unittest.TestCase):
         self.assertEqual(cases["c.pcap"].find("error").get("message"), "not a capture")
 
 
+class SeveralMessagesInAFrame(unittest.TestCase):
+    """Frames of one TCP segment holding several SIP messages: each
+    finding goes to the software of its own message, or, when the field
+    values cannot say which message has which header, to the source
+    address (which sent them all), never to another message's software."""
+
+    def findings(self, *rows):
+        rec = record("t.pcap", list(rows))
+        return sorted((f.kind, f.code, f.detail, f.software, f.count) for f in rec.findings.values())
+
+    def test_each_message_its_own_server(self):
+        # A proxy relays two UASes' answers in one segment: a 404 from
+        # Asterisk, then a 488 lacking Warning (SHOULD) from FreeSWITCH.
+        got = self.findings(line(
+            frame_number="3", sip=sip_items("404", "488"),
+            sip4xx=A.join(["SIP 4xx analysis: 404 Not Found",
+                           "SIP 4xx analysis: 488 Not Acceptable Here, 1 missing header"]),
+            sip4xx_code=A.join(["404", "488"]), sip4xx_missing_header="Warning",
+            sip4xx_missing_header_should="1", sip_Server=A.join(["Asterisk PBX 20.5", "FreeSWITCH 1.10"]),
+            ip_src="10.0.0.1", sip_Status_Code=A.join(["404", "488"])))
+        self.assertEqual(got, [("code", "404", "", "Asterisk PBX 20.5", 1),
+                               ("code", "488", "", "FreeSWITCH 1.10", 1),
+                               ("should", "488", "Warning", "FreeSWITCH 1.10", 1)])
+
+    def test_the_same_code_twice(self):
+        # Two 486s from two servers: one each, by order.
+        got = self.findings(line(
+            frame_number="4", sip=sip_items("486", "486"),
+            sip4xx=A.join(["SIP 4xx analysis: 486 Busy Here"] * 2), sip4xx_code=A.join(["486", "486"]),
+            sip4xx_cause_class="16", sip_Server=A.join(["A/1", "B/2"]), ip_src="10.0.0.1",
+            sip_Status_Code=A.join(["486", "486"])))
+        self.assertIn(("code", "486", "", "A/1", 1), got)
+        self.assertIn(("code", "486", "", "B/2", 1), got)
+        # One cause for two 486s: it may be either's, so the address.
+        self.assertIn(("cause", "486", "Request ended by CANCEL/BYE", "10.0.0.1", 1), got)
+
+    def test_user_agents_when_no_server(self):
+        # An INVITE and an OPTIONS, both lacking Max-Forwards, from two
+        # clients behind one address; User-Agent on each.
+        got = self.findings(line(
+            frame_number="5", sip=sip_items("INVITE", "OPTIONS"),
+            sip4xx=A.join(["SIP 4xx analysis: 1 missing header"] * 2),
+            sip4xx_missing_header=A.join(["Max-Forwards", "Max-Forwards"]), sip4xx_missing_header_must="1" + A + "1",
+            sip_User_Agent=A.join(["softphone/7", "monitor/1"]), ip_src="10.0.0.9",
+            sip_Method=A.join(["INVITE", "OPTIONS"])))
+        self.assertEqual(got, [("must", "INVITE", "Max-Forwards", "softphone/7", 1),
+                               ("must", "OPTIONS", "Max-Forwards", "monitor/1", 1)])
+
+    def test_not_known_which_message_has_the_server(self):
+        # A 100 Trying and a 486 in one segment, one Server value: the
+        # 486 is the proxy's address's, not the Server's (it may be the
+        # 100's).
+        got = self.findings(line(
+            frame_number="6", sip=sip_items("100", "486"), sip4xx="SIP 4xx analysis: 486 Busy Here",
+            sip4xx_code="486", sip_Server="uas/1", ip_src="10.0.0.1", sip_Status_Code=A.join(["100", "486"])))
+        self.assertEqual(got, [("code", "486", "", "10.0.0.1", 1)])
+
+    def test_subtree_placed_by_kind(self):
+        # A BYE and an INVITE, each with a User-Agent, one of them a retry
+        # after the 4xx of frame 7.
+        got = self.findings(line(
+            frame_number="9", sip=sip_items("BYE", "INVITE"),
+            sip4xx="SIP 4xx analysis: next attempt after the 4xx in frame 7", sip4xx_retry_of="7",
+            sip4xx_reaction="2", sip4xx_reaction_ok="0", sip_User_Agent=A.join(["old/1", "new/2"]),
+            ip_src="10.0.0.9", sip_Method=A.join(["BYE", "INVITE"])))
+        # Either message could be the retry by kind (both requests): the
+        # address.
+        self.assertEqual(got, [("reaction", "4xx", "Retried without modification", "10.0.0.9", 1)])
+        got = self.findings(line(
+            frame_number="9", sip=sip_items("200", "INVITE"),
+            sip4xx="SIP 4xx analysis: next attempt after the 4xx in frame 7", sip4xx_retry_of="7",
+            sip4xx_reaction="2", sip4xx_reaction_ok="0", sip_User_Agent=A.join(["b2bua/1", "new/2"]),
+            ip_src="10.0.0.9", sip_Status_Code="200", sip_Method="INVITE"))
+        # A 200 and an INVITE (a B2BUA's two legs): only the INVITE is a
+        # request, so it is the retry: its User-Agent.
+        self.assertEqual(got, [("reaction", "4xx", "Retried without modification", "new/2", 1)])
+
+
 class Inputs(unittest.TestCase):
     def test_collect(self):
         with tempfile.TemporaryDirectory() as d:
@@ -201,6 +309,13 @@ class Inputs(unittest.TestCase):
             self.assertEqual(got, ["a.pcapng", "b.pcap", "e.PCAP", "sub/c.cap.gz", "sub/d.pcap.gz"])
             # A file is taken as given, whatever its name; duplicates once.
             self.assertEqual(R.collect([os.path.join(d, "notes.txt")] * 2), [os.path.join(d, "notes.txt")])
+
+    def test_ring_sets(self):
+        files = ["/c/sbc_00001_20240101120000.pcapng", "/c/sbc_00002_20240101120500.pcapng",
+                 "/c/lb_20240101120000_00001.pcap.gz", "/c/lb_20240101121000_00002.pcap.gz",
+                 "/c/sbc_00001_20240101120000.pcap",     # another extension: another ring buffer
+                 "/c/notes.pcap", "/c/other.pcapng", "/d/sbc_00003_20240101121000.pcapng"]
+        self.assertEqual(R.ring_sets(files), [files[0:2], files[2:4], [files[4]], files[5:7], [files[7]]])
 
     def test_usage(self):
         err = io.StringIO()
