@@ -2,10 +2,11 @@
 /* sip4xx — the exchange engine (see include/sip4xx/engine.h).
  *
  * Costs, per message: integer keys (64-bit hashes, txn.h), no text
- * formatted. An open transaction keeps a copy of its request's bytes (at
- * most SIP4XX_RAW_MAX) and nothing else; the request is summarised only
- * if a 4xx answers it. A 4xx waiting for a retry keeps a response summary
- * and the 24-byte sip4xx_attempt_t.
+ * formatted. An open transaction keeps its request's summary packed
+ * (sip4xx_req_pack: what a 4xx may need of it, made in the parse's own
+ * walk, at most SIP4XX_PACKED_MAX bytes), not the request's bytes: the
+ * request is never read again. A 4xx waiting for a retry keeps a response
+ * summary and the 24-byte sip4xx_attempt_t.
  *
  * Bounds: at most max_open_per_call open transactions per Call-ID and
  * max_open_total open transactions plus waiting 4xx in all; past them a
@@ -33,7 +34,6 @@
 #include "map.h"
 #include "sip4xx/sentences.h"
 
-#define SIP4XX_RAW_MAX 4096u
 #define WINDOW 32              /* 64*T1, T1 = 500 ms (RFC 3261 §17.1.1.1) */
 #define PROCEEDING_WINDOW 180  /* "a gap of 3 minutes between responses" (§13.3.1.1) */
 
@@ -65,12 +65,9 @@ typedef struct txn {
     uint64_t key;
     uint32_t gen;                    /* tells a freed-and-reused block from the original */
     sip4xx_msg_ref_t req;
-    uint8_t req_missing;             /* obligations the request missed, for a 400's cause */
     uint8_t req_role;                /* txn_role_t: what its end means for the call */
-    uint8_t req_stream;              /* the request came over a stream transport */
-    uint8_t req_cut;                 /* its copy does not hold the whole request (a capture's
-                                        cut, or past SIP4XX_RAW_MAX): nothing past it is evidence */
     uint8_t req_to_tag;              /* the request was sent inside a dialog */
+    bool open;                       /* no final response yet (nor timed out) */
     sip4xx_time_t req_time;
     uint64_t call_key;               /* the request's Call-ID, which its responses copy */
     bool has_call_key;
@@ -81,15 +78,16 @@ typedef struct txn {
     uint8_t cause_flags;
     const char *cause;               /* kept for retransmitted final responses */
     uint32_t terminator_frame;       /* the CANCEL or BYE that ended it */
-    uint32_t raw_len;
     const char *terminator_method;
     uint32_t glare_frame;            /* the other side's pending in-dialog request at arrival */
     bool cancel_without_target;      /* a CANCEL whose INVITE is not in the capture */
-    uint8_t *raw;                    /* the request's bytes while open; NULL once closed */
     call_t *call;
     int64_t proceeding_until;        /* with proceeding: kept until then */
     bool proceeding;                 /* an INVITE that had a provisional response (Timer C) */
     uint16_t final_ordinal;          /* with final_frame: which message of that frame */
+    uint8_t packed_len;              /* bytes of packed[] */
+    uint8_t packed[];                /* the request's summary (sip4xx_req_pack); read
+                                        only while open */
 } txn_t;
 
 typedef struct {
@@ -285,10 +283,8 @@ void sip4xx_engine_free(sip4xx_engine_t *e)
         return;
     void *v;
     size_t i = 0;
-    while ((v = map_next(&e->txns, &i)) != NULL) {
-        release(e, ((txn_t *)v)->raw);
+    while ((v = map_next(&e->txns, &i)) != NULL)
         release(e, v);
-    }
     /* The maps own every object; the ring only points into them. */
     i = 0;
     while ((v = map_next(&e->reactions, &i)) != NULL)
@@ -325,11 +321,12 @@ void sip4xx_engine_stats(const sip4xx_engine_t *e, sip4xx_engine_stats_t *out)
 
 /* ------------------------------------------------------------- objects */
 
-static void free_raw(sip4xx_engine_t *e, txn_t *t)
+/* A transaction is open until its final response or its timeout; only
+ * open ones count against the limits. */
+static void close_txn(sip4xx_engine_t *e, txn_t *t)
 {
-    if (t->raw) {
-        release(e, t->raw);
-        t->raw = NULL;
+    if (t->open) {
+        t->open = false;
         if (t->call && t->call->open)
             t->call->open--;
         if (e->open_total)
@@ -392,7 +389,7 @@ static void forget_txn(sip4xx_engine_t *e, txn_t *t)
 {
     map_remove(&e->txns, t->key, t);
     clear_pending(t);
-    free_raw(e, t);
+    close_txn(e, t);
     if (t->call) {
         t->call->refs--;
         release_call(e, t->call);
@@ -487,7 +484,7 @@ static void expire(sip4xx_engine_t *e)
             txn_t *t = (txn_t *)map_get(&e->txns, x.key);
             if (t == x.obj && t->gen == x.gen) {
                 /* Unanswered but Proceeding: look again a window later. */
-                if (!forced && t->raw && t->proceeding && t->proceeding_until > e->clock.secs) {
+                if (!forced && t->open && t->proceeding && t->proceeding_until > e->clock.secs) {
                     schedule(e, x);
                     continue;
                 }
@@ -542,8 +539,8 @@ static sip4xx_backlink_t *add_backlink(sip4xx_outcome_t *out, sip4xx_msg_ref_t r
 /* ------------------------------------------------------------ requests */
 
 /* The client's next attempt after a 4xx: judge it and link both ways. */
-static void judge_reaction(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k, size_t n_missing,
-                           call_t *c, sip4xx_time_t now, uint32_t frame, sip4xx_outcome_t *out)
+static void judge_reaction(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req_summary_t *now_summary,
+                           sip4xx_keys_t *k, call_t *c, sip4xx_time_t now, uint32_t frame, sip4xx_outcome_t *out)
 {
     char text[256];
     uint64_t key, tag;
@@ -565,9 +562,7 @@ static void judge_reaction(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
     int owner = -1;
     if (c && c->has_owner && sip4xx_keys_from_tag(k, &tag))
         owner = tag == c->owner_tag;
-    sip4xx_req_summary_t now_summary;
-    sip4xx_summarize_request(m, n_missing, &now_summary);
-    sip4xx_verdict_t v = sip4xx_judge_retry(&re->orig, &re->summary, &now_summary,
+    sip4xx_verdict_t v = sip4xx_judge_retry(&re->orig, &re->summary, now_summary,
                                             sip4xx_time_ms(sip4xx_time_sub(now, re->resp_time)), owner, text,
                                             sizeof text);
     const char *kept = kept_text(e, text);
@@ -583,8 +578,8 @@ static void judge_reaction(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
     forget_reaction(e, re);
 }
 
-static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k, call_t *c, size_t n_missing,
-                     sip4xx_time_t now, sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
+static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req_summary_t *s, sip4xx_keys_t *k,
+                     call_t *c, sip4xx_time_t now, sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
 {
     uint64_t tag, key = k->txn;
     txn_role_t role = TXN_OTHER;
@@ -596,13 +591,12 @@ static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k
         role = TXN_BYE;
     }
 
-    judge_reaction(e, m, k, n_missing, c, now, ref.frame, out);
+    judge_reaction(e, m, s, k, c, now, ref.frame, out);
 
-    txn_t *t = room_for(e, c) ? (txn_t *)alloc0(e, sizeof *t) : NULL;
-    uint32_t raw_len = m->msg_len < SIP4XX_RAW_MAX ? m->msg_len : SIP4XX_RAW_MAX;
-    uint8_t *raw = t ? (uint8_t *)e->a.alloc(e->a.ctx, raw_len ? raw_len : 1) : NULL;
-    if (!t || !raw || !map_put(&e->txns, key, t)) {
-        release(e, raw);
+    uint8_t packed[SIP4XX_PACKED_MAX];
+    size_t packed_len = room_for(e, c) ? sip4xx_req_pack(s, packed) : 0;
+    txn_t *t = packed_len ? (txn_t *)alloc0(e, sizeof *t + packed_len) : NULL;
+    if (!t || !map_put(&e->txns, key, t)) {
         release(e, t);
         out->flags |= SIP4XX_OUT_STATE_LIMIT;
         if (role == TXN_OWNER_INVITE)
@@ -618,20 +612,16 @@ static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k
     t->gen = ++e->generation;
     t->req = ref;
     t->req_time = now;
-    t->req_missing = (uint8_t)(n_missing < 255 ? n_missing : 255);
     t->req_role = (uint8_t)role;
-    t->req_stream = m->stream_transport;
     t->req_to_tag = m->to_tag;
     t->call_key = k->call;
     t->has_call_key = k->has_call;
-    t->req_cut = m->truncated || m->body_cut || m->msg_len > SIP4XX_RAW_MAX;
     t->call = c;
     if (c)
         c->refs++;
-    t->raw_len = raw_len;
-    if (raw_len)
-        memcpy(raw, m->raw.ptr, raw_len);
-    t->raw = raw;
+    t->packed_len = (uint8_t)packed_len;
+    memcpy(t->packed, packed, packed_len);
+    t->open = true;
     if (c)
         c->open++;
     if (++e->open_total > e->open_peak)
@@ -684,8 +674,9 @@ static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k
     expire_later(e, EXP_TXN, t->key, t, t->gen);
 }
 
-static void track_request(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k, size_t n_missing,
-                          sip4xx_time_t now, sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
+static void track_request(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req_summary_t *req,
+                          sip4xx_keys_t *k, size_t n_missing, sip4xx_time_t now, sip4xx_msg_ref_t ref,
+                          sip4xx_outcome_t *out)
 {
     if (!k->has_txn)
         return;
@@ -693,12 +684,23 @@ static void track_request(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys
         out->flags |= SIP4XX_OUT_RETRANSMIT;
         return;
     }
+    /* The summary a 4xx and a retry judgement need, made now: the
+     * request's bytes are not kept. */
+    sip4xx_req_summary_t made;
+    if (!req || req->missing_rules != n_missing) {
+        if (req)
+            made = *req;
+        else
+            sip4xx_summarize_request(m, n_missing, &made);
+        made.missing_rules = (uint32_t)n_missing;
+        req = &made;
+    }
     /* Held while this request is handled: consuming a waiting 4xx may
      * otherwise release the call under our feet. */
     call_t *c = call_of(e, k);
     if (c)
         c->refs++;
-    open_txn(e, m, k, c, n_missing, now, ref, out);
+    open_txn(e, m, req, k, c, now, ref, out);
     if (c) {
         c->refs--;
         release_call(e, c);
@@ -792,13 +794,11 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
     if (b)
         b->response_in = ref.frame;
 
-    /* Only now is the request read again and summarised. */
+    /* The request as its summary kept it. */
     sip4xx_req_summary_t req;
-    bool have_req = false;
-    if (t->raw) {
-        sip4xx_summarize_raw_request(t->raw, t->raw_len, t->req_stream, t->req_cut, t->req_missing, &req);
-        have_req = true;
-    }
+    bool have_req = t->open;
+    if (have_req)
+        sip4xx_req_unpack(t->packed, t->packed_len, &req);
     sip4xx_cause_ctx_t ctx = { .have_request = have_req };
     ctx.terminator_frame = t->terminator_frame;
     ctx.terminator_method = t->terminator_method;
@@ -854,7 +854,7 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
             out->flags |= SIP4XX_OUT_STATE_LIMIT;
         }
     }
-    free_raw(e, t);
+    close_txn(e, t);
     /* Kept for retransmissions of this 4xx, then freed; a new generation,
      * so the entry made when it opened no longer applies. */
     t->gen = ++e->generation;
@@ -871,7 +871,7 @@ static void note_proceeding(sip4xx_engine_t *e, const sip4xx_msg_t *m, uint32_t 
     if (!sip4xx_txn_key(m, &key))
         return;
     txn_t *t = (txn_t *)map_get(&e->txns, key);
-    if (t && t->raw && t->req.frame < frame) {
+    if (t && t->open && t->req.frame < frame) {
         t->proceeding = true;
         t->proceeding_until = sat_add(e->clock.secs, PROCEEDING_WINDOW);
     }
@@ -883,11 +883,11 @@ bool sip4xx_engine_request_out_of_dialog(const sip4xx_engine_t *e, const sip4xx_
     if (!sip4xx_txn_key(m, &key))
         return false;
     const txn_t *t = (const txn_t *)map_get(&e->txns, key);
-    return t && t->raw && t->req.frame < frame && !t->req_to_tag;
+    return t && t->open && t->req.frame < frame && !t->req_to_tag;
 }
 
-void sip4xx_engine_track(sip4xx_engine_t *e, const sip4xx_msg_t *m, size_t n_missing, sip4xx_time_t now,
-                         sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
+void sip4xx_engine_track(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req_summary_t *req,
+                         size_t n_missing, sip4xx_time_t now, sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
 {
     memset(out, 0, sizeof *out);
     clock_advance(e, now);
@@ -904,7 +904,7 @@ void sip4xx_engine_track(sip4xx_engine_t *e, const sip4xx_msg_t *m, size_t n_mis
     sip4xx_keys_t k;
     sip4xx_keys_init(m, &k);
     if (m->kind == SIP4XX_MSG_REQUEST)
-        track_request(e, m, &k, n_missing, now, ref, out);
+        track_request(e, m, req, &k, n_missing, now, ref, out);
     else
         track_response(e, m, &k, now, ref, out);
     /* The caller's frame goes into the links this message makes. */

@@ -114,7 +114,6 @@ static void summary_finish(const sip4xx_msg_t *m, size_t n_missing, const summar
 {
     sip4xx_req_summary_t *s = w->s;
     sip4xx_copy_span(s->method, sizeof s->method, m->method);
-    s->cseq = m->cseq_number;
     const char *colon = m->request_uri.len ? memchr(m->request_uri.ptr, ':', m->request_uri.len) : NULL;
     if (colon)
         sip4xx_copy_span(s->uri_scheme, sizeof s->uri_scheme,
@@ -152,16 +151,22 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
     summary_finish(m, n_missing, &w);
 }
 
-uint32_t sip4xx_summarize_raw_request(const uint8_t *buf, size_t len, bool stream_transport, bool cut,
-                                      size_t n_missing, sip4xx_req_summary_t *s)
+/* The walk's callback for sip4xx_parse_summarize: a response (its kind is
+ * known from the start line, read before any header) is left alone. */
+static void summary_header_of_request(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_span_t name,
+                                      sip4xx_span_t v)
+{
+    if (m->kind == SIP4XX_MSG_REQUEST)
+        summary_header(ctx, m, id, name, v);
+}
+
+uint32_t sip4xx_parse_summarize(const uint8_t *buf, size_t len, sip4xx_msg_t *m, sip4xx_req_summary_t *s)
 {
     summary_walk_t w = { s, SIP4XX_HASH_START, SIP4XX_HASH_START };
-    sip4xx_msg_t m;
     memset(s, 0, sizeof *s);
-    m.stream_transport = stream_transport;
-    m.cut = cut;
-    uint32_t used = sip4xx_parse_each(buf, len, &m, summary_header, &w);
-    summary_finish(&m, n_missing, &w);
+    uint32_t used = sip4xx_parse_each(buf, len, m, summary_header_of_request, &w);
+    if (m->kind == SIP4XX_MSG_REQUEST)
+        summary_finish(m, 0, &w);
     return used;
 }
 
