@@ -148,8 +148,9 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
  * also summarises a request in the same pass: the walk the summary needs
  * is the parse's own. On a request, *s is what sip4xx_summarize_request
  * with n_missing 0 gives (the checks, which count the missing rules, come
- * after the parse: set s->missing_rules then); on anything else, *s is
- * zeroed. Returns what sip4xx_parse would. */
+ * after the parse: set s->missing_rules then); on an ACK (which opens no
+ * transaction, RFC 3261 §17.1.1.3) and on anything else, *s is not
+ * written. Returns what sip4xx_parse would. */
 uint32_t sip4xx_parse_summarize(const uint8_t *buf, size_t len, sip4xx_msg_t *m, sip4xx_req_summary_t *s);
 void sip4xx_summarize_response(const sip4xx_msg_t *m, sip4xx_resp_summary_t *out);
 

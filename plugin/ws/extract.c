@@ -85,6 +85,7 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, gboolean stream,
         m.request_out_of_dialog = sip4xx_state_request_out_of_dialog(pinfo, &m);
     size_t n_found = sip4xx_check_msg(&m, found, G_N_ELEMENTS(found));
     n_found = MIN(n_found, G_N_ELEMENTS(found));
+    req.missing_rules = (uint32_t)n_found;
 
     sip4xx_msg_record_t r;
     memset(&r, 0, sizeof r);

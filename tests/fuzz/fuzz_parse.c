@@ -84,17 +84,23 @@ static unsigned txn_helpers(const sip4xx_msg_t *m, size_t n_missing)
         CHECK(req != NULL);
         sip4xx_summarize_request(m, n_missing, req);
         /* From the bytes in one pass (the parse's own walk), the same
-         * summary and the same model. */
+         * summary and the same model; an ACK's summary is not made (the
+         * bytes stay as they were). */
         sip4xx_req_summary_t *from_raw = malloc(sizeof *from_raw);
         CHECK(from_raw != NULL);
+        memset(from_raw, 0x5a, sizeof *from_raw);
         sip4xx_msg_t again;
         memset(&again, 0, sizeof again);
         again.stream_transport = m->stream_transport;
         again.cut = m->cut;
         CHECK(sip4xx_parse_summarize((const uint8_t *)m->raw.ptr, m->raw.len, &again, from_raw) == m->msg_len);
         CHECK(again.kind == m->kind && again.present == m->present && again.malformed == m->malformed);
-        from_raw->missing_rules = (uint32_t)n_missing;
-        CHECK(memcmp(req, from_raw, sizeof *req) == 0);
+        if (sip4xx_span_is(m->method, "ACK")) {
+            CHECK(from_raw->fingerprint == 0x5a5a5a5a5a5a5a5aull);
+        } else {
+            from_raw->missing_rules = (uint32_t)n_missing;
+            CHECK(memcmp(req, from_raw, sizeof *req) == 0);
+        }
         /* What an open transaction keeps gives the summary back: all of it
          * but the realm texts, when it fits the budget; otherwise every
          * text is a prefix of the original, or a prefix and "...". */
