@@ -95,9 +95,12 @@ void sip4xx_engine_free(sip4xx_engine_t *e);
 
 /* Correlate message m (parsed by sip4xx_parse; n_missing: how many rules
  * it failed), seen at `now`, at `ref`. Messages come in capture order,
- * each once. */
-void sip4xx_engine_track(sip4xx_engine_t *e, const sip4xx_msg_t *m, size_t n_missing, sip4xx_time_t now,
-                         sip4xx_msg_ref_t ref, sip4xx_outcome_t *out);
+ * each once. req: a request's summary as sip4xx_parse_summarize made it
+ * in the parse's walk, or NULL (the engine then walks m for it); its
+ * missing_rules is taken from n_missing. The engine keeps no pointer
+ * into m or req. */
+void sip4xx_engine_track(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req_summary_t *req,
+                         size_t n_missing, sip4xx_time_t now, sip4xx_msg_ref_t ref, sip4xx_outcome_t *out);
 
 /* Whether response m answers an open transaction whose request was sent
  * outside a dialog (no To tag): what makes its 101-299 response establish

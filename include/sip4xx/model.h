@@ -105,8 +105,10 @@ uint32_t sip4xx_parse(const uint8_t *buf, size_t len, sip4xx_msg_t *out);
 /* sip4xx_parse that also hands every header line, in order, to cb: the
  * same (id, name, value) the walker below yields, folded lines joined; the
  * start line is already in *m, the rest of *m is not final yet. One pass
- * where a parse and a walk would make two. cb may be NULL. */
-typedef void (*sip4xx_header_cb)(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id,
+ * where a parse and a walk would make two. cb may be NULL; it returns
+ * false to hear no more of this message (a response, to a callback that
+ * wants requests). */
+typedef bool (*sip4xx_header_cb)(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id,
                                  sip4xx_span_t name, sip4xx_span_t value);
 uint32_t sip4xx_parse_each(const uint8_t *buf, size_t len, sip4xx_msg_t *out, sip4xx_header_cb cb, void *ctx);
 

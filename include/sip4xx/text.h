@@ -24,8 +24,18 @@ static inline bool sip4xx_is_lws(char c) { return c == ' ' || c == '\t' || c == 
 static inline bool sip4xx_is_digit(char c) { return c >= '0' && c <= '9'; }
 static inline char sip4xx_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
 
-/* s without leading and trailing LWS characters. */
-sip4xx_span_t sip4xx_span_trim(sip4xx_span_t s);
+/* s without leading and trailing LWS characters. Inline: every header
+ * value is trimmed. */
+static inline sip4xx_span_t sip4xx_span_trim(sip4xx_span_t s)
+{
+    while (s.len && sip4xx_is_lws(*s.ptr)) {
+        s.ptr++;
+        s.len--;
+    }
+    while (s.len && sip4xx_is_lws(s.ptr[s.len - 1]))
+        s.len--;
+    return s;
+}
 /* ASCII case-insensitive equality: of two spans, of n bytes, of a span and
  * a literal. For header names, option tags, media types, realms. */
 bool sip4xx_span_ieq(sip4xx_span_t a, sip4xx_span_t b);
@@ -57,6 +67,10 @@ bool sip4xx_auth_param(sip4xx_span_t v, const char *name, sip4xx_span_t *out);
 /* The tag of a To or From value: the one parser of both (RFC 3261 §19.3).
  * tag may be NULL. False without a non-empty tag. */
 bool sip4xx_name_addr_tag(sip4xx_span_t value, sip4xx_span_t *tag);
+/* The end of a parameter value at p: the first ';' or LWS character
+ * before end, or end. Eight bytes a step (branch and tag values run 20 to
+ * 40 bytes, on every message). */
+const char *sip4xx_param_value_end(const char *p, const char *end);
 /* 1*DIGIT up to UINT32_MAX, LWS around allowed. */
 bool sip4xx_to_u32(sip4xx_span_t s, uint32_t *out);
 

@@ -39,7 +39,6 @@ typedef struct {
 
 typedef struct {
     char method[SIP4XX_TOKEN_MAX];
-    uint32_t cseq;
     char uri_scheme[SIP4XX_TOKEN_MAX];
     uint32_t uri_len;
     bool in_dialog;                    /* To carried a tag */
@@ -145,12 +144,36 @@ bool sip4xx_keys_from_tag(sip4xx_keys_t *k, uint64_t *key);
 void sip4xx_keys_of(const sip4xx_msg_t *m, sip4xx_keys_t *k);
 
 void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_req_summary_t *out);
-/* The same summary straight from a request's bytes, in one pass (parse and
- * walk together): what a 4xx needs of a request kept as raw bytes. Returns
- * what sip4xx_parse would. */
-uint32_t sip4xx_summarize_raw_request(const uint8_t *buf, size_t len, bool stream_transport, bool cut,
-                                      size_t n_missing, sip4xx_req_summary_t *out);
+/* sip4xx_parse (stream_transport and cut set in *m by the caller) that
+ * also summarises a request in the same pass: the walk the summary needs
+ * is the parse's own. On a request, *s is what sip4xx_summarize_request
+ * with n_missing 0 gives (the checks, which count the missing rules, come
+ * after the parse: set s->missing_rules then); on an ACK (which opens no
+ * transaction, RFC 3261 §17.1.1.3) and on anything else, *s is not
+ * written. Returns what sip4xx_parse would. */
+uint32_t sip4xx_parse_summarize(const uint8_t *buf, size_t len, sip4xx_msg_t *m, sip4xx_req_summary_t *s);
 void sip4xx_summarize_response(const sip4xx_msg_t *m, sip4xx_resp_summary_t *out);
+
+/* A request summary packed for keeping while its transaction is open:
+ * only the parts the request has (about 20 bytes for an OPTIONS without
+ * lists, 60 for an INVITE with a body type and Supported), at most
+ * SIP4XX_PACKED_MAX. sip4xx_req_unpack gives back the summary, with these
+ * losses, none of which a cause reads:
+ *   - the texts of the realms (a cause names the response's realms; the
+ *     request's compare by hash), and hashes past SIP4XX_PACKED_REALMS
+ *     per header kind (`more` is set then);
+ *   - missing_rules past 255 (read as "some");
+ *   - text past the budget: the texts are kept in the order method,
+ *     Request-URI scheme, Content-Type, Supported, Require, Proxy-Require,
+ *     Content-Encoding, Content-Language, and the first that does not fit
+ *     whole is cut with "..." (its list marked truncated, as a list longer
+ *     than SIP4XX_LIST_MAX is), the rest left empty.
+ * The budget is what keeps an open transaction within 256 bytes, all
+ * included (engine.c). */
+#define SIP4XX_PACKED_MAX 112
+#define SIP4XX_PACKED_REALMS 2
+size_t sip4xx_req_pack(const sip4xx_req_summary_t *s, uint8_t out[SIP4XX_PACKED_MAX]);
+void sip4xx_req_unpack(const uint8_t *p, size_t n, sip4xx_req_summary_t *out);
 
 /* What the state around a 4xx shows, filled by the caller from its maps. */
 typedef struct {

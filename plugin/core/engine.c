@@ -2,10 +2,21 @@
 /* sip4xx — the exchange engine (see include/sip4xx/engine.h).
  *
  * Costs, per message: integer keys (64-bit hashes, txn.h), no text
- * formatted. An open transaction keeps a copy of its request's bytes (at
- * most SIP4XX_RAW_MAX) and nothing else; the request is summarised only
- * if a 4xx answers it. A 4xx waiting for a retry keeps a response summary
- * and the 24-byte sip4xx_attempt_t.
+ * formatted. An open transaction keeps its request's summary packed
+ * (sip4xx_req_pack: what a 4xx may need of it, made in the parse's own
+ * walk, at most SIP4XX_PACKED_MAX bytes), not the request's bytes: the
+ * request is never read again. A 4xx waiting for a retry keeps a response
+ * summary and the 24-byte sip4xx_attempt_t.
+ *
+ * Memory per open transaction, all included (its block, its map slots,
+ * its expiry entry, its call's share, the allocator's headers): at most
+ * 256 bytes for the requests real traffic sends, 300 at the packing
+ * budget (/engine/bytes-per-transaction). What keeps it there: the
+ * transaction's record is 72 bytes with the packed summary after it; the
+ * parts needed only while open and only after the final response share
+ * their bytes; a Call-ID with one transaction at a time has no call of its
+ * own (the lone transaction stands for it); the maps and the ring grow by
+ * half, not double; an expiry entry is 24 bytes.
  *
  * Bounds: at most max_open_per_call open transactions per Call-ID and
  * max_open_total open transactions plus waiting 4xx in all; past them a
@@ -33,25 +44,36 @@
 #include "map.h"
 #include "sip4xx/sentences.h"
 
-#define SIP4XX_RAW_MAX 4096u
 #define WINDOW 32              /* 64*T1, T1 = 500 ms (RFC 3261 §17.1.1.1) */
 #define PROCEEDING_WINDOW 180  /* "a gap of 3 minutes between responses" (§13.3.1.1) */
 
 struct txn;
 
+/* The in-dialog INVITE/UPDATE pending on each side, for glare (RFC 3261
+ * §14.2): made for the calls that have one, a few. */
+typedef struct {
+    uint64_t tag[2];                 /* the sender's From tag, per side */
+    uint32_t frame[2];
+    struct txn *txn[2];
+} glare_t;
+
+/* What a Call-ID needs remembered beyond its transactions. Most Call-IDs
+ * (a registration, an OPTIONS, a scanner's every request) never have more
+ * than one transaction at a time: the calls map then points at that
+ * transaction itself (a "lone" transaction, tagged: see call_entry), and
+ * a call_t is made only when a second request, a waiting 4xx, a dialog, a
+ * glare or a skipped request needs one. */
 typedef struct {
     uint64_t key;
+    uint64_t owner_tag;              /* From tag of the dialog-creating INVITE (RFC 3261 §14.1) */
+    struct txn *pending_invite;      /* the latest INVITE without a final response */
+    glare_t *glare;                  /* NULL until an in-dialog INVITE or UPDATE */
     uint32_t open;                   /* open transactions of this Call-ID */
     uint32_t dropped;                /* requests not tracked for the limits, in the last window */
-    uint64_t owner_tag;              /* From tag of the dialog-creating INVITE (RFC 3261 §14.1) */
-    bool has_owner;
-    bool in_dialog;                  /* a 2xx answered the owner's INVITE; until a BYE ends it */
-    uint64_t pending_tag[2];         /* the latest pending in-dialog INVITE/UPDATE, per side */
-    uint32_t pending_frame[2];
-    struct txn *pending_txn[2];
-    struct txn *pending_invite;      /* the latest INVITE without a final response */
     uint32_t waiting;                /* 4xx to non-REGISTER requests of this call awaiting a retry */
     uint32_t refs;                   /* txn blocks pointing here */
+    bool has_owner;
+    bool in_dialog;                  /* a 2xx answered the owner's INVITE; until a BYE ends it */
 } call_t;
 
 /* What the end of a transaction means for its call's dialog. */
@@ -61,35 +83,53 @@ typedef enum {
     TXN_BYE,                         /* ends the dialog (RFC 3261 §15) */
 } txn_role_t;
 
+/* txn_t flags. */
+#define TF_OPEN       0x01u          /* no final response yet (nor timed out): counts in the limits */
+#define TF_HAS_CALL   0x02u          /* the request had a Call-ID */
+#define TF_ATTACHED   0x04u          /* call.ptr is its call_t; otherwise call.key is the Call-ID's */
+#define TF_LONE       0x08u          /* not attached, and the calls map points here (call_entry) */
+#define TF_TO_TAG     0x10u          /* the request was sent inside a dialog */
+#define TF_INVITE     0x20u          /* the request is an INVITE */
+#define TF_PROCEEDING 0x40u          /* an INVITE that had a provisional response (Timer C) */
+#define TF_CANCEL_ORPHAN 0x80u       /* a CANCEL whose INVITE is not in the capture */
+
+/* A transaction, from its request to WINDOW after its 4xx (or to its
+ * final response otherwise). Its key is the map's and the expiry entry's,
+ * not kept here. The open part is what the cause of a 4xx needs; once the
+ * first final response is in, the closed part takes its place. */
 typedef struct txn {
-    uint64_t key;
+    union {
+        call_t *ptr;                 /* with TF_ATTACHED */
+        uint64_t key;                /* without: the Call-ID's key (with TF_HAS_CALL) */
+    } call;
+    int64_t req_secs;                /* when the request was seen */
+    int32_t req_nsecs;
     uint32_t gen;                    /* tells a freed-and-reused block from the original */
-    sip4xx_msg_ref_t req;
-    uint8_t req_missing;             /* obligations the request missed, for a 400's cause */
-    uint8_t req_role;                /* txn_role_t: what its end means for the call */
-    uint8_t req_stream;              /* the request came over a stream transport */
-    uint8_t req_cut;                 /* its copy does not hold the whole request (a capture's
-                                        cut, or past SIP4XX_RAW_MAX): nothing past it is evidence */
-    uint8_t req_to_tag;              /* the request was sent inside a dialog */
-    sip4xx_time_t req_time;
-    uint64_t call_key;               /* the request's Call-ID, which its responses copy */
-    bool has_call_key;
-    uint32_t final_frame;
-    uint16_t final_code;             /* the first final response: its code and To tag, to tell */
-    uint64_t final_to_tag;           /* a retransmission from a second, different final */
+    uint32_t req_frame, req_start, req_len;
+    uint16_t req_ordinal;
+    uint8_t flags;                   /* TF_* */
+    uint8_t role;                    /* txn_role_t: what its end means for the call */
+    union {
+        struct {                     /* with TF_OPEN */
+            int64_t proceeding_until;    /* with TF_PROCEEDING: kept until then */
+            uint64_t owner_tag;          /* a lone owner INVITE's From tag (call_t's, once made) */
+            uint32_t terminator_frame;   /* the CANCEL or BYE that ended it */
+            uint32_t glare_frame;        /* the other side's pending in-dialog request at arrival */
+        } open;
+        struct {                     /* after the first final response */
+            uint64_t final_to_tag;       /* its code and To tag tell a retransmission from a */
+            const char *cause;           /* second, different final; the cause is kept for */
+            uint32_t final_frame;        /* retransmitted final responses */
+            uint16_t final_code;
+            uint16_t final_ordinal;      /* with final_frame: which message of that frame */
+        } closed;
+    } u;
+    uint8_t terminator_bye;          /* with terminator_frame: a BYE, not a CANCEL */
     uint8_t cause_class;
     uint8_t cause_flags;
-    const char *cause;               /* kept for retransmitted final responses */
-    uint32_t terminator_frame;       /* the CANCEL or BYE that ended it */
-    uint32_t raw_len;
-    const char *terminator_method;
-    uint32_t glare_frame;            /* the other side's pending in-dialog request at arrival */
-    bool cancel_without_target;      /* a CANCEL whose INVITE is not in the capture */
-    uint8_t *raw;                    /* the request's bytes while open; NULL once closed */
-    call_t *call;
-    int64_t proceeding_until;        /* with proceeding: kept until then */
-    bool proceeding;                 /* an INVITE that had a provisional response (Timer C) */
-    uint16_t final_ordinal;          /* with final_frame: which message of that frame */
+    uint8_t packed_len;              /* bytes of packed[] */
+    uint8_t packed[];                /* the request's summary (sip4xx_req_pack); read only
+                                        while open */
 } txn_t;
 
 typedef struct {
@@ -120,12 +160,15 @@ typedef struct {
     uint32_t frame;                  /* the CANCEL's */
 } orphan_cancel_t;
 
+/* 24 bytes: one per open transaction, so packed. The object is found by
+ * key and recognised by its generation (a DROPPED note by its call's key:
+ * the note holds the call). */
 typedef struct {
-    sip4xx_time_t due;
+    int64_t due_secs;
     uint64_t key;
-    void *obj;
+    uint32_t due_nsecs : 30;
+    uint32_t kind : 2;               /* expiry_kind_t */
     uint32_t gen;
-    uint8_t kind;                    /* expiry_kind_t */
 } expiry_t;
 
 struct sip4xx_engine {
@@ -263,6 +306,23 @@ static const char *kept_text(sip4xx_engine_t *e, const char *text)
     return copy;
 }
 
+/* The calls map holds a call_t, or a lone transaction with the low bit
+ * set (blocks are at least 2-aligned). */
+static void *lone_entry(txn_t *t)
+{
+    return (void *)((uintptr_t)t | 1u);
+}
+
+static call_t *call_of_entry(void *v)
+{
+    return v && !((uintptr_t)v & 1u) ? (call_t *)v : NULL;
+}
+
+static txn_t *lone_of_entry(void *v)
+{
+    return v && ((uintptr_t)v & 1u) ? (txn_t *)((uintptr_t)v & ~(uintptr_t)1u) : NULL;
+}
+
 sip4xx_engine_t *sip4xx_engine_new(const sip4xx_allocator_t *a, const sip4xx_limits_t *limits)
 {
     sip4xx_engine_t *e = (sip4xx_engine_t *)a->alloc(a->ctx, sizeof *e);
@@ -285,17 +345,18 @@ void sip4xx_engine_free(sip4xx_engine_t *e)
         return;
     void *v;
     size_t i = 0;
-    while ((v = map_next(&e->txns, &i)) != NULL) {
-        release(e, ((txn_t *)v)->raw);
+    while ((v = map_next(&e->txns, &i)) != NULL)
         release(e, v);
-    }
     /* The maps own every object; the ring only points into them. */
     i = 0;
     while ((v = map_next(&e->reactions, &i)) != NULL)
         release(e, v);
     i = 0;
     while ((v = map_next(&e->calls, &i)) != NULL)
-        release(e, v);
+        if (call_of_entry(v)) {
+            release(e, call_of_entry(v)->glare);
+            release(e, v);
+        }
     i = 0;
     while ((v = map_next(&e->texts, &i)) != NULL)
         release(e, v);
@@ -325,13 +386,25 @@ void sip4xx_engine_stats(const sip4xx_engine_t *e, sip4xx_engine_stats_t *out)
 
 /* ------------------------------------------------------------- objects */
 
-static void free_raw(sip4xx_engine_t *e, txn_t *t)
+static call_t *attached_call(const txn_t *t)
 {
-    if (t->raw) {
-        release(e, t->raw);
-        t->raw = NULL;
-        if (t->call && t->call->open)
-            t->call->open--;
+    return (t->flags & TF_ATTACHED) ? t->call.ptr : NULL;
+}
+
+static uint64_t txn_call_key(const txn_t *t)
+{
+    return (t->flags & TF_ATTACHED) ? t->call.ptr->key : t->call.key;
+}
+
+/* A transaction is open until its final response or its timeout; only
+ * open ones count against the limits. */
+static void close_txn(sip4xx_engine_t *e, txn_t *t)
+{
+    if (t->flags & TF_OPEN) {
+        t->flags &= (uint8_t)~TF_OPEN;
+        call_t *c = attached_call(t);
+        if (c && c->open)
+            c->open--;
         if (e->open_total)
             e->open_total--;
     }
@@ -348,7 +421,72 @@ static void release_call(sip4xx_engine_t *e, call_t *c)
     if (!c || c->refs || c->waiting || c->has_owner || c->dropped)
         return;
     map_remove(&e->calls, c->key, c);
+    release(e, c->glare);
     release(e, c);
+}
+
+/* Make the call_t of a lone transaction's Call-ID: what the transaction
+ * stood for (one transaction, maybe open, maybe the owner's pending
+ * INVITE) moves into it. NULL if the allocator fails: the transaction
+ * then stays lone. */
+static call_t *promote(sip4xx_engine_t *e, txn_t *t)
+{
+    call_t *c = (call_t *)alloc0(e, sizeof *c);
+    if (!c)
+        return NULL;
+    c->key = t->call.key;
+    if (!map_put(&e->calls, c->key, c)) {
+        release(e, c);
+        return NULL;
+    }
+    c->refs = 1;
+    if (t->flags & TF_OPEN) {
+        c->open = 1;
+        if (t->flags & TF_INVITE)
+            c->pending_invite = t;
+        if (t->role == TXN_OWNER_INVITE) {
+            c->has_owner = true;
+            c->owner_tag = t->u.open.owner_tag;
+        }
+    }
+    t->flags = (uint8_t)((t->flags & ~TF_LONE) | TF_ATTACHED);
+    t->call.ptr = c;
+    return c;
+}
+
+/* The call_t of a Call-ID, made (or promoted from its lone transaction)
+ * when missing; NULL without a Call-ID or when the allocator fails. */
+static call_t *call_get(sip4xx_engine_t *e, const sip4xx_keys_t *k)
+{
+    if (!k->has_call)
+        return NULL;
+    void *v = map_get(&e->calls, k->call);
+    txn_t *lone = lone_of_entry(v);
+    if (lone)
+        return promote(e, lone);
+    call_t *c = call_of_entry(v);
+    if (!c) {
+        c = (call_t *)alloc0(e, sizeof *c);
+        if (!c)
+            return NULL;
+        c->key = k->call;
+        if (!map_put(&e->calls, c->key, c)) {
+            release(e, c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+/* The call_t of a Call-ID if one is needed already: made when it has a
+ * lone transaction (now no longer alone), NULL when nothing is known of it. */
+static call_t *call_if_known(sip4xx_engine_t *e, const sip4xx_keys_t *k)
+{
+    if (!k->has_call)
+        return NULL;
+    void *v = map_get(&e->calls, k->call);
+    txn_t *lone = lone_of_entry(v);
+    return lone ? promote(e, lone) : call_of_entry(v);
 }
 
 /* The call keeps its owner (RFC 3261 §14.1, for 491 back-off in the
@@ -358,44 +496,56 @@ static void release_call(sip4xx_engine_t *e, call_t *c)
  * and failed calls do not leave a call behind. code 0: timed out. */
 static void txn_ended(sip4xx_engine_t *e, txn_t *t, unsigned code)
 {
-    call_t *c = t->call;
-    if (!c)
-        return;
-    if (t->req_role == TXN_OWNER_INVITE) {
-        if (code >= 200 && code < 300 && !c->in_dialog && e->dialogs_kept < e->limits.max_dialogs) {
-            c->in_dialog = true;
-            e->dialogs_kept++;
-        } else if (!c->in_dialog) {
-            c->has_owner = false;      /* no dialog, or no room to remember one */
+    if (t->role == TXN_OWNER_INVITE) {
+        bool dialog = code >= 200 && code < 300;
+        call_t *c = attached_call(t);
+        /* A lone owner INVITE whose dialog is made: the dialog needs a call. */
+        if (!c && dialog && (t->flags & TF_LONE) && e->dialogs_kept < e->limits.max_dialogs)
+            c = promote(e, t);
+        if (c) {
+            if (dialog && !c->in_dialog && e->dialogs_kept < e->limits.max_dialogs) {
+                c->in_dialog = true;
+                e->dialogs_kept++;
+            } else if (!c->in_dialog) {
+                c->has_owner = false;  /* no dialog, or no room to remember one */
+            }
         }
-        t->req_role = TXN_OTHER;       /* a retransmitted final response changes nothing */
-    } else if (t->req_role == TXN_BYE) {
-        if (c->in_dialog && e->dialogs_kept)
-            e->dialogs_kept--;
-        c->in_dialog = false;
-        c->has_owner = false;
+        t->role = TXN_OTHER;           /* a retransmitted final response changes nothing */
+    } else if (t->role == TXN_BYE) {
+        call_t *c = attached_call(t);
+        if (c) {
+            if (c->in_dialog && e->dialogs_kept)
+                e->dialogs_kept--;
+            c->in_dialog = false;
+            c->has_owner = false;
+        }
     }
 }
 
 static void clear_pending(txn_t *t)
 {
-    for (int side = 0; t->call && side < 2; side++)
-        if (t->call->pending_txn[side] == t) {
-            t->call->pending_frame[side] = 0;
-            t->call->pending_txn[side] = NULL;
+    call_t *c = attached_call(t);
+    if (!c)
+        return;
+    for (int side = 0; c->glare && side < 2; side++)
+        if (c->glare->txn[side] == t) {
+            c->glare->frame[side] = 0;
+            c->glare->txn[side] = NULL;
         }
-    if (t->call && t->call->pending_invite == t)
-        t->call->pending_invite = NULL;
+    if (c->pending_invite == t)
+        c->pending_invite = NULL;
 }
 
-static void forget_txn(sip4xx_engine_t *e, txn_t *t)
+static void forget_txn(sip4xx_engine_t *e, uint64_t key, txn_t *t)
 {
-    map_remove(&e->txns, t->key, t);
+    map_remove(&e->txns, key, t);
     clear_pending(t);
-    free_raw(e, t);
-    if (t->call) {
-        t->call->refs--;
-        release_call(e, t->call);
+    close_txn(e, t);
+    if (t->flags & TF_LONE) {
+        map_remove(&e->calls, t->call.key, lone_entry(t));
+    } else if (t->flags & TF_ATTACHED) {
+        t->call.ptr->refs--;
+        release_call(e, t->call.ptr);
     }
     release(e, t);
 }
@@ -418,11 +568,12 @@ static void forget_reaction(sip4xx_engine_t *e, reaction_t *re)
 /* -------------------------------------------------------------- expiry */
 
 /* Put an entry at the end of the ring, due a window from now. False only
- * when the ring could not grow. */
+ * when the ring could not grow. It grows by half: one entry per open
+ * transaction is most of what it holds. */
 static bool schedule(sip4xx_engine_t *e, expiry_t x)
 {
     if (e->ring_len == e->ring_cap) {
-        size_t cap = e->ring_cap ? e->ring_cap * 2 : 256;
+        size_t cap = e->ring_cap ? e->ring_cap + e->ring_cap / 2 : 256;
         expiry_t *ring = (expiry_t *)e->a.alloc(e->a.ctx, cap * sizeof *ring);
         if (!ring)
             return false;
@@ -433,15 +584,18 @@ static bool schedule(sip4xx_engine_t *e, expiry_t x)
         e->ring_cap = cap;
         e->ring_head = 0;
     }
-    x.due = sip4xx_time_add_secs(e->clock, WINDOW);
-    e->ring[(e->ring_head + e->ring_len) % e->ring_cap] = x;
+    sip4xx_time_t due = sip4xx_time_add_secs(e->clock, WINDOW);
+    x.due_secs = due.secs;
+    x.due_nsecs = (uint32_t)due.nsecs;
+    size_t at = e->ring_head + e->ring_len;
+    e->ring[at >= e->ring_cap ? at - e->ring_cap : at] = x;
     e->ring_len++;
     return true;
 }
 
-static void expire_later(sip4xx_engine_t *e, expiry_kind_t kind, uint64_t key, void *obj, uint32_t gen)
+static void expire_later(sip4xx_engine_t *e, expiry_kind_t kind, uint64_t key, uint32_t gen)
 {
-    expiry_t x = { .key = key, .obj = obj, .gen = gen, .kind = (uint8_t)kind };
+    expiry_t x = { .key = key, .gen = gen, .kind = kind };
     schedule(e, x);
 }
 
@@ -456,67 +610,52 @@ static uint64_t expiry_cap(const sip4xx_engine_t *e)
 }
 
 /* Free what has waited its window. Objects replaced or freed meanwhile
- * are recognised by comparing the map's current entry and generation. */
+ * are recognised by comparing the map's current entry's generation (each
+ * object has its own). */
 static void expire(sip4xx_engine_t *e)
 {
     while (e->ring_len) {
         expiry_t x = e->ring[e->ring_head];
         bool forced = e->ring_len > expiry_cap(e);
-        if (!forced && sip4xx_time_cmp(x.due, e->clock) > 0)
+        sip4xx_time_t due = { x.due_secs, (int32_t)x.due_nsecs };
+        if (!forced && sip4xx_time_cmp(due, e->clock) > 0)
             break;
-        e->ring_head = (e->ring_head + 1) % e->ring_cap;
+        e->ring_head = e->ring_head + 1 == e->ring_cap ? 0 : e->ring_head + 1;
         e->ring_len--;
         if (x.kind == EXP_REACTION) {
             reaction_t *re = (reaction_t *)map_get(&e->reactions, x.key);
-            if (re == x.obj && re->gen == x.gen)
+            if (re && re->gen == x.gen)
                 forget_reaction(e, re);
         } else if (x.kind == EXP_CANCEL) {
             orphan_cancel_t *oc = (orphan_cancel_t *)map_get(&e->cancels, x.key);
-            if (oc == x.obj && oc->gen == x.gen) {
+            if (oc && oc->gen == x.gen) {
                 map_remove(&e->cancels, oc->key, oc);
                 release(e, oc);
             }
         } else if (x.kind == EXP_DROPPED) {
             /* The call cannot have been freed: its `dropped` held it. */
-            call_t *c = (call_t *)x.obj;
-            if (c->dropped) {
+            call_t *c = call_of_entry(map_get(&e->calls, x.key));
+            if (c && c->dropped) {
                 c->dropped--;
                 release_call(e, c);
             }
         } else {
             txn_t *t = (txn_t *)map_get(&e->txns, x.key);
-            if (t == x.obj && t->gen == x.gen) {
+            if (t && t->gen == x.gen) {
                 /* Unanswered but Proceeding: look again a window later. */
-                if (!forced && t->raw && t->proceeding && t->proceeding_until > e->clock.secs) {
+                if (!forced && (t->flags & TF_OPEN) && (t->flags & TF_PROCEEDING) &&
+                    t->u.open.proceeding_until > e->clock.secs) {
                     schedule(e, x);
                     continue;
                 }
                 txn_ended(e, t, 0);
-                forget_txn(e, t);
+                forget_txn(e, x.key, t);
             }
         }
     }
 }
 
 /* ------------------------------------------------------------- helpers */
-
-static call_t *call_of(sip4xx_engine_t *e, const sip4xx_keys_t *k)
-{
-    if (!k->has_call)
-        return NULL;
-    call_t *c = (call_t *)map_get(&e->calls, k->call);
-    if (!c) {
-        c = (call_t *)alloc0(e, sizeof *c);
-        if (!c)
-            return NULL;
-        c->key = k->call;
-        if (!map_put(&e->calls, c->key, c)) {
-            release(e, c);
-            return NULL;
-        }
-    }
-    return c;
-}
 
 static bool room_for(const sip4xx_engine_t *e, const call_t *c)
 {
@@ -539,11 +678,23 @@ static sip4xx_backlink_t *add_backlink(sip4xx_outcome_t *out, sip4xx_msg_ref_t r
     return b;
 }
 
+static sip4xx_msg_ref_t req_ref(const txn_t *t)
+{
+    sip4xx_msg_ref_t ref = { t->req_frame, t->req_ordinal, t->req_start, t->req_len };
+    return ref;
+}
+
+static sip4xx_time_t req_time(const txn_t *t)
+{
+    sip4xx_time_t when = { t->req_secs, t->req_nsecs };
+    return when;
+}
+
 /* ------------------------------------------------------------ requests */
 
 /* The client's next attempt after a 4xx: judge it and link both ways. */
-static void judge_reaction(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k, size_t n_missing,
-                           call_t *c, sip4xx_time_t now, uint32_t frame, sip4xx_outcome_t *out)
+static void judge_reaction(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req_summary_t *now_summary,
+                           sip4xx_keys_t *k, call_t *c, sip4xx_time_t now, uint32_t frame, sip4xx_outcome_t *out)
 {
     char text[256];
     uint64_t key, tag;
@@ -565,9 +716,7 @@ static void judge_reaction(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
     int owner = -1;
     if (c && c->has_owner && sip4xx_keys_from_tag(k, &tag))
         owner = tag == c->owner_tag;
-    sip4xx_req_summary_t now_summary;
-    sip4xx_summarize_request(m, n_missing, &now_summary);
-    sip4xx_verdict_t v = sip4xx_judge_retry(&re->orig, &re->summary, &now_summary,
+    sip4xx_verdict_t v = sip4xx_judge_retry(&re->orig, &re->summary, now_summary,
                                             sip4xx_time_ms(sip4xx_time_sub(now, re->resp_time)), owner, text,
                                             sizeof text);
     const char *kept = kept_text(e, text);
@@ -583,75 +732,82 @@ static void judge_reaction(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
     forget_reaction(e, re);
 }
 
-static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k, call_t *c, size_t n_missing,
-                     sip4xx_time_t now, sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
+static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req_summary_t *s, sip4xx_keys_t *k,
+                     call_t *c, sip4xx_time_t now, sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
 {
-    uint64_t tag, key = k->txn;
+    uint64_t tag = 0, key = k->txn;
     txn_role_t role = TXN_OTHER;
-    if (c && !c->has_owner && is_method(m, "INVITE") && !m->to_tag && sip4xx_keys_from_tag(k, &tag)) {
-        c->owner_tag = tag;
-        c->has_owner = true;
+    bool invite = is_method(m, "INVITE");
+    if (k->has_call && (!c || !c->has_owner) && invite && !m->to_tag && sip4xx_keys_from_tag(k, &tag))
         role = TXN_OWNER_INVITE;
-    } else if (c && is_method(m, "BYE")) {
+    else if (k->has_call && is_method(m, "BYE"))
         role = TXN_BYE;
-    }
 
-    judge_reaction(e, m, k, n_missing, c, now, ref.frame, out);
+    judge_reaction(e, m, s, k, c, now, ref.frame, out);
 
-    txn_t *t = room_for(e, c) ? (txn_t *)alloc0(e, sizeof *t) : NULL;
-    uint32_t raw_len = m->msg_len < SIP4XX_RAW_MAX ? m->msg_len : SIP4XX_RAW_MAX;
-    uint8_t *raw = t ? (uint8_t *)e->a.alloc(e->a.ctx, raw_len ? raw_len : 1) : NULL;
-    if (!t || !raw || !map_put(&e->txns, key, t)) {
-        release(e, raw);
+    uint8_t packed[SIP4XX_PACKED_MAX];
+    size_t packed_len = room_for(e, c) ? sip4xx_req_pack(s, packed) : 0;
+    txn_t *t = packed_len ? (txn_t *)alloc0(e, sizeof *t + packed_len) : NULL;
+    if (!t || !map_put(&e->txns, key, t)) {
         release(e, t);
         out->flags |= SIP4XX_OUT_STATE_LIMIT;
-        if (role == TXN_OWNER_INVITE)
-            c->has_owner = false;      /* untracked: its end would go unseen */
+        /* Remembered for a window, so that its 4xx says "limit". */
+        if (!c)
+            c = call_get(e, k);
         if (c) {
-            /* Remembered for a window, so that its 4xx says "limit". */
             c->dropped++;
-            expire_later(e, EXP_DROPPED, c->key, c, 0);
+            expire_later(e, EXP_DROPPED, c->key, 0);
         }
         return;
     }
-    t->key = key;
     t->gen = ++e->generation;
-    t->req = ref;
-    t->req_time = now;
-    t->req_missing = (uint8_t)(n_missing < 255 ? n_missing : 255);
-    t->req_role = (uint8_t)role;
-    t->req_stream = m->stream_transport;
-    t->req_to_tag = m->to_tag;
-    t->call_key = k->call;
-    t->has_call_key = k->has_call;
-    t->req_cut = m->truncated || m->body_cut || m->msg_len > SIP4XX_RAW_MAX;
-    t->call = c;
-    if (c)
+    t->req_frame = ref.frame;
+    t->req_ordinal = ref.ordinal;
+    t->req_start = ref.start;
+    t->req_len = ref.len;
+    t->req_secs = now.secs;
+    t->req_nsecs = now.nsecs;
+    t->role = (uint8_t)role;
+    t->flags = TF_OPEN | (k->has_call ? TF_HAS_CALL : 0) | (m->to_tag ? TF_TO_TAG : 0) | (invite ? TF_INVITE : 0);
+    t->packed_len = (uint8_t)packed_len;
+    memcpy(t->packed, packed, packed_len);
+    if (c) {
+        t->flags |= TF_ATTACHED;
+        t->call.ptr = c;
         c->refs++;
-    t->raw_len = raw_len;
-    if (raw_len)
-        memcpy(raw, m->raw.ptr, raw_len);
-    t->raw = raw;
-    if (c)
         c->open++;
+        if (role == TXN_OWNER_INVITE) {
+            c->owner_tag = tag;
+            c->has_owner = true;
+        }
+        if (invite)
+            c->pending_invite = t;
+    } else if (k->has_call) {
+        /* The Call-ID's only transaction: the calls map points here. */
+        t->call.key = k->call;
+        if (map_put(&e->calls, k->call, lone_entry(t)))
+            t->flags |= TF_LONE;
+        t->u.open.owner_tag = tag;
+    }
     if (++e->open_total > e->open_peak)
         e->open_peak = e->open_total;
 
     if (is_method(m, "CANCEL")) {
         uint64_t ikey;
         txn_t *inv = sip4xx_txn_key_as(m, "INVITE", &ikey) ? (txn_t *)map_get(&e->txns, ikey) : NULL;
-        if (inv && !inv->terminator_frame) {
-            inv->terminator_frame = ref.frame;
-            inv->terminator_method = "CANCEL";
+        if (inv && (inv->flags & TF_OPEN) && !inv->u.open.terminator_frame) {
+            inv->u.open.terminator_frame = ref.frame;
+            inv->terminator_bye = false;
         }
-        t->cancel_without_target = inv == NULL;
+        if (!inv)
+            t->flags |= TF_CANCEL_ORPHAN;
         if (!inv && sip4xx_txn_key_as(m, "INVITE", &ikey) && !map_get(&e->cancels, ikey)) {
             orphan_cancel_t *oc = (orphan_cancel_t *)alloc0(e, sizeof *oc);
             if (oc && map_put(&e->cancels, ikey, oc)) {
                 oc->key = ikey;
                 oc->gen = ++e->generation;
                 oc->frame = ref.frame;
-                expire_later(e, EXP_CANCEL, ikey, oc, oc->gen);
+                expire_later(e, EXP_CANCEL, ikey, oc->gen);
             } else {
                 release(e, oc);
             }
@@ -659,33 +815,37 @@ static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k
     }
     /* A BYE from the caller before the INVITE has its final response
      * ends the INVITE too: the UAS answers it 487 (RFC 3261 §15.1.2). */
-    if (c && is_method(m, "BYE") && c->pending_invite && !c->pending_invite->terminator_frame) {
-        c->pending_invite->terminator_frame = ref.frame;
-        c->pending_invite->terminator_method = "BYE";
+    if (c && role == TXN_BYE && c->pending_invite && !c->pending_invite->u.open.terminator_frame) {
+        c->pending_invite->u.open.terminator_frame = ref.frame;
+        c->pending_invite->terminator_bye = true;
     }
-    if (c && is_method(m, "INVITE"))
-        c->pending_invite = t;
     /* An in-dialog INVITE/UPDATE pending on one side makes a request from
      * the other side glare; the receiver answers 491 (RFC 3261 §14.2).
      * Both crossing requests are in glare: each side receives the other's
      * while its own is in progress. Judged on arrival. */
-    if (c && m->to_tag && (is_method(m, "INVITE") || is_method(m, "UPDATE")) && sip4xx_keys_from_tag(k, &tag)) {
-        int side = (c->pending_frame[0] == 0 || c->pending_tag[0] == tag) ? 0 : 1;
-        if (c->pending_frame[!side] && c->pending_tag[!side] != tag) {
-            t->glare_frame = c->pending_frame[!side];
-            if (c->pending_txn[!side] && !c->pending_txn[!side]->glare_frame)
-                c->pending_txn[!side]->glare_frame = ref.frame;
+    if (c && m->to_tag && (invite || is_method(m, "UPDATE")) && sip4xx_keys_from_tag(k, &tag)) {
+        if (!c->glare)
+            c->glare = (glare_t *)alloc0(e, sizeof *c->glare);
+        glare_t *g = c->glare;
+        if (g) {
+            int side = (g->frame[0] == 0 || g->tag[0] == tag) ? 0 : 1;
+            if (g->frame[!side] && g->tag[!side] != tag) {
+                t->u.open.glare_frame = g->frame[!side];
+                if (g->txn[!side] && !g->txn[!side]->u.open.glare_frame)
+                    g->txn[!side]->u.open.glare_frame = ref.frame;
+            }
+            g->tag[side] = tag;
+            g->frame[side] = ref.frame;
+            g->txn[side] = t;
         }
-        c->pending_tag[side] = tag;
-        c->pending_frame[side] = ref.frame;
-        c->pending_txn[side] = t;
     }
     /* Freed when its client would have given up, if nothing answers. */
-    expire_later(e, EXP_TXN, t->key, t, t->gen);
+    expire_later(e, EXP_TXN, key, t->gen);
 }
 
-static void track_request(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys_t *k, size_t n_missing,
-                          sip4xx_time_t now, sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
+static void track_request(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req_summary_t *req,
+                          sip4xx_keys_t *k, size_t n_missing, sip4xx_time_t now, sip4xx_msg_ref_t ref,
+                          sip4xx_outcome_t *out)
 {
     if (!k->has_txn)
         return;
@@ -693,12 +853,26 @@ static void track_request(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_keys
         out->flags |= SIP4XX_OUT_RETRANSMIT;
         return;
     }
-    /* Held while this request is handled: consuming a waiting 4xx may
-     * otherwise release the call under our feet. */
-    call_t *c = call_of(e, k);
+    /* The summary a 4xx and a retry judgement need, made now: the
+     * request's bytes are not kept. */
+    sip4xx_req_summary_t made;
+    if (!req || req->missing_rules != n_missing) {
+        if (req)
+            made = *req;
+        else
+            sip4xx_summarize_request(m, n_missing, &made);
+        made.missing_rules = (uint32_t)n_missing;
+        req = &made;
+    }
+    /* The call, if its Call-ID has one already (or a lone transaction,
+     * which this request makes a call of); an in-dialog INVITE or UPDATE
+     * needs one for glare. Held while this request is handled:
+     * consuming a waiting 4xx may otherwise release it under our feet. */
+    bool glare = m->to_tag && (is_method(m, "INVITE") || is_method(m, "UPDATE"));
+    call_t *c = glare ? call_get(e, k) : call_if_known(e, k);
     if (c)
         c->refs++;
-    open_txn(e, m, k, c, n_missing, now, ref, out);
+    open_txn(e, m, req, k, c, now, ref, out);
     if (c) {
         c->refs--;
         release_call(e, c);
@@ -720,7 +894,7 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
     txn_t *t = (txn_t *)map_get(&e->txns, k->txn);
     /* A response copies its request's Call-ID (RFC 3261 §8.2.6.2): one with
      * another Call-ID does not answer it, whatever branch it reuses. */
-    if (t && k->has_call && t->has_call_key && k->call != t->call_key)
+    if (t && k->has_call && (t->flags & TF_HAS_CALL) && k->call != txn_call_key(t))
         t = NULL;
     if (!t && m->code == 487) {
         /* Its INVITE is not in the capture, but the CANCEL that ended it
@@ -734,92 +908,93 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
             return;
         }
     }
-    if (!t || t->req.frame >= ref.frame) {
+    if (!t || t->req_frame >= ref.frame) {
         /* Not "absent from the capture" if the limits made us skip a
          * request of this call: then say that instead. */
-        call_t *c = k->has_call ? (call_t *)map_get(&e->calls, k->call) : NULL;
+        call_t *c = k->has_call ? call_of_entry(map_get(&e->calls, k->call)) : NULL;
         if (is_4xx)
             out->flags |= (c && c->dropped) ? SIP4XX_OUT_STATE_LIMIT : SIP4XX_OUT_NO_REQUEST;
         return;
     }
     /* This very message is never its own second: several messages of one
      * frame (a TCP segment) are told apart by their ordinal. */
-    bool had_final = t->final_frame && !(t->final_frame == ref.frame && t->final_ordinal == ref.ordinal);
+    bool open = (t->flags & TF_OPEN) != 0;
+    bool had_final = !open && !(t->u.closed.final_frame == ref.frame && t->u.closed.final_ordinal == ref.ordinal);
     /* The To tag tells a second final from a retransmission: read where
      * it is compared, or kept (a transaction outlives only a 4xx). */
     uint64_t to_tag = 0;
     if (had_final || is_4xx)
         sip4xx_to_tag_key(m, &to_tag);
-    if (had_final && (m->code != t->final_code || to_tag != t->final_to_tag)) {
+    if (had_final && (m->code != t->u.closed.final_code || to_tag != t->u.closed.final_to_tag)) {
         /* Another final response in a transaction that had one: a server
          * transaction that sent a final response only retransmits it
          * (RFC 3261 §17.2.1; §17.2.2: "Any other final responses passed by
          * the TU to the server transaction MUST be discarded"). Linked to
          * its request; the first final keeps its cause. */
         out->flags |= SIP4XX_OUT_SECOND_FINAL;
-        out->first_final_in = t->final_frame;
-        out->request_in = t->req.frame;
-        out->delta = sip4xx_time_sub(now, t->req_time);
+        out->first_final_in = t->u.closed.final_frame;
+        out->request_in = t->req_frame;
+        out->delta = sip4xx_time_sub(now, req_time(t));
         return;
     }
-    if (had_final) {
+    if (!open) {
         /* A retransmitted final response (RFC 3261 §17.2.1): same links. */
         out->flags |= SIP4XX_OUT_RETRANSMIT;
-        if (is_4xx) {
-            out->request_in = t->req.frame;
-            out->delta = sip4xx_time_sub(now, t->req_time);
+        if (is_4xx && had_final) {
+            out->request_in = t->req_frame;
+            out->delta = sip4xx_time_sub(now, req_time(t));
             out->cause_class = t->cause_class;
-            out->cause = t->cause;
+            out->cause = t->u.closed.cause;
             out->flags |= t->cause_flags;
         }
         return;
     }
-    t->final_frame = ref.frame;
-    t->final_ordinal = ref.ordinal;
-    t->final_code = (uint16_t)m->code;
-    t->final_to_tag = to_tag;
+    /* The first final response. What the open part holds for the cause is
+     * read before the closed part takes its place. */
+    sip4xx_cause_ctx_t ctx = { .have_request = true };
+    ctx.terminator_frame = t->u.open.terminator_frame;
+    ctx.terminator_method = ctx.terminator_frame ? (t->terminator_bye ? "BYE" : "CANCEL") : NULL;
+    ctx.cancel_without_target = (t->flags & TF_CANCEL_ORPHAN) != 0;
+    ctx.glare_frame = t->u.open.glare_frame;
     clear_pending(t);
+    t->flags &= (uint8_t)~TF_INVITE;   /* no longer its call's pending INVITE (promote) */
     txn_ended(e, t, m->code);
     if (!is_4xx) {
         /* Nothing later needs a transaction that ended without a 4xx. */
-        forget_txn(e, t);
+        forget_txn(e, k->txn, t);
         return;
     }
 
-    out->request_in = t->req.frame;
-    out->delta = sip4xx_time_sub(now, t->req_time);
-    sip4xx_backlink_t *b = add_backlink(out, t->req, true);
+    out->request_in = t->req_frame;
+    out->delta = sip4xx_time_sub(now, req_time(t));
+    sip4xx_backlink_t *b = add_backlink(out, req_ref(t), true);
     if (b)
         b->response_in = ref.frame;
 
-    /* Only now is the request read again and summarised. */
+    /* The request as its summary kept it. */
     sip4xx_req_summary_t req;
-    bool have_req = false;
-    if (t->raw) {
-        sip4xx_summarize_raw_request(t->raw, t->raw_len, t->req_stream, t->req_cut, t->req_missing, &req);
-        have_req = true;
-    }
-    sip4xx_cause_ctx_t ctx = { .have_request = have_req };
-    ctx.terminator_frame = t->terminator_frame;
-    ctx.terminator_method = t->terminator_method;
-    ctx.cancel_without_target = t->cancel_without_target;
-    ctx.glare_frame = t->glare_frame;
+    sip4xx_req_unpack(t->packed, t->packed_len, &req);
     bool warn = false;
     sip4xx_resp_summary_t resp_summary;
     sip4xx_summarize_response(m, &resp_summary);
-    sip4xx_cause_class_t cls = sip4xx_explain_cause_with(have_req ? &req : NULL, m, &resp_summary, &ctx, text,
-                                                         sizeof text, &warn);
+    sip4xx_cause_class_t cls = sip4xx_explain_cause_with(&req, m, &resp_summary, &ctx, text, sizeof text, &warn);
+    /* Still open (and counted in the limits) until the retry's wait is
+     * placed: TF_OPEN stays, the closed part is written. */
+    t->u.closed.final_frame = ref.frame;
+    t->u.closed.final_ordinal = ref.ordinal;
+    t->u.closed.final_code = (uint16_t)m->code;
+    t->u.closed.final_to_tag = to_tag;
     t->cause_class = (uint8_t)cls;
-    t->cause = text[0] ? kept_text(e, text) : NULL;
+    t->u.closed.cause = text[0] ? kept_text(e, text) : NULL;
     t->cause_flags = warn ? SIP4XX_OUT_CAUSE_WARN : 0;
     out->cause_class = t->cause_class;
-    out->cause = t->cause;
+    out->cause = t->u.closed.cause;
     out->flags |= t->cause_flags;
 
     /* Wait for the client's next attempt, judged against what this 4xx
      * asks: only if the 4xx was captured whole. */
     uint64_t rkey;
-    if (have_req && !m->truncated && sip4xx_keys_retry(k, &rkey)) {
+    if (!m->truncated && sip4xx_keys_retry(k, &rkey)) {
         reaction_t *old = (reaction_t *)map_get(&e->reactions, rkey);
         reaction_t *re = (old || e->open_total < e->limits.max_open_total) ? (reaction_t *)alloc0(e, sizeof *re)
                                                                            : NULL;
@@ -839,7 +1014,7 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
             if (sip4xx_span_is(m->cseq_method, "REGISTER")) {
                 e->register_waiting++;
             } else {
-                re->counted_in = call_of(e, k);
+                re->counted_in = call_get(e, k);
                 if (re->counted_in)
                     re->counted_in->waiting++;
                 else
@@ -849,16 +1024,16 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
             sip4xx_attempt_of(&req, &re->orig);
             if (++e->open_total > e->open_peak)
                 e->open_peak = e->open_total;
-            expire_later(e, EXP_REACTION, re->key, re, re->gen);
+            expire_later(e, EXP_REACTION, re->key, re->gen);
         } else {
             out->flags |= SIP4XX_OUT_STATE_LIMIT;
         }
     }
-    free_raw(e, t);
+    close_txn(e, t);
     /* Kept for retransmissions of this 4xx, then freed; a new generation,
      * so the entry made when it opened no longer applies. */
     t->gen = ++e->generation;
-    expire_later(e, EXP_TXN, t->key, t, t->gen);
+    expire_later(e, EXP_TXN, k->txn, t->gen);
 }
 
 /* A provisional response to an INVITE: its client transaction is
@@ -871,9 +1046,9 @@ static void note_proceeding(sip4xx_engine_t *e, const sip4xx_msg_t *m, uint32_t 
     if (!sip4xx_txn_key(m, &key))
         return;
     txn_t *t = (txn_t *)map_get(&e->txns, key);
-    if (t && t->raw && t->req.frame < frame) {
-        t->proceeding = true;
-        t->proceeding_until = sat_add(e->clock.secs, PROCEEDING_WINDOW);
+    if (t && (t->flags & TF_OPEN) && t->req_frame < frame) {
+        t->flags |= TF_PROCEEDING;
+        t->u.open.proceeding_until = sat_add(e->clock.secs, PROCEEDING_WINDOW);
     }
 }
 
@@ -883,11 +1058,11 @@ bool sip4xx_engine_request_out_of_dialog(const sip4xx_engine_t *e, const sip4xx_
     if (!sip4xx_txn_key(m, &key))
         return false;
     const txn_t *t = (const txn_t *)map_get(&e->txns, key);
-    return t && t->raw && t->req.frame < frame && !t->req_to_tag;
+    return t && (t->flags & TF_OPEN) && t->req_frame < frame && !(t->flags & TF_TO_TAG);
 }
 
-void sip4xx_engine_track(sip4xx_engine_t *e, const sip4xx_msg_t *m, size_t n_missing, sip4xx_time_t now,
-                         sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
+void sip4xx_engine_track(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req_summary_t *req,
+                         size_t n_missing, sip4xx_time_t now, sip4xx_msg_ref_t ref, sip4xx_outcome_t *out)
 {
     memset(out, 0, sizeof *out);
     clock_advance(e, now);
@@ -904,7 +1079,7 @@ void sip4xx_engine_track(sip4xx_engine_t *e, const sip4xx_msg_t *m, size_t n_mis
     sip4xx_keys_t k;
     sip4xx_keys_init(m, &k);
     if (m->kind == SIP4XX_MSG_REQUEST)
-        track_request(e, m, &k, n_missing, now, ref, out);
+        track_request(e, m, req, &k, n_missing, now, ref, out);
     else
         track_response(e, m, &k, now, ref, out);
     /* The caller's frame goes into the links this message makes. */

@@ -40,8 +40,7 @@ static bool top_via_branch(const sip4xx_msg_t *m, sip4xx_span_t *branch)
                 while (q < end && sip4xx_is_lws(*q))
                     q++;
                 const char *v = q;
-                while (q < end && *q != ';' && !sip4xx_is_lws(*q))
-                    q++;
+                q = sip4xx_param_value_end(q, end);
                 *branch = (sip4xx_span_t){ v, (uint32_t)(q - v) };
                 return branch->len > 0;
             }

@@ -43,10 +43,22 @@ void sip4xx_list_add(sip4xx_list_t *l, sip4xx_span_t item)
 void sip4xx_list_add_value(sip4xx_list_t *l, sip4xx_span_t v)
 {
     sip4xx_span_t item, rest = v;
+    /* A value with no quoted string and no '<' (most: option tags, media
+     * types) splits where memchr finds the separators, as split_at would. */
+    bool plain = v.len && !memchr(v.ptr, '"', v.len) && !memchr(v.ptr, '<', v.len);
     for (int guard = 0; rest.len && guard < 64; guard++) {
-        sip4xx_split_at(rest, ',', &item, &rest);
         sip4xx_span_t bare, params;
-        sip4xx_split_at(item, ';', &bare, &params);
+        if (plain) {
+            const char *comma = memchr(rest.ptr, ',', rest.len);
+            item = (sip4xx_span_t){ rest.ptr, comma ? (uint32_t)(comma - rest.ptr) : rest.len };
+            rest = comma ? (sip4xx_span_t){ comma + 1, (uint32_t)(rest.ptr + rest.len - comma - 1) }
+                         : (sip4xx_span_t){ rest.ptr + rest.len, 0 };
+            const char *semi = item.len ? memchr(item.ptr, ';', item.len) : NULL;
+            bare = (sip4xx_span_t){ item.ptr, semi ? (uint32_t)(semi - item.ptr) : item.len };
+        } else {
+            sip4xx_split_at(rest, ',', &item, &rest);
+            sip4xx_split_at(item, ';', &bare, &params);
+        }
         sip4xx_list_add(l, bare);
     }
 }

@@ -8,12 +8,19 @@ static char tomb_mark;
 #define MAP_TOMB ((void *)&tomb_mark)
 #define MAP_MIN_CAP 64u
 
+/* The key mixed once more, scaled to [0, cap) by a multiply (cap need
+ * not be a power of two, so the table can grow by half). */
 static size_t slot_of(uint64_t key, size_t cap)
 {
     key ^= key >> 29;
     key *= 0xbf58476d1ce4e5b9ull;
     key ^= key >> 32;
-    return (size_t)key & (cap - 1);
+    return (size_t)(((unsigned __int128)key * cap) >> 64);
+}
+
+static size_t next_slot(size_t i, size_t cap)
+{
+    return i + 1 == cap ? 0 : i + 1;
 }
 
 static bool alloc_slots(map_t *m, size_t cap)
@@ -44,7 +51,7 @@ void map_destroy(map_t *m)
 
 void *map_get(const map_t *m, uint64_t key)
 {
-    for (size_t i = slot_of(key, m->cap), n = 0; n < m->cap; i = (i + 1) & (m->cap - 1), n++) {
+    for (size_t i = slot_of(key, m->cap), n = 0; n < m->cap; i = next_slot(i, m->cap), n++) {
         const map_slot_t *s = &m->slots[i];
         if (!s->val)
             return NULL;
@@ -54,13 +61,15 @@ void *map_get(const map_t *m, uint64_t key)
     return NULL;
 }
 
-/* Rebuild at a size that keeps the load under a half: grows with the live
- * entries, and clears the tombstones removals leave. */
+/* Rebuild at twice the live entries: the load is then a half, and the
+ * next rebuild comes at three quarters (map_put), so the table takes
+ * 1.33 to 2 slots per entry (16 bytes each). Clears the tombstones
+ * removals leave, and shrinks the table when most entries went. */
 static bool rebuild(map_t *m)
 {
-    size_t cap = MAP_MIN_CAP;
-    while (cap < (m->used + 1) * 4)
-        cap *= 2;
+    size_t cap = (m->used + 1) * 2;
+    if (cap < MAP_MIN_CAP)
+        cap = MAP_MIN_CAP;
     map_t old = *m;
     if (!alloc_slots(m, cap)) {
         *m = old;
@@ -71,7 +80,7 @@ static bool rebuild(map_t *m)
         if (s->val && s->val != MAP_TOMB) {
             size_t j = slot_of(s->key, m->cap);
             while (m->slots[j].val)
-                j = (j + 1) & (m->cap - 1);
+                j = next_slot(j, m->cap);
             m->slots[j] = *s;
             m->used++;
         }
@@ -86,7 +95,7 @@ bool map_put(map_t *m, uint64_t key, void *val)
         return false;
     map_slot_t *free_slot = NULL;
     size_t i = slot_of(key, m->cap);
-    for (size_t n = 0; n < m->cap; i = (i + 1) & (m->cap - 1), n++) {
+    for (size_t n = 0; n < m->cap; i = next_slot(i, m->cap), n++) {
         map_slot_t *s = &m->slots[i];
         if (!s->val)
             break;
@@ -111,7 +120,7 @@ bool map_put(map_t *m, uint64_t key, void *val)
 
 bool map_remove(map_t *m, uint64_t key, const void *val)
 {
-    for (size_t i = slot_of(key, m->cap), n = 0; n < m->cap; i = (i + 1) & (m->cap - 1), n++) {
+    for (size_t i = slot_of(key, m->cap), n = 0; n < m->cap; i = next_slot(i, m->cap), n++) {
         map_slot_t *s = &m->slots[i];
         if (!s->val)
             return false;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — a hash map of 64-bit keys to pointers, over the engine's
  * allocator. Open addressing with linear probing; the keys are already
- * well-mixed hashes (txn.h), so the slot is the key's low bits after one
- * more mix. Private to plugin/core. */
+ * well-mixed hashes (txn.h), so the slot is the key, mixed once more,
+ * scaled to the table. Private to plugin/core. */
 #ifndef SIP4XX_MAP_H
 #define SIP4XX_MAP_H
 
@@ -20,7 +20,7 @@ typedef struct {
 typedef struct {
     const sip4xx_allocator_t *a;
     map_slot_t *slots;
-    size_t cap;     /* a power of two */
+    size_t cap;     /* slots */
     size_t used;    /* live entries */
     size_t tombs;   /* removed entries still taking a slot */
 } map_t;

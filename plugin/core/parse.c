@@ -255,10 +255,10 @@ typedef struct {
     const char *vstart, *vend;
 } pending_t;
 
-static void emit(pending_t *p, const sip4xx_msg_t *m, sip4xx_header_cb cb, void *ctx)
+static void emit(pending_t *p, const sip4xx_msg_t *m, sip4xx_header_cb *cb, void *ctx)
 {
-    if (p->open && cb)
-        cb(ctx, m, p->id, p->name, trim(p->vstart, (uint32_t)(p->vend - p->vstart)));
+    if (p->open && *cb && !(*cb)(ctx, m, p->id, p->name, trim(p->vstart, (uint32_t)(p->vend - p->vstart))))
+        *cb = NULL;
     p->open = false;
 }
 
@@ -329,7 +329,7 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
             continue;
         }
         uint32_t name_len, value_at;
-        emit(&pend, m, cb, ctx);
+        emit(&pend, m, &cb, ctx);
         if (!split_header_line(&l, &name_len, &value_at, &last)) {
             m->malformed |= SIP4XX_MAL_HEADER_LINE;
             last = SIP4XX_H__COUNT;
@@ -350,7 +350,7 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
             m->duplicate = (uint8_t)last;
         }
     }
-    emit(&pend, m, cb, ctx);
+    emit(&pend, m, &cb, ctx);
     if (!ended) {
         if (m->cut) {
             /* The end was not captured, not absent. The header section is

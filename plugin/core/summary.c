@@ -24,7 +24,18 @@ static bool fingerprint_skips(sip4xx_header_id_t id, sip4xx_span_t name)
     if (id < SIP4XX_H__COUNT)
         return (fingerprint_skip_ids >> id) & 1u;
     /* Headers the core does not track, compared by name. */
-    return sip4xx_span_eq_ci(name, "Date") || sip4xx_span_eq_ci(name, "Timestamp");
+    return (name.len == 4 && sip4xx_eq_ci(name.ptr, "Date", 4)) ||
+           (name.len == 9 && sip4xx_eq_ci(name.ptr, "Timestamp", 9));
+}
+
+/* Whether v holds the text "expires" in any case: a Contact value without
+ * it (most) has no ;expires= to parse. */
+static bool mentions_expires(sip4xx_span_t v)
+{
+    for (uint32_t i = 1; i + 6 <= v.len; i++)
+        if ((v.ptr[i] | 0x20) == 'x' && sip4xx_eq_ci(v.ptr + i - 1, "expires", 7))
+            return true;
+    return false;
 }
 
 
@@ -36,9 +47,10 @@ typedef struct {
     sip4xx_req_summary_t *s;
     uint64_t headers_fp;     /* hash of the headers a retry should keep */
     uint64_t afp;            /* hash of the credentials */
+    bool started;            /* *s zeroed (sip4xx_parse_summarize) */
 } summary_walk_t;
 
-static void summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_span_t name,
+static bool summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_span_t name,
                            sip4xx_span_t v)
 {
     summary_walk_t *w = (summary_walk_t *)ctx;
@@ -70,7 +82,7 @@ static void summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t 
         break;
     case SIP4XX_H_CONTACT:
         /* The smallest ;expires= over every Contact entry (RFC 3261 §10.2.1.1). */
-        rest = v;
+        rest = mentions_expires(v) ? v : (sip4xx_span_t){ v.ptr, 0 };
         for (int guard = 0; rest.len && guard < 32; guard++) {
             uint32_t x;
             sip4xx_split_at(rest, ',', &item, &rest);
@@ -91,7 +103,7 @@ static void summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t 
         break;
     }
     if (fingerprint_skips(id, name))
-        return;
+        return true;
     if (id == SIP4XX_H_FROM) {
         /* A new request gets a new From tag (RFC 3261 §8.1.1.3): what a
          * retry keeps is the address, not the tag. */
@@ -99,14 +111,14 @@ static void summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t 
         v.len = (uint32_t)(params.ptr && params.len ? params.ptr - v.ptr : v.len);
     }
     /* A known header by its id (its compact and long forms are the same
-     * header, RFC 3261 §7.3.3), another by its name in any case. */
-    if (id < SIP4XX_H__COUNT) {
-        uint8_t tag = (uint8_t)id;
-        w->headers_fp = sip4xx_hash_bytes(w->headers_fp, (const char *)&tag, 1, false);
-    } else {
+     * header, RFC 3261 §7.3.3), mixed into the hash before its value in
+     * one step; another by its name in any case. */
+    if (id < SIP4XX_H__COUNT)
+        w->headers_fp = (w->headers_fp ^ (uint64_t)(id + 1)) * 0xff51afd7ed558ccdull;
+    else
         w->headers_fp = sip4xx_hash_bytes(w->headers_fp, name.ptr, name.len, true);
-    }
     w->headers_fp = sip4xx_hash_bytes(w->headers_fp, v.ptr, v.len, false);
+    return true;
 }
 
 /* What comes from the whole parsed model, once the headers are walked. */
@@ -114,7 +126,6 @@ static void summary_finish(const sip4xx_msg_t *m, size_t n_missing, const summar
 {
     sip4xx_req_summary_t *s = w->s;
     sip4xx_copy_span(s->method, sizeof s->method, m->method);
-    s->cseq = m->cseq_number;
     const char *colon = m->request_uri.len ? memchr(m->request_uri.ptr, ':', m->request_uri.len) : NULL;
     if (colon)
         sip4xx_copy_span(s->uri_scheme, sizeof s->uri_scheme,
@@ -142,7 +153,7 @@ static void summary_finish(const sip4xx_msg_t *m, size_t n_missing, const summar
 
 void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_req_summary_t *s)
 {
-    summary_walk_t w = { s, SIP4XX_HASH_START, SIP4XX_HASH_START };
+    summary_walk_t w = { s, SIP4XX_HASH_START, SIP4XX_HASH_START, true };
     memset(s, 0, sizeof *s);
     uint32_t cur = 0;
     sip4xx_span_t name, v;
@@ -152,16 +163,38 @@ void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_re
     summary_finish(m, n_missing, &w);
 }
 
-uint32_t sip4xx_summarize_raw_request(const uint8_t *buf, size_t len, bool stream_transport, bool cut,
-                                      size_t n_missing, sip4xx_req_summary_t *s)
+/* Whether a request's summary can be read: an ACK opens no transaction
+ * and is no retry (RFC 3261 §17.1.1.3, §13.2.2.4), so nothing reads its. */
+static bool summary_wanted(const sip4xx_msg_t *m)
 {
-    summary_walk_t w = { s, SIP4XX_HASH_START, SIP4XX_HASH_START };
-    sip4xx_msg_t m;
-    memset(s, 0, sizeof *s);
-    m.stream_transport = stream_transport;
-    m.cut = cut;
-    uint32_t used = sip4xx_parse_each(buf, len, &m, summary_header, &w);
-    summary_finish(&m, n_missing, &w);
+    return m->kind == SIP4XX_MSG_REQUEST && !sip4xx_span_is(m->method, "ACK");
+}
+
+/* The walk's callback for sip4xx_parse_summarize: a response or an ACK
+ * (its start line is read before any header) is left alone, and the parse
+ * stops calling. The summary is zeroed on the first header it takes. */
+static bool summary_header_of_request(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_span_t name,
+                                      sip4xx_span_t v)
+{
+    summary_walk_t *w = (summary_walk_t *)ctx;
+    if (!w->started) {
+        if (!summary_wanted(m))
+            return false;
+        memset(w->s, 0, sizeof *w->s);
+        w->started = true;
+    }
+    return summary_header(ctx, m, id, name, v);
+}
+
+uint32_t sip4xx_parse_summarize(const uint8_t *buf, size_t len, sip4xx_msg_t *m, sip4xx_req_summary_t *s)
+{
+    summary_walk_t w = { s, SIP4XX_HASH_START, SIP4XX_HASH_START, false };
+    uint32_t used = sip4xx_parse_each(buf, len, m, summary_header_of_request, &w);
+    if (summary_wanted(m)) {
+        if (!w.started)
+            memset(s, 0, sizeof *s);
+        summary_finish(m, 0, &w);
+    }
     return used;
 }
 

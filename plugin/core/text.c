@@ -2,6 +2,7 @@
 /* sip4xx — the one text module of the core: spans, trimming, case-
  * insensitive compares, numbers, ;parameters, the name-addr tag, hashing,
  * and wire text made safe to show (see include/sip4xx/text.h). */
+#define _GNU_SOURCE   /* memrchr */
 #include "sip4xx/text.h"
 
 #include <stdint.h>
@@ -48,6 +49,11 @@ size_t sip4xx_text_clean(char *dst, size_t cap, const char *src, size_t n)
     if (cap == 0)
         return 0;
     while (i < n && out + 1 < cap) {
+        /* Printable ASCII, nearly all of it, is copied as it is. */
+        if (s[i] >= 0x20 && s[i] < 0x7f) {
+            dst[out++] = (char)s[i++];
+            continue;
+        }
         size_t k = utf8_seq(s + i, n - i);
         if (k == 0) {
             dst[out++] = s[i] == '\t' ? ' ' : '?';   /* HTAB is white space (RFC 3261 §25.1 LWS) */
@@ -65,13 +71,6 @@ size_t sip4xx_text_clean(char *dst, size_t cap, const char *src, size_t n)
 }
 
 /* ------------------------------------------------------------- spans */
-
-sip4xx_span_t sip4xx_span_trim(sip4xx_span_t s)
-{
-    while (s.len && sip4xx_is_lws(*s.ptr)) { s.ptr++; s.len--; }
-    while (s.len && sip4xx_is_lws(s.ptr[s.len - 1])) s.len--;
-    return s;
-}
 
 bool sip4xx_span_ieq(sip4xx_span_t a, sip4xx_span_t b)
 {
@@ -116,6 +115,20 @@ sip4xx_span_t sip4xx_header_params(sip4xx_span_t v)
 {
     const char *gt = NULL;
     bool quoted = false;
+    if (v.len && !memchr(v.ptr, '"', v.len)) {
+        /* No quoted string (most values): the last '>', else the first ';'
+         * not inside an unclosed '<', found with memchr. */
+        gt = memrchr(v.ptr, '>', v.len);
+        if (gt)
+            return (sip4xx_span_t){ gt + 1, (uint32_t)(v.ptr + v.len - gt - 1) };
+        const char *semi = memchr(v.ptr, ';', v.len);
+        const char *lt = semi ? memchr(v.ptr, '<', (size_t)(semi - v.ptr)) : NULL;
+        if (!semi || lt)
+            return (sip4xx_span_t){ v.ptr + v.len, 0 };
+        if (semi + 1 == v.ptr + v.len)
+            return (sip4xx_span_t){ semi + 1, 0 };   /* a ';' with nothing after it */
+        return (sip4xx_span_t){ semi, (uint32_t)(v.ptr + v.len - semi) };
+    }
     for (uint32_t i = 0; i < v.len; i++) {
         char c = v.ptr[i];
         if (c == '"') quoted = !quoted;
@@ -174,6 +187,40 @@ bool sip4xx_auth_param(sip4xx_span_t v, const char *name, sip4xx_span_t *out)
     return false;
 }
 
+/* Bytes of w equal to c have their high bit set in the result; a byte
+ * above a match may be marked too (the borrow), never one below it, so
+ * the lowest mark is exact. */
+static inline uint64_t bytes_equal(uint64_t w, uint8_t c)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t x = w ^ (ones * c);
+    return (x - ones) & ~x & highs;
+}
+
+const char *sip4xx_param_value_end(const char *p, const char *end)
+{
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t hit = bytes_equal(w, ';') | bytes_equal(w, ' ') | bytes_equal(w, '\t') | bytes_equal(w, '\r') |
+                       bytes_equal(w, '\n');
+        if (hit) {
+            /* The lowest mark of each term is exact, so the lowest of
+             * their union is the first match (little-endian: lowest byte
+             * first). */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return p + (__builtin_ctzll(hit) >> 3);
+#else
+            break;
+#endif
+        }
+        p += 8;
+    }
+    while (p < end && *p != ';' && !sip4xx_is_lws(*p))
+        p++;
+    return p;
+}
+
 bool sip4xx_to_u32(sip4xx_span_t s, uint32_t *out)
 {
     uint64_t v = 0;
@@ -208,6 +255,7 @@ uint64_t sip4xx_hash_bytes(uint64_t h, const char *p, size_t n, bool fold_case)
         return h;
     }
     h ^= (uint64_t)n * 0x9e3779b97f4a7c15ull;
+    bool long_enough = n >= 8;
     while (n >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);
@@ -217,8 +265,14 @@ uint64_t sip4xx_hash_bytes(uint64_t h, const char *p, size_t n, bool fold_case)
         n -= 8;
     }
     uint64_t tail = 0;
-    for (size_t i = 0; i < n; i++)
-        tail |= (uint64_t)(uint8_t)p[i] << (8 * i);
+    if (n && long_enough) {
+        /* The last 8 bytes in one load, those already hashed shifted out. */
+        memcpy(&tail, p + n - 8, 8);
+        tail >>= 8 * (8 - n);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            tail |= (uint64_t)(uint8_t)p[i] << (8 * i);
+    }
     h = (h ^ tail) * mul;
     return h ^ (h >> 33);
 }
@@ -292,8 +346,7 @@ params:
         while (k < v.len && sip4xx_is_lws(v.ptr[k]))
             k++;
         uint32_t start = k;
-        while (k < v.len && v.ptr[k] != ';' && !sip4xx_is_lws(v.ptr[k]))
-            k++;
+        k = (uint32_t)(sip4xx_param_value_end(v.ptr + k, v.ptr + v.len) - v.ptr);
         if (k == start)
             return false;
         if (tag)

@@ -65,6 +65,7 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, gboolean stream,
                        gint avail, gboolean only_if_broken_start, guint16 ordinal, gboolean *kept)
 {
     sip4xx_msg_t m;
+    sip4xx_req_summary_t req;   /* a request's, made in the parse's walk, for the engine */
     sip4xx_finding_t found[SIP4XX_MAX_FINDINGS];
     m.stream_transport = stream;
     /* Bytes that were not captured are not evidence (STYLE.md pitfall 9):
@@ -73,7 +74,7 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, gboolean stream,
      * be in a segment this data source does not hold. */
     gboolean at_end = avail == tvb_captured_length_remaining(ds, start);
     m.cut = at_end && (tvb_reported_length_remaining(ds, start) > avail || m.stream_transport);
-    guint32 used = sip4xx_parse(tvb_get_ptr(ds, start, avail), (size_t)avail, &m);
+    guint32 used = sip4xx_parse_summarize(tvb_get_ptr(ds, start, avail), (size_t)avail, &m, &req);
     if (only_if_broken_start && !(m.malformed & SIP4XX_MAL_START_ANY))
         return used;
     if ((m.malformed & SIP4XX_MAL_START_LINE) && !starts_like_sip(ds, start, avail))
@@ -84,6 +85,7 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, gboolean stream,
         m.request_out_of_dialog = sip4xx_state_request_out_of_dialog(pinfo, &m);
     size_t n_found = sip4xx_check_msg(&m, found, G_N_ELEMENTS(found));
     n_found = MIN(n_found, G_N_ELEMENTS(found));
+    req.missing_rules = (uint32_t)n_found;
 
     sip4xx_msg_record_t r;
     memset(&r, 0, sizeof r);
@@ -105,7 +107,7 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, gboolean stream,
             r.flags |= SIP4XX_REC_ADVICE_LACKS;
     }
     if (sip4xx_ids.analyse_exchange)
-        sip4xx_state_track(pinfo, &m, n_found, &r);
+        sip4xx_state_track(pinfo, &m, &req, n_found, &r);
     /* A request the limits left untracked says so itself, not only the
      * 4xx that later finds no transaction. */
     if (!n_found && !m.malformed && !sip4xx_msg_is_4xx(&m) && !r.retry_of &&

@@ -123,8 +123,8 @@ sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint16 ordinal);
 gboolean sip4xx_state_request_out_of_dialog(packet_info *pinfo, const sip4xx_msg_t *m);
 /* Correlate one parsed message (first pass); fills the link/cause/verdict
  * members of r. */
-void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing,
-                        sip4xx_msg_record_t *r);
+void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, const sip4xx_req_summary_t *req,
+                        size_t n_missing, sip4xx_msg_record_t *r);
 
 /* render.c: findings -> tree items, expert infos, Info column, tap. */
 void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *frame_tvb,

@@ -127,14 +127,15 @@ static void apply_backlink(const sip4xx_backlink_t *b)
     }
 }
 
-void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, size_t n_missing, sip4xx_msg_record_t *r)
+void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, const sip4xx_req_summary_t *req,
+                        size_t n_missing, sip4xx_msg_record_t *r)
 {
     if (!engine)
         return;
     sip4xx_time_t now = { (int64_t)pinfo->abs_ts.secs, pinfo->abs_ts.nsecs };
     sip4xx_msg_ref_t ref = { pinfo->num, r->ordinal, r->start, r->len };
     sip4xx_outcome_t out;
-    sip4xx_engine_track(engine, m, n_missing, now, ref, &out);
+    sip4xx_engine_track(engine, m, req, n_missing, now, ref, &out);
 
     r->flags |= out.flags;
     if (out.request_in) {

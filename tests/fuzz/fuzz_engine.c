@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — libFuzzer harness over the exchange engine (engine.h): SEQUENCES
- * of SIP messages, each parsed (sip4xx_parse, sip4xx_check_msg for
+ * of SIP messages, each parsed (sip4xx_parse_summarize, sip4xx_check_msg for
  * n_missing) and handed to sip4xx_engine_track with a fuzzed capture clock
  * and fuzzed frame numbers, under small limits so that every bound bites.
  *
@@ -53,9 +53,11 @@
  *   - cause_class and verdict are known values; a retry has a verdict text;
  *   - one pass equals a replay: the same sequence through a second fresh
  *     engine (whose allocator fills new blocks with 0xA5 instead of 0, so
- *     a read of memory the engine never wrote shows) gives the same
- *     outcomes field by field (strings by content), the same
- *     request_out_of_dialog answers and the same stats;
+ *     a read of memory the engine never wrote shows), given no request
+ *     summary (it walks the model for one, where the first pass hands it
+ *     the summary the parse's walk made), gives the same outcomes field
+ *     by field (strings by content), the same request_out_of_dialog
+ *     answers and the same stats;
  *   - the strings of the first engine's outcomes are still readable after
  *     the whole sequence (they live as long as the engine: ASan);
  *   - a counting allocator: zero live blocks after sip4xx_engine_free.
@@ -431,7 +433,11 @@ static unsigned run(const uint8_t *data, size_t size, int pass, const sip4xx_lim
             sip4xx_msg_t m = { 0 };
             m.stream_transport = stream;
             m.cut = cut;
-            uint32_t used = sip4xx_parse(copy, len, &m);
+            /* The first pass hands the engine the summary made in the
+             * parse's walk, as the plugin does; the replay lets the
+             * engine make it from the model: the outcomes must agree. */
+            sip4xx_req_summary_t req;
+            uint32_t used = pass == 0 ? sip4xx_parse_summarize(copy, len, &m, &req) : sip4xx_parse(copy, len, &m);
             CHECK(used <= len);
 
             step_t *now = &s[n];
@@ -449,7 +455,9 @@ static unsigned run(const uint8_t *data, size_t size, int pass, const sip4xx_lim
             }
             sip4xx_finding_t found[SIP4XX_MAX_FINDINGS];
             now->n_missing = sip4xx_check_msg(&m, found, SIP4XX_MAX_FINDINGS);
-            sip4xx_engine_track(e, &m, now->n_missing, t, now->ref, &now->out);
+            if (pass == 0)
+                req.missing_rules = (uint32_t)now->n_missing;
+            sip4xx_engine_track(e, &m, pass == 0 ? &req : NULL, now->n_missing, t, now->ref, &now->out);
             free(copy);
             sip4xx_engine_stats(e, &now->st);
 

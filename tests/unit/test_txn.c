@@ -145,7 +145,7 @@ static void test_keys_of(void)
     }
 }
 
-/* The summary from the bytes (one pass) is the summary from the model,
+/* The summary made in the parse's walk is the summary from the model,
  * folded and repeated headers included. */
 static void test_summary_from_raw(void)
 {
@@ -158,9 +158,10 @@ static void test_summary_from_raw(void)
         "Content-Length: 4\r\n\r\nv=0\n";
     msg_t *x = msg(text);
     sip4xx_req_summary_t a, b;
+    sip4xx_msg_t m = { .stream_transport = false, .cut = false };
     sip4xx_summarize_request(&x->m, 2, &a);
-    g_assert_cmpuint(sip4xx_summarize_raw_request((const guint8 *)x->text, strlen(x->text), false, false, 2, &b), ==,
-                     x->m.msg_len);
+    g_assert_cmpuint(sip4xx_parse_summarize((const guint8 *)x->text, strlen(x->text), &m, &b), ==, x->m.msg_len);
+    b.missing_rules = 2;
     g_assert_true(memcmp(&a, &b, sizeof a) == 0);
     /* And the summary read what is there. */
     g_assert_cmpstr(a.require.s, ==, "timer,100rel,foo");
@@ -333,7 +334,8 @@ static void test_cause_incomplete_request(void)
 {
     static const char cut[] = "OPTIONS sip:bob@example.com SIP/2.0\r\n" HDRS("z9hG4bKc", "1 OPTIONS") "Max-Fo";
     sip4xx_req_summary_t s;
-    sip4xx_summarize_raw_request((const uint8_t *)cut, sizeof cut - 1, false, true, 0, &s);
+    sip4xx_msg_t m = { .stream_transport = false, .cut = true };
+    sip4xx_parse_summarize((const uint8_t *)cut, sizeof cut - 1, &m, &s);
     g_assert_true(s.incomplete);
     g_assert_cmpuint(s.malformed, ==, 0);
     msg_t *r = resp("405 Method Not Allowed", "z9hG4bKc", "1 OPTIONS", "Allow: INVITE\r\n");
@@ -479,6 +481,73 @@ static void test_verdict_values(void)
     msg_free(a); msg_free(r); msg_free(ok);
 }
 
+/* What an open transaction keeps (sip4xx_req_pack) gives back the
+ * summary: all of it but the request's realm texts, which no cause
+ * reads. */
+static void test_summary_packed(void)
+{
+    const char *text =
+        "INVITE sips:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKq\r\n"
+        "From: <sip:a@h>;tag=1\r\nTo: <sip:b@h>;tag=2\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\nMax-Forwards: 0\r\n"
+        "Require: timer\r\nProxy-Require: sec-agree\r\nk: path, 100rel\r\nExpires: 300\r\n"
+        "Authorization: Digest realm=\"r1\", nonce=\"n\"\r\nProxy-Authorization: Digest realm=\"p\"\r\n"
+        "Session-Expires: 90\r\nContact: <sip:a@h>;expires=30\r\nContent-Type: application/sdp\r\n"
+        "Content-Encoding: gzip\r\nContent-Language: fr\r\nContent-Length: 4\r\n\r\nv=0\n";
+    msg_t *x = msg(text);
+    sip4xx_req_summary_t a, b;
+    uint8_t packed[SIP4XX_PACKED_MAX];
+    sip4xx_summarize_request(&x->m, 3, &a);
+    size_t n = sip4xx_req_pack(&a, packed);
+    g_assert_cmpuint(n, <=, SIP4XX_PACKED_MAX);
+    sip4xx_req_unpack(packed, n, &b);
+    g_assert_cmpstr(b.auth_realms.text.s, ==, "");
+    memset(&a.auth_realms.text, 0, sizeof a.auth_realms.text);
+    memset(&a.proxy_auth_realms.text, 0, sizeof a.proxy_auth_realms.text);
+    g_assert_true(memcmp(&a, &b, sizeof a) == 0);
+    msg_free(x);
+
+    /* An OPTIONS with no lists takes a few bytes. */
+    x = req("OPTIONS sip:b@example.com", "z9hG4bKa", "1 OPTIONS", "");
+    sip4xx_summarize_request(&x->m, 0, &a);
+    n = sip4xx_req_pack(&a, packed);
+    g_assert_cmpuint(n, <=, 32);
+    sip4xx_req_unpack(packed, n, &b);
+    g_assert_true(memcmp(&a, &b, sizeof a) == 0);
+    msg_free(x);
+}
+
+/* The packed summary has a budget: past it, the texts kept last are cut
+ * with "..." (their lists marked truncated) and the rest are empty; the
+ * method and the numbers are always whole. */
+static void test_summary_packed_budget(void)
+{
+    GString *lists = g_string_new("");
+    const char *names[] = { "Content-Type", "Supported", "Require", "Proxy-Require", "Content-Encoding",
+                            "Content-Language" };
+    for (size_t h = 0; h < G_N_ELEMENTS(names); h++) {
+        g_string_append_printf(lists, "%s: ", names[h]);
+        for (int i = 0; i < 12; i++)
+            g_string_append_printf(lists, "%s%s-%d", i ? ", " : "", names[h], i);
+        g_string_append(lists, "\r\n");
+    }
+    g_string_append(lists, "Expires: 60\r\n");
+    msg_t *q = req("MESSAGE sip:b@example.com", "z9hG4bKa", "1 MESSAGE", lists->str);
+    sip4xx_req_summary_t a, b;
+    uint8_t packed[SIP4XX_PACKED_MAX];
+    sip4xx_summarize_request(&q->m, 0, &a);
+    size_t n = sip4xx_req_pack(&a, packed);
+    g_assert_cmpuint(n, <=, SIP4XX_PACKED_MAX);
+    sip4xx_req_unpack(packed, n, &b);
+    g_assert_cmpstr(b.method, ==, "MESSAGE");
+    g_assert_cmpstr(b.uri_scheme, ==, "sip");
+    g_assert_true(b.has_expires && b.expires == 60);
+    g_assert_true(g_str_has_prefix(a.content_type.s, b.content_type.s) || g_str_has_suffix(b.content_type.s, "..."));
+    g_assert_true(b.content_language.truncated || !b.content_language.s[0]);
+    g_assert_cmpstr(b.content_language.s, ==, "");
+    msg_free(q);
+    g_string_free(lists, TRUE);
+}
+
 /* Summaries are bounded copies: a huge list is cut and says so. */
 static void test_summary_bounds(void)
 {
@@ -513,5 +582,7 @@ int main(int argc, char **argv)
     g_test_add_func("/txn/verdict/challenge", test_verdict_challenge);
     g_test_add_func("/txn/verdict/values", test_verdict_values);
     g_test_add_func("/txn/summary-bounds", test_summary_bounds);
+    g_test_add_func("/txn/summary-packed", test_summary_packed);
+    g_test_add_func("/txn/summary-packed-budget", test_summary_packed_budget);
     return g_test_run();
 }
