@@ -61,7 +61,8 @@ FIELDS = FINDING_FIELDS + [
     "frame.number",
     "frame.interface_id",           # --concat: which input file a frame of the merged stream came from
     "sip",                          # one per SIP message, in order: "Session Initiation Protocol (405)" / "(INVITE)"
-    "sip4xx",                       # one summary per message subtree: "SIP 4xx analysis: 405 Method Not Allowed, 1 missing header"
+    "sip4xx",                       # one line per message subtree: "SIP 4xx analysis: 405 Method Not Allowed; missing Allow (MUST, ...)"
+    "sip4xx.missing_count",         # hidden, one per subtree, in order: how many sip4xx.missing_header values are its
     "sip4xx.missing_header.must",   # expert (FT_NONE): one "1" per MUST finding
     "sip4xx.missing_header.should",  # expert: one per SHOULD finding
     "_ws.expert.message",           # "Missing Allow: the message MUST carry it (...)": pairs a level with a header
@@ -100,7 +101,6 @@ LEVELS = {"none": 99, "must": 3, "should": 2, "any": 1}
 KIND_ORDER = ["code", "must", "should", "cause", "reaction", "second_final", "malformed", "no_request"]
 MAX_EXAMPLES = 3
 
-SUMMARY_MISSING_RE = re.compile(r"(?:^|, )(\d+) missing headers?$")
 SUMMARY_CODE_RE = re.compile(r"^(\d{3}) (.*)$")
 EXPERT_MISSING_RE = re.compile(r"^Missing (.+?): the message (MUST|SHOULD) carry it")
 
@@ -426,23 +426,19 @@ def assign_levels(labels, must_n, should_n, experts):
     return out
 
 
-def parse_summary(text):
+def parse_summary(text, missing=0):
     """(code or None, reason or None, missing headers) of one message
-    subtree's summary, e.g. "SIP 4xx analysis: 405 Method Not Allowed, 1
-    missing header" or "SIP 4xx analysis: 2 missing headers"."""
+    subtree, from its line, e.g. "SIP 4xx analysis: 405 Method Not Allowed;
+    missing Allow (MUST, RFC 3261 §21.4.6)" or "SIP 4xx analysis: missing
+    Max-Forwards (MUST, ...)", and its sip4xx.missing_count."""
     head = "SIP 4xx analysis: "
     if not text.startswith(head):
-        return (None, None, 0)
-    rest = text[len(head):]
-    n = 0
-    m = SUMMARY_MISSING_RE.search(rest)
-    if m:
-        n = int(m.group(1))
-        rest = rest[:m.start()]
+        return (None, None, missing)
+    rest = text[len(head):].split("; ", 1)[0]
     m = SUMMARY_CODE_RE.match(rest)
     if m and m.group(1)[0] == "4":
-        return (m.group(1), m.group(2), n)
-    return (None, None, n)
+        return (m.group(1), m.group(2), missing)
+    return (None, None, missing)
 
 
 class Folder:
@@ -493,7 +489,10 @@ class Folder:
                                row.get("_ws.expert.message", [])) if labels else []
         # Per subtree: its code (if a 4xx), how many missing headers, and
         # what kind of message it is on.
-        msgs = [parse_summary(s) for s in subtrees]
+        counts = row.get("sip4xx.missing_count", [])
+        if len(counts) != len(subtrees):
+            counts = ["0"] * len(subtrees)
+        msgs = [parse_summary(s, int(n)) for s, n in zip(subtrees, counts)]
         summaries = [(c, r, n, summary_hint(s)) for (c, r, n), s in zip(msgs, subtrees)]
         if sum(n for _, _, n in msgs) != len(labels) or \
                 [c for c, _, _ in msgs if c] != codes:
@@ -567,7 +566,7 @@ class Folder:
 def summary_hint(text):
     """What kind of message a subtree without a 4xx code is on, from its
     summary: "request", "response" or None."""
-    if ": answered by a 4xx" in text or ": next attempt after" in text:
+    if ": answered by a 4xx" in text or ": next attempt after" in text or "(after the 4xx in frame " in text:
         return "request"
     if ": second final response" in text:
         return "response"

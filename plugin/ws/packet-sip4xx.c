@@ -40,7 +40,7 @@ sip4xx_ids_t sip4xx_ids = {
     .ei_unregistered = EI_INIT, .ei_malformed = EI_INIT,
     .hf_request_in = -1, .hf_response_in = -1, .hf_time = -1, .hf_cause = -1, .hf_cause_class = -1,
     .hf_retry_in = -1, .hf_retry_of = -1, .hf_reaction = -1, .hf_reaction_ok = -1, .hf_reaction_text = -1,
-    .hf_truncated = -1, .hf_first_final_in = -1,
+    .hf_truncated = -1, .hf_first_final_in = -1, .hf_missing_count = -1,
     .ei_no_request = EI_INIT, .ei_cause = EI_INIT, .ei_cause_warn = EI_INIT, .ei_retry_violation = EI_INIT,
     .ei_retry_unmodified = EI_INIT, .ei_state_limit = EI_INIT, .ei_truncated = EI_INIT, .ei_second_final = EI_INIT,
     .tap = -1,
@@ -160,6 +160,9 @@ static void proto_register_sip4xx(void)
           "Class of what the client should do next", HFILL } },
         { &sip4xx_ids.hf_missing, { "Missing header", "sip4xx.missing_header", FT_STRING, BASE_NONE, NULL, 0x0,
           "A header field the message is required to carry but does not (one per missing header)", HFILL } },
+        { &sip4xx_ids.hf_missing_count, { "Missing headers", "sip4xx.missing_count", FT_UINT16, BASE_DEC, NULL, 0x0,
+          "How many missing headers this message's sip4xx tree reports (0 included). Hidden: on every sip4xx"
+          " tree, in order, so that -T fields output pairs each tree with its sip4xx.missing_header values", HFILL } },
         { &sip4xx_ids.hf_missing_ref, { "Required by", "sip4xx.missing_header.ref", FT_STRING, BASE_NONE, NULL, 0x0,
           "The RFC section that makes the header required", HFILL } },
         { &sip4xx_ids.hf_request_in, { "Request in", "sip4xx.request_in", FT_FRAMENUM, BASE_NONE,

@@ -334,6 +334,11 @@ void sip4xx_render_frame(const sip4xx_frame_record_t *rec, tvbuff_t *tvb, packet
 
         proto_item *top = add_gen(proto_tree_add_item(tree, sip4xx_ids.proto, tvb, r->start, r->len, ENC_NA));
         proto_tree *st = proto_item_add_subtree(top, sip4xx_ids.ett);
+        /* On every tree, 0 included: -T fields flattens a frame's trees,
+         * and this count per tree is what pairs each tree with its
+         * sip4xx.missing_header values (sip4xx-report relies on it). */
+        proto_item_set_hidden(add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_missing_count, tvb, r->start, r->len,
+                                                          shown)));
         if (is_4xx)
             render_code(r, tvb, pinfo, top, st);
         render_findings(r, tvb, pinfo, st);

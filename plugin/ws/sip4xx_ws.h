@@ -78,7 +78,7 @@ typedef struct {
     int hf_meaning, hf_advice, hf_action, hf_missing, hf_missing_ref;
     int hf_request_in, hf_response_in, hf_time, hf_cause, hf_cause_class;
     int hf_retry_in, hf_retry_of, hf_reaction, hf_reaction_ok, hf_reaction_text, hf_truncated;
-    int hf_first_final_in;
+    int hf_first_final_in, hf_missing_count;
     gint ett, ett_missing;
     expert_field ei_must, ei_should, ei_explained, ei_challenge, ei_unregistered, ei_malformed;
     expert_field ei_no_request, ei_cause, ei_cause_warn, ei_retry_violation, ei_retry_unmodified,

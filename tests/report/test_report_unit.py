@@ -43,8 +43,8 @@ def record(name, lines):
 # is a malformed request.
 ROWS = [
     line(frame_number="1", sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="PUBLISH", sip=sip_items("PUBLISH")),
-    line(frame_number="2", sip4xx="SIP 4xx analysis: 405 Method Not Allowed, 1 missing header",
-         sip4xx_code="405", sip4xx_missing_header="Allow", sip4xx_missing_header_must="1",
+    line(frame_number="2", sip4xx="SIP 4xx analysis: 405 Method Not Allowed; missing Allow (MUST, RFC 3261 §21.4.6)",
+         sip4xx_missing_count="1", sip4xx_code="405", sip4xx_missing_header="Allow", sip4xx_missing_header_must="1",
          _ws_expert_message="Missing Allow: the message MUST carry it (RFC 3261 §21.4.6)",
          sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405", sip=sip_items("405")),
     line(frame_number="3", sip_User_Agent="phone/1", ip_src="10.0.0.9", sip_Method="SUBSCRIBE", sip=sip_items("SUBSCRIBE")),
@@ -59,8 +59,9 @@ ROWS = [
     # Two messages in one TCP segment: a 488 lacking Warning (SHOULD) and a
     # 180 lacking Contact (MUST); the expert texts say which is which.
     line(frame_number="8",
-         sip4xx=A.join(["SIP 4xx analysis: 488 Not Acceptable Here, 1 missing header",
-                        "SIP 4xx analysis: 1 missing header"]),
+         sip4xx=A.join(["SIP 4xx analysis: 488 Not Acceptable Here; missing Warning (SHOULD, RFC 3261 §13.3.1.3)",
+                        "SIP 4xx analysis: missing Contact (MUST, RFC 3261 §12.1.1)"]),
+         sip4xx_missing_count=A.join(["1", "1"]),
          sip4xx_code="488", sip4xx_missing_header=A.join(["Warning", "Contact"]),
          sip4xx_missing_header_must="1", sip4xx_missing_header_should="1",
          _ws_expert_message=A.join(["488 Not Acceptable Here (RFC 3261 §21.4.26): ...",
@@ -80,10 +81,15 @@ ROWS = [
 
 class Parsing(unittest.TestCase):
     def test_summary(self):
-        self.assertEqual(R.parse_summary("SIP 4xx analysis: 405 Method Not Allowed, 2 missing headers"),
-                         ("405", "Method Not Allowed", 2))
+        # The subtree line names its worst finding after "; "; the count of
+        # missing headers comes from the hidden sip4xx.missing_count.
+        self.assertEqual(R.parse_summary("SIP 4xx analysis: 405 Method Not Allowed; missing Via (MUST, RFC 3261"
+                                         " §8.1.1.7) (+1 more)", 2), ("405", "Method Not Allowed", 2))
         self.assertEqual(R.parse_summary("SIP 4xx analysis: 486 Busy Here"), ("486", "Busy Here", 0))
-        self.assertEqual(R.parse_summary("SIP 4xx analysis: 1 missing header"), (None, None, 1))
+        self.assertEqual(R.parse_summary("SIP 4xx analysis: 404 Not Found; cause: Request ended by CANCEL/BYE"),
+                         ("404", "Not Found", 0))
+        self.assertEqual(R.parse_summary("SIP 4xx analysis: missing Max-Forwards (MUST, RFC 3261 §8.1.1)", 1),
+                         (None, None, 1))
         self.assertEqual(R.parse_summary("SIP 4xx analysis: 409 (unregistered, handled as 400)"),
                          ("409", "(unregistered, handled as 400)", 0))
         self.assertEqual(R.parse_summary("SIP 4xx analysis: answered by a 4xx in frame 5"), (None, None, 0))
@@ -188,7 +194,8 @@ class Aggregation(unittest.TestCase):
         # often, and that fails like a new one; fewer does not.
         def run(n):
             return record("a.pcap", [ROWS[0]] + [
-                line(frame_number=str(10 + i), sip4xx="SIP 4xx analysis: 405 Method Not Allowed, 1 missing header",
+                line(frame_number=str(10 + i), sip4xx_missing_count="1",
+                     sip4xx="SIP 4xx analysis: 405 Method Not Allowed; missing Allow (MUST, RFC 3261 §21.4.6)",
                      sip4xx_code="405", sip4xx_missing_header="Allow", sip4xx_missing_header_must="1",
                      sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="405", sip=sip_items("405"))
                 for i in range(n)])
@@ -237,7 +244,8 @@ class SeveralMessagesInAFrame(unittest.TestCase):
         got = self.findings(line(
             frame_number="3", sip=sip_items("404", "488"),
             sip4xx=A.join(["SIP 4xx analysis: 404 Not Found",
-                           "SIP 4xx analysis: 488 Not Acceptable Here, 1 missing header"]),
+                           "SIP 4xx analysis: 488 Not Acceptable Here; missing Warning (SHOULD, RFC 3261 §13.3.1.3)"]),
+            sip4xx_missing_count=A.join(["0", "1"]),
             sip4xx_code=A.join(["404", "488"]), sip4xx_missing_header="Warning",
             sip4xx_missing_header_should="1", sip_Server=A.join(["Asterisk PBX 20.5", "FreeSWITCH 1.10"]),
             ip_src="10.0.0.1", sip_Status_Code=A.join(["404", "488"])))
@@ -262,7 +270,8 @@ class SeveralMessagesInAFrame(unittest.TestCase):
         # clients behind one address; User-Agent on each.
         got = self.findings(line(
             frame_number="5", sip=sip_items("INVITE", "OPTIONS"),
-            sip4xx=A.join(["SIP 4xx analysis: 1 missing header"] * 2),
+            sip4xx=A.join(["SIP 4xx analysis: missing Max-Forwards (MUST, RFC 3261 §8.1.1)"] * 2),
+            sip4xx_missing_count=A.join(["1", "1"]),
             sip4xx_missing_header=A.join(["Max-Forwards", "Max-Forwards"]), sip4xx_missing_header_must="1" + A + "1",
             sip_User_Agent=A.join(["softphone/7", "monitor/1"]), ip_src="10.0.0.9",
             sip_Method=A.join(["INVITE", "OPTIONS"])))
