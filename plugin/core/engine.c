@@ -41,7 +41,7 @@
 
 #include "sip4xx/text.h"
 
-#include "map.h"
+#include "sip4xx/map.h"
 #include "sip4xx/sentences.h"
 
 #define WINDOW 32              /* 64*T1, T1 = 500 ms (RFC 3261 §17.1.1.1) */
@@ -174,11 +174,11 @@ typedef struct {
 struct sip4xx_engine {
     sip4xx_allocator_t a;
     sip4xx_limits_t limits;
-    map_t txns;                      /* txn key -> txn_t */
-    map_t calls;                     /* Call-ID key -> call_t */
-    map_t reactions;                 /* retry key -> reaction_t */
-    map_t texts;                     /* text hash -> cause and verdict sentences, one copy each */
-    map_t cancels;                   /* INVITE key -> orphan_cancel_t */
+    sip4xx_map_t txns;                      /* txn key -> txn_t */
+    sip4xx_map_t calls;                     /* Call-ID key -> call_t */
+    sip4xx_map_t reactions;                 /* retry key -> reaction_t */
+    sip4xx_map_t texts;                     /* text hash -> cause and verdict sentences, one copy each */
+    sip4xx_map_t cancels;                   /* INVITE key -> orphan_cancel_t */
     /* Expiries in due order, a ring: every entry is due now + WINDOW on a
      * clock that only moves forward, so appending keeps the order. */
     expiry_t *ring;
@@ -291,7 +291,7 @@ static uint64_t text_hash(const char *s)
 static const char *kept_text(sip4xx_engine_t *e, const char *text)
 {
     uint64_t h = text_hash(text);
-    const char *known = (const char *)map_get(&e->texts, h);
+    const char *known = (const char *)sip4xx_map_get(&e->texts, h);
     if (known && strcmp(known, text) == 0)
         return known;
     size_t n = strlen(text) + 1;
@@ -300,27 +300,43 @@ static const char *kept_text(sip4xx_engine_t *e, const char *text)
         return NULL;
     memcpy(copy, text, n);
     if (!known)
-        map_put(&e->texts, h, copy);
+        sip4xx_map_put(&e->texts, h, copy);
     /* A hash collision keeps the first copy mapped; this one is the
      * caller's for good (freed with the allocator's scope). */
     return copy;
 }
 
-/* The calls map holds a call_t, or a lone transaction with the low bit
- * set (blocks are at least 2-aligned). */
+/* The calls map holds, per Call-ID, one of: its call_t; its lone
+ * transaction (low bits 01; blocks are at least 4-aligned); or, when all
+ * that is known of it is that the limits skipped some of its requests in
+ * the last window, how many (low bits 10, the count above them): a scanner
+ * past the limits leaves a slot per Call-ID, not a call. */
+#define ENTRY_LONE 1u
+#define ENTRY_NOTES 2u
+
 static void *lone_entry(txn_t *t)
 {
-    return (void *)((uintptr_t)t | 1u);
+    return (void *)((uintptr_t)t | ENTRY_LONE);
+}
+
+static void *notes_entry(uint32_t n)
+{
+    return (void *)(((uintptr_t)n << 2) | ENTRY_NOTES);
 }
 
 static call_t *call_of_entry(void *v)
 {
-    return v && !((uintptr_t)v & 1u) ? (call_t *)v : NULL;
+    return v && !((uintptr_t)v & 3u) ? (call_t *)v : NULL;
 }
 
 static txn_t *lone_of_entry(void *v)
 {
-    return v && ((uintptr_t)v & 1u) ? (txn_t *)((uintptr_t)v & ~(uintptr_t)1u) : NULL;
+    return ((uintptr_t)v & 3u) == ENTRY_LONE ? (txn_t *)((uintptr_t)v & ~(uintptr_t)3u) : NULL;
+}
+
+static uint32_t notes_of_entry(void *v)
+{
+    return ((uintptr_t)v & 3u) == ENTRY_NOTES ? (uint32_t)((uintptr_t)v >> 2) : 0;
 }
 
 sip4xx_engine_t *sip4xx_engine_new(const sip4xx_allocator_t *a, const sip4xx_limits_t *limits)
@@ -331,8 +347,8 @@ sip4xx_engine_t *sip4xx_engine_new(const sip4xx_allocator_t *a, const sip4xx_lim
     memset(e, 0, sizeof *e);
     e->a = *a;
     e->limits = *limits;
-    if (!map_init(&e->txns, &e->a) || !map_init(&e->calls, &e->a) || !map_init(&e->reactions, &e->a) ||
-        !map_init(&e->texts, &e->a) || !map_init(&e->cancels, &e->a)) {
+    if (!sip4xx_map_init(&e->txns, &e->a) || !sip4xx_map_init(&e->calls, &e->a) || !sip4xx_map_init(&e->reactions, &e->a) ||
+        !sip4xx_map_init(&e->texts, &e->a) || !sip4xx_map_init(&e->cancels, &e->a)) {
         sip4xx_engine_free(e);
         return NULL;
     }
@@ -345,29 +361,29 @@ void sip4xx_engine_free(sip4xx_engine_t *e)
         return;
     void *v;
     size_t i = 0;
-    while ((v = map_next(&e->txns, &i)) != NULL)
+    while ((v = sip4xx_map_next(&e->txns, &i)) != NULL)
         release(e, v);
     /* The maps own every object; the ring only points into them. */
     i = 0;
-    while ((v = map_next(&e->reactions, &i)) != NULL)
+    while ((v = sip4xx_map_next(&e->reactions, &i)) != NULL)
         release(e, v);
     i = 0;
-    while ((v = map_next(&e->calls, &i)) != NULL)
+    while ((v = sip4xx_map_next(&e->calls, &i)) != NULL)
         if (call_of_entry(v)) {
             release(e, call_of_entry(v)->glare);
             release(e, v);
         }
     i = 0;
-    while ((v = map_next(&e->texts, &i)) != NULL)
+    while ((v = sip4xx_map_next(&e->texts, &i)) != NULL)
         release(e, v);
     i = 0;
-    while ((v = map_next(&e->cancels, &i)) != NULL)
+    while ((v = sip4xx_map_next(&e->cancels, &i)) != NULL)
         release(e, v);
-    map_destroy(&e->txns);
-    map_destroy(&e->calls);
-    map_destroy(&e->reactions);
-    map_destroy(&e->texts);
-    map_destroy(&e->cancels);
+    sip4xx_map_destroy(&e->txns);
+    sip4xx_map_destroy(&e->calls);
+    sip4xx_map_destroy(&e->reactions);
+    sip4xx_map_destroy(&e->texts);
+    sip4xx_map_destroy(&e->cancels);
     release(e, e->ring);
     e->a.free(e->a.ctx, e);
 }
@@ -420,7 +436,7 @@ static void release_call(sip4xx_engine_t *e, call_t *c)
 {
     if (!c || c->refs || c->waiting || c->has_owner || c->dropped)
         return;
-    map_remove(&e->calls, c->key, c);
+    sip4xx_map_remove(&e->calls, c->key, c);
     release(e, c->glare);
     release(e, c);
 }
@@ -435,7 +451,7 @@ static call_t *promote(sip4xx_engine_t *e, txn_t *t)
     if (!c)
         return NULL;
     c->key = t->call.key;
-    if (!map_put(&e->calls, c->key, c)) {
+    if (!sip4xx_map_put(&e->calls, c->key, c)) {
         release(e, c);
         return NULL;
     }
@@ -454,39 +470,70 @@ static call_t *promote(sip4xx_engine_t *e, txn_t *t)
     return c;
 }
 
+static void expire_later(sip4xx_engine_t *e, expiry_kind_t kind, uint64_t key, uint32_t gen);
+
+/* A call_t for a Call-ID that had none: empty, or taking over the count
+ * of requests the limits skipped. NULL if the allocator fails. */
+static call_t *new_call(sip4xx_engine_t *e, uint64_t key, uint32_t dropped)
+{
+    call_t *c = (call_t *)alloc0(e, sizeof *c);
+    if (!c)
+        return NULL;
+    c->key = key;
+    c->dropped = dropped;
+    if (!sip4xx_map_put(&e->calls, c->key, c)) {
+        release(e, c);
+        return NULL;
+    }
+    return c;
+}
+
 /* The call_t of a Call-ID, made (or promoted from its lone transaction)
  * when missing; NULL without a Call-ID or when the allocator fails. */
 static call_t *call_get(sip4xx_engine_t *e, const sip4xx_keys_t *k)
 {
     if (!k->has_call)
         return NULL;
-    void *v = map_get(&e->calls, k->call);
+    void *v = sip4xx_map_get(&e->calls, k->call);
     txn_t *lone = lone_of_entry(v);
     if (lone)
         return promote(e, lone);
     call_t *c = call_of_entry(v);
-    if (!c) {
-        c = (call_t *)alloc0(e, sizeof *c);
-        if (!c)
-            return NULL;
-        c->key = k->call;
-        if (!map_put(&e->calls, c->key, c)) {
-            release(e, c);
-            return NULL;
-        }
-    }
-    return c;
+    return c ? c : new_call(e, k->call, notes_of_entry(v));
 }
 
 /* The call_t of a Call-ID if one is needed already: made when it has a
- * lone transaction (now no longer alone), NULL when nothing is known of it. */
+ * lone transaction (now no longer alone) or skipped requests, NULL when
+ * nothing is known of it. */
 static call_t *call_if_known(sip4xx_engine_t *e, const sip4xx_keys_t *k)
 {
     if (!k->has_call)
         return NULL;
-    void *v = map_get(&e->calls, k->call);
+    void *v = sip4xx_map_get(&e->calls, k->call);
     txn_t *lone = lone_of_entry(v);
-    return lone ? promote(e, lone) : call_of_entry(v);
+    if (lone)
+        return promote(e, lone);
+    uint32_t notes = notes_of_entry(v);
+    return notes ? new_call(e, k->call, notes) : call_of_entry(v);
+}
+
+/* A request of this Call-ID was not tracked for the limits: noted for a
+ * window, so that its 4xx says "limit" (SIP4XX_OUT_STATE_LIMIT). */
+static void note_dropped(sip4xx_engine_t *e, const sip4xx_keys_t *k, call_t *c)
+{
+    if (c) {
+        c->dropped++;
+    } else if (k->has_call) {
+        void *v = sip4xx_map_get(&e->calls, k->call);
+        if (v && !notes_of_entry(v))
+            return;                /* a call or a lone transaction: c would be it */
+        uint32_t n = notes_of_entry(v);
+        if (n >= UINT32_MAX >> 3 || !sip4xx_map_put(&e->calls, k->call, notes_entry(n + 1)))
+            return;
+    } else {
+        return;
+    }
+    expire_later(e, EXP_DROPPED, k->call, 0);
 }
 
 /* The call keeps its owner (RFC 3261 §14.1, for 491 back-off in the
@@ -538,11 +585,11 @@ static void clear_pending(txn_t *t)
 
 static void forget_txn(sip4xx_engine_t *e, uint64_t key, txn_t *t)
 {
-    map_remove(&e->txns, key, t);
+    sip4xx_map_remove(&e->txns, key, t);
     clear_pending(t);
     close_txn(e, t);
     if (t->flags & TF_LONE) {
-        map_remove(&e->calls, t->call.key, lone_entry(t));
+        sip4xx_map_remove(&e->calls, t->call.key, lone_entry(t));
     } else if (t->flags & TF_ATTACHED) {
         t->call.ptr->refs--;
         release_call(e, t->call.ptr);
@@ -552,7 +599,7 @@ static void forget_txn(sip4xx_engine_t *e, uint64_t key, txn_t *t)
 
 static void forget_reaction(sip4xx_engine_t *e, reaction_t *re)
 {
-    if (map_remove(&e->reactions, re->key, re)) {
+    if (sip4xx_map_remove(&e->reactions, re->key, re)) {
         if (e->open_total)
             e->open_total--;
         if (re->counted_in && re->counted_in->waiting) {
@@ -623,24 +670,30 @@ static void expire(sip4xx_engine_t *e)
         e->ring_head = e->ring_head + 1 == e->ring_cap ? 0 : e->ring_head + 1;
         e->ring_len--;
         if (x.kind == EXP_REACTION) {
-            reaction_t *re = (reaction_t *)map_get(&e->reactions, x.key);
+            reaction_t *re = (reaction_t *)sip4xx_map_get(&e->reactions, x.key);
             if (re && re->gen == x.gen)
                 forget_reaction(e, re);
         } else if (x.kind == EXP_CANCEL) {
-            orphan_cancel_t *oc = (orphan_cancel_t *)map_get(&e->cancels, x.key);
+            orphan_cancel_t *oc = (orphan_cancel_t *)sip4xx_map_get(&e->cancels, x.key);
             if (oc && oc->gen == x.gen) {
-                map_remove(&e->cancels, oc->key, oc);
+                sip4xx_map_remove(&e->cancels, oc->key, oc);
                 release(e, oc);
             }
         } else if (x.kind == EXP_DROPPED) {
-            /* The call cannot have been freed: its `dropped` held it. */
-            call_t *c = call_of_entry(map_get(&e->calls, x.key));
+            /* The call (or the note) cannot have gone: its count held it. */
+            void *v = sip4xx_map_get(&e->calls, x.key);
+            call_t *c = call_of_entry(v);
+            uint32_t notes = notes_of_entry(v);
             if (c && c->dropped) {
                 c->dropped--;
                 release_call(e, c);
+            } else if (notes > 1) {
+                sip4xx_map_put(&e->calls, x.key, notes_entry(notes - 1));
+            } else if (notes == 1) {
+                sip4xx_map_remove(&e->calls, x.key, v);
             }
         } else {
-            txn_t *t = (txn_t *)map_get(&e->txns, x.key);
+            txn_t *t = (txn_t *)sip4xx_map_get(&e->txns, x.key);
             if (t && t->gen == x.gen) {
                 /* Unanswered but Proceeding: look again a window later. */
                 if (!forced && (t->flags & TF_OPEN) && (t->flags & TF_PROCEEDING) &&
@@ -705,7 +758,7 @@ static void judge_reaction(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4
         return;
     if (!sip4xx_keys_retry(k, &key))
         return;
-    reaction_t *re = (reaction_t *)map_get(&e->reactions, key);
+    reaction_t *re = (reaction_t *)sip4xx_map_get(&e->reactions, key);
     if (!re || re->resp.frame >= frame)
         return;
     bool same_call = k->has_call && k->call == re->call;
@@ -748,16 +801,10 @@ static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req
     uint8_t packed[SIP4XX_PACKED_MAX];
     size_t packed_len = room_for(e, c) ? sip4xx_req_pack(s, packed) : 0;
     txn_t *t = packed_len ? (txn_t *)alloc0(e, sizeof *t + packed_len) : NULL;
-    if (!t || !map_put(&e->txns, key, t)) {
+    if (!t || !sip4xx_map_put(&e->txns, key, t)) {
         release(e, t);
         out->flags |= SIP4XX_OUT_STATE_LIMIT;
-        /* Remembered for a window, so that its 4xx says "limit". */
-        if (!c)
-            c = call_get(e, k);
-        if (c) {
-            c->dropped++;
-            expire_later(e, EXP_DROPPED, c->key, 0);
-        }
+        note_dropped(e, k, c);
         return;
     }
     t->gen = ++e->generation;
@@ -785,7 +832,7 @@ static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req
     } else if (k->has_call) {
         /* The Call-ID's only transaction: the calls map points here. */
         t->call.key = k->call;
-        if (map_put(&e->calls, k->call, lone_entry(t)))
+        if (sip4xx_map_put(&e->calls, k->call, lone_entry(t)))
             t->flags |= TF_LONE;
         t->u.open.owner_tag = tag;
     }
@@ -794,16 +841,16 @@ static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req
 
     if (is_method(m, "CANCEL")) {
         uint64_t ikey;
-        txn_t *inv = sip4xx_txn_key_as(m, "INVITE", &ikey) ? (txn_t *)map_get(&e->txns, ikey) : NULL;
+        txn_t *inv = sip4xx_txn_key_as(m, "INVITE", &ikey) ? (txn_t *)sip4xx_map_get(&e->txns, ikey) : NULL;
         if (inv && (inv->flags & TF_OPEN) && !inv->u.open.terminator_frame) {
             inv->u.open.terminator_frame = ref.frame;
             inv->terminator_bye = false;
         }
         if (!inv)
             t->flags |= TF_CANCEL_ORPHAN;
-        if (!inv && sip4xx_txn_key_as(m, "INVITE", &ikey) && !map_get(&e->cancels, ikey)) {
+        if (!inv && sip4xx_txn_key_as(m, "INVITE", &ikey) && !sip4xx_map_get(&e->cancels, ikey)) {
             orphan_cancel_t *oc = (orphan_cancel_t *)alloc0(e, sizeof *oc);
-            if (oc && map_put(&e->cancels, ikey, oc)) {
+            if (oc && sip4xx_map_put(&e->cancels, ikey, oc)) {
                 oc->key = ikey;
                 oc->gen = ++e->generation;
                 oc->frame = ref.frame;
@@ -849,7 +896,7 @@ static void track_request(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4x
 {
     if (!k->has_txn)
         return;
-    if (map_get(&e->txns, k->txn)) {
+    if (sip4xx_map_get(&e->txns, k->txn)) {
         out->flags |= SIP4XX_OUT_RETRANSMIT;
         return;
     }
@@ -891,7 +938,7 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
             out->flags |= SIP4XX_OUT_NO_REQUEST;
         return;
     }
-    txn_t *t = (txn_t *)map_get(&e->txns, k->txn);
+    txn_t *t = (txn_t *)sip4xx_map_get(&e->txns, k->txn);
     /* A response copies its request's Call-ID (RFC 3261 §8.2.6.2): one with
      * another Call-ID does not answer it, whatever branch it reuses. */
     if (t && k->has_call && (t->flags & TF_HAS_CALL) && k->call != txn_call_key(t))
@@ -899,7 +946,7 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
     if (!t && m->code == 487) {
         /* Its INVITE is not in the capture, but the CANCEL that ended it
          * is (RFC 3261 §9.2: the INVITE is answered 487). */
-        const orphan_cancel_t *oc = (const orphan_cancel_t *)map_get(&e->cancels, k->txn);
+        const orphan_cancel_t *oc = (const orphan_cancel_t *)sip4xx_map_get(&e->cancels, k->txn);
         if (oc && oc->frame < ref.frame) {
             sip4xx_say(text, sizeof text, "the CANCEL in frame %u ended the request, whose INVITE is not in the"
                        " capture", oc->frame);
@@ -911,9 +958,11 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
     if (!t || t->req_frame >= ref.frame) {
         /* Not "absent from the capture" if the limits made us skip a
          * request of this call: then say that instead. */
-        call_t *c = k->has_call ? call_of_entry(map_get(&e->calls, k->call)) : NULL;
+        void *v = k->has_call ? sip4xx_map_get(&e->calls, k->call) : NULL;
+        call_t *c = call_of_entry(v);
         if (is_4xx)
-            out->flags |= (c && c->dropped) ? SIP4XX_OUT_STATE_LIMIT : SIP4XX_OUT_NO_REQUEST;
+            out->flags |= ((c && c->dropped) || notes_of_entry(v)) ? SIP4XX_OUT_STATE_LIMIT
+                                                                   : SIP4XX_OUT_NO_REQUEST;
         return;
     }
     /* This very message is never its own second: several messages of one
@@ -995,12 +1044,12 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
      * asks: only if the 4xx was captured whole. */
     uint64_t rkey;
     if (!m->truncated && sip4xx_keys_retry(k, &rkey)) {
-        reaction_t *old = (reaction_t *)map_get(&e->reactions, rkey);
+        reaction_t *old = (reaction_t *)sip4xx_map_get(&e->reactions, rkey);
         reaction_t *re = (old || e->open_total < e->limits.max_open_total) ? (reaction_t *)alloc0(e, sizeof *re)
                                                                            : NULL;
         if (re && old)
             forget_reaction(e, old);   /* the newer 4xx is what the retry answers */
-        if (re && !map_put(&e->reactions, rkey, re)) {
+        if (re && !sip4xx_map_put(&e->reactions, rkey, re)) {
             release(e, re);
             re = NULL;
         }
@@ -1045,7 +1094,7 @@ static void note_proceeding(sip4xx_engine_t *e, const sip4xx_msg_t *m, uint32_t 
     uint64_t key;
     if (!sip4xx_txn_key(m, &key))
         return;
-    txn_t *t = (txn_t *)map_get(&e->txns, key);
+    txn_t *t = (txn_t *)sip4xx_map_get(&e->txns, key);
     if (t && (t->flags & TF_OPEN) && t->req_frame < frame) {
         t->flags |= TF_PROCEEDING;
         t->u.open.proceeding_until = sat_add(e->clock.secs, PROCEEDING_WINDOW);
@@ -1057,7 +1106,7 @@ bool sip4xx_engine_request_out_of_dialog(const sip4xx_engine_t *e, const sip4xx_
     uint64_t key;
     if (!sip4xx_txn_key(m, &key))
         return false;
-    const txn_t *t = (const txn_t *)map_get(&e->txns, key);
+    const txn_t *t = (const txn_t *)sip4xx_map_get(&e->txns, key);
     return t && (t->flags & TF_OPEN) && t->req_frame < frame && !(t->flags & TF_TO_TAG);
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* sip4xx — a hash map of 64-bit keys (see map.h). */
-#include "map.h"
+/* sip4xx — a hash map of 64-bit keys (see include/sip4xx/map.h). */
+#include "sip4xx/map.h"
 
 #include <string.h>
 
@@ -23,9 +23,9 @@ static size_t next_slot(size_t i, size_t cap)
     return i + 1 == cap ? 0 : i + 1;
 }
 
-static bool alloc_slots(map_t *m, size_t cap)
+static bool alloc_slots(sip4xx_map_t *m, size_t cap)
 {
-    map_slot_t *s = (map_slot_t *)m->a->alloc(m->a->ctx, cap * sizeof *s);
+    sip4xx_map_slot_t *s = (sip4xx_map_slot_t *)m->a->alloc(m->a->ctx, cap * sizeof *s);
     if (!s)
         return false;
     memset(s, 0, cap * sizeof *s);
@@ -35,13 +35,13 @@ static bool alloc_slots(map_t *m, size_t cap)
     return true;
 }
 
-bool map_init(map_t *m, const sip4xx_allocator_t *a)
+bool sip4xx_map_init(sip4xx_map_t *m, const sip4xx_allocator_t *a)
 {
     m->a = a;
     return alloc_slots(m, MAP_MIN_CAP);
 }
 
-void map_destroy(map_t *m)
+void sip4xx_map_destroy(sip4xx_map_t *m)
 {
     if (m->slots)
         m->a->free(m->a->ctx, m->slots);
@@ -49,10 +49,10 @@ void map_destroy(map_t *m)
     m->cap = m->used = m->tombs = 0;
 }
 
-void *map_get(const map_t *m, uint64_t key)
+void *sip4xx_map_get(const sip4xx_map_t *m, uint64_t key)
 {
     for (size_t i = slot_of(key, m->cap), n = 0; n < m->cap; i = next_slot(i, m->cap), n++) {
-        const map_slot_t *s = &m->slots[i];
+        const sip4xx_map_slot_t *s = &m->slots[i];
         if (!s->val)
             return NULL;
         if (s->val != MAP_TOMB && s->key == key)
@@ -65,18 +65,18 @@ void *map_get(const map_t *m, uint64_t key)
  * next rebuild comes at three quarters (map_put), so the table takes
  * 1.33 to 2 slots per entry (16 bytes each). Clears the tombstones
  * removals leave, and shrinks the table when most entries went. */
-static bool rebuild(map_t *m)
+static bool rebuild(sip4xx_map_t *m)
 {
     size_t cap = (m->used + 1) * 2;
     if (cap < MAP_MIN_CAP)
         cap = MAP_MIN_CAP;
-    map_t old = *m;
+    sip4xx_map_t old = *m;
     if (!alloc_slots(m, cap)) {
         *m = old;
         return false;
     }
     for (size_t i = 0; i < old.cap; i++) {
-        map_slot_t *s = &old.slots[i];
+        sip4xx_map_slot_t *s = &old.slots[i];
         if (s->val && s->val != MAP_TOMB) {
             size_t j = slot_of(s->key, m->cap);
             while (m->slots[j].val)
@@ -89,14 +89,14 @@ static bool rebuild(map_t *m)
     return true;
 }
 
-bool map_put(map_t *m, uint64_t key, void *val)
+bool sip4xx_map_put(sip4xx_map_t *m, uint64_t key, void *val)
 {
     if ((m->used + m->tombs + 1) * 4 > m->cap * 3 && !rebuild(m))
         return false;
-    map_slot_t *free_slot = NULL;
+    sip4xx_map_slot_t *free_slot = NULL;
     size_t i = slot_of(key, m->cap);
     for (size_t n = 0; n < m->cap; i = next_slot(i, m->cap), n++) {
-        map_slot_t *s = &m->slots[i];
+        sip4xx_map_slot_t *s = &m->slots[i];
         if (!s->val)
             break;
         if (s->val == MAP_TOMB) {
@@ -118,10 +118,10 @@ bool map_put(map_t *m, uint64_t key, void *val)
     return true;
 }
 
-bool map_remove(map_t *m, uint64_t key, const void *val)
+bool sip4xx_map_remove(sip4xx_map_t *m, uint64_t key, const void *val)
 {
     for (size_t i = slot_of(key, m->cap), n = 0; n < m->cap; i = next_slot(i, m->cap), n++) {
-        map_slot_t *s = &m->slots[i];
+        sip4xx_map_slot_t *s = &m->slots[i];
         if (!s->val)
             return false;
         if (s->val != MAP_TOMB && s->key == key) {
@@ -136,7 +136,7 @@ bool map_remove(map_t *m, uint64_t key, const void *val)
     return false;
 }
 
-void *map_next(const map_t *m, size_t *i)
+void *sip4xx_map_next(const sip4xx_map_t *m, size_t *i)
 {
     while (*i < m->cap) {
         void *v = m->slots[(*i)++].val;

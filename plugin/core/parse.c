@@ -250,21 +250,24 @@ uint32_t sip4xx_parse(const uint8_t *bytes, size_t size, sip4xx_msg_t *m)
 /* A header line whose value may still continue on folded lines. */
 typedef struct {
     bool open;
+    bool folded;             /* value is stale: trim vstart..vend again */
     sip4xx_header_id_t id;
     sip4xx_span_t name;
+    sip4xx_span_t value;     /* trimmed, while not folded */
     const char *vstart, *vend;
 } pending_t;
 
 static void emit(pending_t *p, const sip4xx_msg_t *m, sip4xx_header_cb *cb, void *ctx)
 {
-    if (p->open && *cb && !(*cb)(ctx, m, p->id, p->name, trim(p->vstart, (uint32_t)(p->vend - p->vstart))))
+    if (p->open && *cb &&
+        !(*cb)(ctx, m, p->id, p->name, p->folded ? trim(p->vstart, (uint32_t)(p->vend - p->vstart)) : p->value))
         *cb = NULL;
     p->open = false;
 }
 
 uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, sip4xx_header_cb cb, void *ctx)
 {
-    pending_t pend = { false, SIP4XX_H__COUNT, { NULL, 0 }, NULL, NULL };
+    pending_t pend = { false, false, SIP4XX_H__COUNT, { NULL, 0 }, { NULL, 0 }, NULL, NULL };
     bool stream = m->stream_transport, cut = m->cut;
     memset(m, 0, sizeof *m);
     m->stream_transport = stream;
@@ -319,8 +322,10 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
             break;
         if (is_ws(l.p[0])) {
             /* RFC 3261 §7.3.1 line folding: the value goes on. */
-            if (pend.open)
+            if (pend.open) {
                 pend.vend = l.p + l.len;
+                pend.folded = true;
+            }
             if (last != SIP4XX_H__COUNT && last_is_first) {
                 sip4xx_span_t *v = &m->value[last];
                 const char *start = v->len ? v->ptr : l.p;
@@ -335,14 +340,16 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
             last = SIP4XX_H__COUNT;
             continue;
         }
+        /* The value trimmed once, for the model and the callback. */
+        sip4xx_span_t value = trim(l.p + value_at, l.len - value_at);
         if (cb)
-            pend = (pending_t){ true, last, { l.p, name_len }, l.p + value_at, l.p + l.len };
+            pend = (pending_t){ true, false, last, { l.p, name_len }, value, l.p + value_at, l.p + l.len };
         last_is_first = false;
         if (last == SIP4XX_H__COUNT)
             continue;
         if (!sip4xx_msg_has(m, last)) {
             m->present |= (sip4xx_hset_t)1 << last;
-            m->value[last] = trim(l.p + value_at, l.len - value_at);
+            m->value[last] = value;
             last_is_first = true;
         } else if (((SIP4XX_HSET_SINGLE >> last) & 1u) && !(m->malformed & SIP4XX_MAL_DUPLICATE)) {
             /* RFC 3261 §7.3.1: only a comma-separated list may repeat. */

@@ -115,7 +115,7 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, gboolean stream,
         return used;
 
     if (n_found) {
-        r.findings = wmem_alloc_array(wmem_file_scope(), guint16, n_found);
+        r.findings = wmem_alloc_array(pinfo->pool, guint16, n_found);   /* records.c keeps a copy */
         for (size_t k = 0; k < n_found; k++)
             r.findings[k] = found[k].rule;
     }

@@ -47,8 +47,7 @@ typedef struct {
     const char *verdict_text; /* sentence, or NULL */
 } sip4xx_msg_record_t;
 
-/* One of these per annotated message lives as long as the file: keep it
- * small (the 1,000,000-frame benchmark holds about 400,000). */
+/* The decoded form: records.c keeps each packed to the fields it has. */
 G_STATIC_ASSERT(sizeof(sip4xx_msg_record_t) <= 80);
 
 /* The engine's outcome flags are the record's (SIP4XX_OUT_*, engine.h). */
@@ -112,12 +111,25 @@ void sip4xx_extract_wanted(GArray *wanted);
 sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pinfo,
                                             proto_tree *tree, int proto_sip, int proto_data);
 
-/* state.c: per-file correlation state and the frame -> record map. */
+/* state.c: per-file correlation state; the engine's allocator over
+ * file-scope wmem. */
+extern const sip4xx_allocator_t sip4xx_file_allocator;
 void sip4xx_state_init(void);
 void sip4xx_state_cleanup(void);
+
+/* records.c: the per-frame records, kept compact. A frame's records,
+ * decoded for rendering (valid until the end of the packet), or NULL. On
+ * the first pass, this also ends the frame: its records are kept. */
 sip4xx_frame_record_t *sip4xx_state_record(guint32 frame);
-/* Slot for message `ordinal` of `frame`, created when missing. */
+/* First pass: slot for message `ordinal` of the frame being read, created
+ * when missing; kept when sip4xx_state_record ends the frame. */
 sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint16 ordinal);
+/* First pass: a later message changes message `ordinal` of `frame` (fn
+ * gets its slot, created when missing). */
+void sip4xx_records_update(guint32 frame, guint16 ordinal, void (*fn)(sip4xx_msg_record_t *r, const void *arg),
+                           const void *arg);
+void sip4xx_records_init(void);
+void sip4xx_records_cleanup(void);
 /* Whether the open transaction a response answers was opened by a request
  * seen outside a dialog (no To tag); FALSE when that request is unknown. */
 gboolean sip4xx_state_request_out_of_dialog(packet_info *pinfo, const sip4xx_msg_t *m);

@@ -1,20 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — the per-file state of the Wireshark layer: the exchange engine
- * of the core (include/sip4xx/engine.h) over file-scope wmem, and the
- * frame -> record map that every pass renders from and that a later
- * frame's link reaches back into. Built on the first pass only. */
+ * of the core (include/sip4xx/engine.h) over file-scope wmem, feeding the
+ * per-frame records (records.c) that every pass renders from and that a
+ * later frame's link reaches back into. Built on the first pass only. */
 #include "sip4xx_ws.h"
 
 #include <string.h>
 
 #include "sip4xx/engine.h"
 
-static wmem_map_t *records;     /* frame number -> sip4xx_frame_record_t */
 static sip4xx_engine_t *engine;
-/* The record last made or looked up: the first pass asks for the current
- * frame's record once per kept message, and the map is large. */
-static guint32 last_frame;
-static sip4xx_frame_record_t *last_rec;
 
 static void *file_alloc(void *ctx _U_, size_t size)
 {
@@ -26,15 +21,13 @@ static void file_free(void *ctx _U_, void *p)
     wmem_free(wmem_file_scope(), p);
 }
 
-static const sip4xx_allocator_t file_allocator = { file_alloc, file_free, NULL };
+const sip4xx_allocator_t sip4xx_file_allocator = { file_alloc, file_free, NULL };
 
 void sip4xx_state_init(void)
 {
-    records = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    sip4xx_records_init();
     sip4xx_limits_t limits = { sip4xx_ids.max_open_per_call, sip4xx_ids.max_open_total, sip4xx_ids.max_dialogs };
-    engine = sip4xx_engine_new(&file_allocator, &limits);
-    last_frame = 0;
-    last_rec = NULL;
+    engine = sip4xx_engine_new(&sip4xx_file_allocator, &limits);
 }
 
 void sip4xx_state_cleanup(void)
@@ -51,54 +44,7 @@ void sip4xx_state_cleanup(void)
     }
     /* Everything lives in file scope: Wireshark frees it with the file. */
     engine = NULL;
-    records = NULL;
-    last_rec = NULL;
-}
-
-sip4xx_frame_record_t *sip4xx_state_record(guint32 frame)
-{
-    if (!records)
-        return NULL;
-    if (last_rec && last_frame == frame)
-        return last_rec;
-    sip4xx_frame_record_t *rec = (sip4xx_frame_record_t *)wmem_map_lookup(records, GUINT_TO_POINTER(frame));
-    if (rec) {
-        last_frame = frame;
-        last_rec = rec;
-    }
-    return rec;
-}
-
-sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint16 ordinal)
-{
-    if (!records)
-        return NULL;
-    sip4xx_frame_record_t *rec = sip4xx_state_record(frame);
-    for (guint i = 0; rec && i < rec->n_msgs; i++)
-        if (rec->msgs[i].ordinal == ordinal)
-            return &rec->msgs[i];
-    if (!rec || rec->n_msgs == rec->cap) {
-        guint cap = rec ? rec->cap * 2u : 1u;
-        if (cap > G_MAXUINT16)
-            return NULL;
-        size_t size = sizeof *rec + cap * sizeof rec->msgs[0];
-        rec = rec ? (sip4xx_frame_record_t *)wmem_realloc(wmem_file_scope(), rec, size)
-                  : (sip4xx_frame_record_t *)wmem_alloc0(wmem_file_scope(), size);
-        rec->cap = (guint16)cap;
-        /* The block may have moved: the map (and the cache) hold the new one. */
-        wmem_map_insert(records, GUINT_TO_POINTER(frame), rec);
-        last_frame = frame;
-        last_rec = rec;
-    }
-    /* Keep the messages in frame order: they render in that order. */
-    guint at = rec->n_msgs;
-    while (at > 0 && rec->msgs[at - 1].ordinal > ordinal)
-        at--;
-    memmove(&rec->msgs[at + 1], &rec->msgs[at], (rec->n_msgs - at) * sizeof rec->msgs[0]);
-    rec->n_msgs++;
-    memset(&rec->msgs[at], 0, sizeof rec->msgs[at]);
-    rec->msgs[at].ordinal = ordinal;
-    return &rec->msgs[at];
+    sip4xx_records_cleanup();
 }
 
 gboolean sip4xx_state_request_out_of_dialog(packet_info *pinfo, const sip4xx_msg_t *m)
@@ -108,11 +54,9 @@ gboolean sip4xx_state_request_out_of_dialog(packet_info *pinfo, const sip4xx_msg
 
 /* An earlier message gains a link: its record is made if it had none (a
  * request with nothing else to say, now answered by a 4xx). */
-static void apply_backlink(const sip4xx_backlink_t *b)
+static void apply_backlink(sip4xx_msg_record_t *rec, const void *arg)
 {
-    sip4xx_msg_record_t *rec = sip4xx_state_msg(b->ref.frame, b->ref.ordinal);
-    if (!rec)
-        return;
+    const sip4xx_backlink_t *b = (const sip4xx_backlink_t *)arg;
     if (b->is_request) {
         rec->response_in = b->response_in;
         if (!rec->kind) {
@@ -152,5 +96,6 @@ void sip4xx_state_track(packet_info *pinfo, const sip4xx_msg_t *m, const sip4xx_
     r->verdict = out.verdict;
     r->verdict_text = out.verdict_text;
     for (unsigned i = 0; i < out.n_backlinks; i++)
-        apply_backlink(&out.backlinks[i]);
+        sip4xx_records_update(out.backlinks[i].ref.frame, out.backlinks[i].ref.ordinal, apply_backlink,
+                              &out.backlinks[i]);
 }

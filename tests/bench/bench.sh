@@ -1,29 +1,40 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark stock tshark against tshark + sip4xx on the captures made by
-# tests/bench/make_captures.sh.
+# tests/bench/make_captures.sh: the SIP-dense worst case (sip), an ordinary
+# SIP capture (ord), one without SIP (nosip), 1M frames (big), and the
+# memory worst case of frozen_scanner.py (frozen, generated here).
 #
-# "stock" and "plugin" are the same /usr/bin/tshark run the same way: as an
+# Three setups, all the same /usr/bin/tshark run the same way: as an
 # unprivileged user (setpriv 65534) with a private HOME, an empty extcap
-# folder, TZ=UTC, LC_ALL=C.UTF-8 (tests/lib/tshark_env.sh); WIRESHARK_PLUGIN_DIR
-# is an empty folder for stock and a copy of build/plugins for plugin
-# (checked with tshark -G plugins).
+# folder, TZ=UTC, LC_ALL=C.UTF-8 (tests/lib/tshark_env.sh). WIRESHARK_PLUGIN_DIR
+# is an empty folder for "stock" and "floor" and a copy of build/plugins for
+# "plugin" (checked with tshark -G plugins). "floor" is stock asked for a
+# protocol tree on every frame, as sip4xx makes tshark build one by asking
+# for the `sip` items: the mode's arguments plus -Y "sip or not sip". It is
+# measured, in the same runs as stock, for the modes that build no tree of
+# their own (summary, -q -z expert, -2): their targets are against it.
 #
-# Wall time: every mode runs N times per capture, interleaved stock, plugin,
-# stock, plugin ... after one untimed warm-up pair; medians and their ratio
-# are reported.  Peak RSS: /usr/bin/time (Maximum resident set size) on the
-# 1M-frame capture, summary mode.  Instructions: valgrind --tool=callgrind
-# on the first CG_FRAMES frames of the SIP capture; total Ir stock vs plugin,
-# and Ir inclusive in the functions of sip4xx.so (dissect_sip4xx and the
-# functions it reaches) per SIP frame.
+# Times: every mode runs N times per capture, interleaved stock, [floor,]
+# plugin, stock, ... after one untimed warm-up; medians of wall and of
+# user+system CPU time (/usr/bin/time) and their ratios.  Peak RSS:
+# /usr/bin/time (Maximum resident set size), summary mode, on the 1M-frame
+# and frozen captures.  Instructions: valgrind --tool=callgrind on the first
+# CG_FRAMES frames of each capture (sip, ord, nosip), start-up (a 1-frame
+# run) subtracted; dissect_sip4xx inclusive per SIP frame, split into what
+# the plugin computes and what it renders.
 #
-# usage: tests/bench/bench.sh [-n RUNS] [-d CAPTURE_DIR] [-o OUT_DIR] [--quick]
+# usage: tests/bench/bench.sh [-n RUNS] [-d CAPTURE_DIR] [-o OUT_DIR] [--readme FILE] [--quick]
 #   RUNS         timed runs per mode and configuration (default 5)
 #   CAPTURE_DIR  where make_captures.sh put its files (default /var/cache/sip4xx-bench)
 #   OUT_DIR      where RESULTS.md and results.json go (default tests/bench)
+#   --readme F   also rewrite the performance table of F (between its
+#                <!-- bench:begin --> and <!-- bench:end --> lines)
 #   --quick      RUNS=1, no -V on the no-SIP capture, one RSS run (a smoke test)
 # Environment: PLUGIN_DIR (default build/plugins), RSS_RUNS (3), CG_FRAMES (20000),
-# CG_MODES ("summary Y_sip V fields"), SIP_CAPTURE / NOSIP_CAPTURE / BIG_CAPTURE file names.
+# CG_MODES ("summary Y_sip V fields"), TIME_CAPS ("sip ord nosip"),
+# SIP_CAPTURE / ORD_CAPTURE / NOSIP_CAPTURE / BIG_CAPTURE file names,
+# FROZEN_FRAMES (1000000).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,13 +44,15 @@ RUNS=5
 CAPDIR=/var/cache/sip4xx-bench
 OUTDIR=$HERE
 QUICK=0
+README_FILE=
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	-n) RUNS=$2; shift 2 ;;
 	-d) CAPDIR=$2; shift 2 ;;
 	-o) OUTDIR=$2; shift 2 ;;
+	--readme) README_FILE=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
 	--quick) QUICK=1; RUNS=1; shift ;;
-	*) echo "usage: $0 [-n RUNS] [-d CAPTURE_DIR] [-o OUT_DIR] [--quick]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-n RUNS] [-d CAPTURE_DIR] [-o OUT_DIR] [--readme FILE] [--quick]" >&2; exit 2 ;;
 	esac
 done
 PLUGIN_DIR=${PLUGIN_DIR:-$REPO/build/plugins}
@@ -47,16 +60,25 @@ RSS_RUNS=${RSS_RUNS:-3}
 [[ $QUICK == 1 ]] && RSS_RUNS=1
 CG_FRAMES=${CG_FRAMES:-20000}
 CG_MODES=${CG_MODES:-summary Y_sip V fields}
+TIME_CAPS=${TIME_CAPS:-sip ord nosip}
+FROZEN_FRAMES=${FROZEN_FRAMES:-1000000}
 SIP=$CAPDIR/${SIP_CAPTURE:-sip-300k.pcapng}
+ORD=$CAPDIR/${ORD_CAPTURE:-sip-ordinary-300k.pcapng}
 NOSIP=$CAPDIR/${NOSIP_CAPTURE:-nosip-100k.pcapng}
 BIG=$CAPDIR/${BIG_CAPTURE:-sip-1m.pcapng}
+FROZEN=$CAPDIR/frozen-scanner-1m.pcap
 
 log() { echo "bench: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-for f in "$SIP" "$NOSIP" "$BIG"; do
+for f in "$SIP" "$ORD" "$NOSIP" "$BIG"; do
 	[[ -s "$f" ]] || die "$f missing: run tests/bench/make_captures.sh first"
 done
+if [[ ! -s "$FROZEN" ]]; then
+	log "generating $FROZEN (tests/bench/frozen_scanner.py, $FROZEN_FRAMES frames)"
+	python3 "$HERE/frozen_scanner.py" "$FROZEN" "$FROZEN_FRAMES"
+	chmod 644 "$FROZEN"
+fi
 [[ -f "$PLUGIN_DIR/4.0/epan/sip4xx.so" ]] || ls "$PLUGIN_DIR"/*/epan/sip4xx.so >/dev/null 2>&1 ||
 	die "no sip4xx.so under $PLUGIN_DIR (cmake --build build)"
 for t in tshark editcap capinfos valgrind callgrind_annotate python3; do
@@ -78,15 +100,16 @@ RAW=$BH/raw.tsv
 : >"$RAW"
 
 # Captures must be readable by the unprivileged user.
-for f in "$SIP" "$NOSIP" "$BIG"; do
+for f in "$SIP" "$ORD" "$NOSIP" "$BIG" "$FROZEN"; do
 	if [[ $(id -u) == 0 ]] && ! tshark_env_as_user test -r "$f"; then
 		cp "$f" "$BH/caps/"; chmod 644 "$BH/caps/$(basename "$f")"
 	fi
 done
 cap() { if [[ -f "$BH/caps/$(basename "$1")" ]]; then echo "$BH/caps/$(basename "$1")"; else echo "$1"; fi; }
-SIP=$(cap "$SIP"); NOSIP=$(cap "$NOSIP"); BIG=$(cap "$BIG")
+SIP=$(cap "$SIP"); ORD=$(cap "$ORD"); NOSIP=$(cap "$NOSIP"); BIG=$(cap "$BIG"); FROZEN=$(cap "$FROZEN")
+declare -A CAPFILE=([sip]=$SIP [ord]=$ORD [nosip]=$NOSIP)
 
-as_user() {   # as_user stock|plugin CMD...: run CMD as tshark is benchmarked
+as_user() {   # as_user stock|floor|plugin CMD...: run CMD as tshark is benchmarked
 	local pd=$BH/empty
 	[[ $1 == plugin ]] && pd=$BH/plugins
 	shift
@@ -115,22 +138,35 @@ declare -A STOCK_ARGS=()
 for m in "${!PLUGIN_ARGS[@]}"; do STOCK_ARGS[$m]=${PLUGIN_ARGS[$m]}; done
 STOCK_ARGS[Y_sip4xx]="-n -Y sip.Status-Code>=400&&sip.Status-Code<500"
 STOCK_ARGS[fields]="-n -T fields -e sip.Status-Code"
+# The floor of the modes that build no tree of their own: stock made to
+# build one for every frame, as sip4xx does. (With -2, -Y primes the
+# first pass too, as sip4xx's wanted fields do.)
+declare -A FLOOR_ARGS=([summary]="-n -Y sip||!sip" [expert]="-n -q -z expert -Y sip||!sip"
+	[twopass]="-n -2 -Y sip||!sip")
 MODES=(summary expert Y_sip Y_sip4xx V fields twopass)
+
+args_of() {   # args_of CFG MODE: the tshark arguments of a setup in a mode
+	case $1 in
+	stock) echo "${STOCK_ARGS[$2]}" ;;
+	floor) echo "${FLOOR_ARGS[$2]}" ;;
+	*) echo "${PLUGIN_ARGS[$2]}" ;;
+	esac
+}
 
 timed() {   # timed CAPLABEL MODE CFG RUN FILE: one timed run -> raw.tsv
 	local label=$1 mode=$2 cfg=$3 run=$4 file=$5 args t0 t1 rc=0 rss ut st
-	if [[ $cfg == stock ]]; then args=${STOCK_ARGS[$mode]}; else args=${PLUGIN_ARGS[$mode]}; fi
+	args=$(args_of "$cfg" "$mode")
 	t0=$(date +%s.%N)
-	# On the 1M-frame file the plugin also logs what its state held at the
-	# end of it (one line, read below).
-	[[ $label == big && $cfg == plugin ]] && args="$args --log-debug sip4xx"
+	# On the RSS files the plugin also logs what its state held at their
+	# end (one line, read below).
+	[[ ($label == big || $label == frozen) && $cfg == plugin ]] && args="$args --log-debug sip4xx"
 	# shellcheck disable=SC2086
 	as_user "$cfg" /usr/bin/time -f '%M %U %S' -o "$BH/home/time.out" tshark $args -r "$file" >/dev/null 2>"$BH/err" || rc=$?
 	t1=$(date +%s.%N)
 	if [[ $rc != 0 ]]; then cat "$BH/err" >&2; die "tshark failed ($cfg $mode $file)"; fi
 	if grep -q "Malformed Packet: SIP4XX\|Dissector bug" "$BH/err"; then cat "$BH/err" >&2; die "sip4xx error ($mode)"; fi
-	if [[ $label == big && $cfg == plugin ]]; then
-		grep -o 'state at close: .*' "$BH/err" | tail -1 >"$BH/state.txt" || true
+	if [[ ($label == big || $label == frozen) && $cfg == plugin ]]; then
+		grep -o 'state at close: .*' "$BH/err" | tail -1 >"$BH/state.$label.txt" || true
 	fi
 	read -r rss ut st < <(tail -1 "$BH/home/time.out")
 	printf '%s\t%s\t%s\t%s\t%.3f\t%s\t%.2f\n' "$label" "$mode" "$cfg" "$run" \
@@ -138,57 +174,69 @@ timed() {   # timed CAPLABEL MODE CFG RUN FILE: one timed run -> raw.tsv
 	log "  $label $mode $cfg #$run: $(tail -1 "$RAW" | cut -f5) s wall, $(tail -1 "$RAW" | cut -f7) s cpu, $rss kB"
 }
 
+setups_of() {   # setups_of MODE: the setups measured in a mode, in run order
+	if [[ -n "${FLOOR_ARGS[$1]:-}" ]]; then echo "stock floor plugin"; else echo "stock plugin"; fi
+}
+
 bench_capture() {   # bench_capture LABEL FILE
-	local label=$1 file=$2 mode i
+	local label=$1 file=$2 mode i cfg
 	log "== $label: $(basename "$file") (warm-up)"
 	as_user stock tshark -n -r "$file" >/dev/null 2>&1
 	as_user plugin tshark -n -r "$file" >/dev/null 2>&1
 	for mode in "${MODES[@]}"; do
 		[[ $QUICK == 1 && $label == nosip && $mode == V ]] && continue
 		for i in $(seq "$RUNS"); do
-			timed "$label" "$mode" stock "$i" "$file"
-			timed "$label" "$mode" plugin "$i" "$file"
+			for cfg in $(setups_of "$mode"); do
+				timed "$label" "$mode" "$cfg" "$i" "$file"
+			done
 		done
 	done
 }
 
-bench_capture sip "$SIP"
-bench_capture nosip "$NOSIP"
-
-log "== peak RSS: $(basename "$BIG"), summary mode, $RSS_RUNS run(s) each"
-for i in $(seq "$RSS_RUNS"); do
-	timed big summary stock "$i" "$BIG"
-	timed big summary plugin "$i" "$BIG"
+for c in $TIME_CAPS; do
+	bench_capture "$c" "${CAPFILE[$c]}"
 done
 
-# ---- callgrind on a slice of the SIP capture
-SLICE=$BH/caps/slice.pcapng
-editcap -r "$SIP" "$SLICE" "1-$CG_FRAMES"
-chmod 644 "$SLICE"
-SIP_FRAMES_IN_SLICE=$(as_user stock tshark -n -r "$SLICE" -Y sip 2>/dev/null | wc -l)
-# startup cost (plugin loading, registration) from a 1-frame run, subtracted
-# from the per-frame figures
+for pair in "big:$BIG" "frozen:$FROZEN"; do
+	label=${pair%%:*} file=${pair#*:}
+	log "== peak RSS: $(basename "$file"), summary mode, $RSS_RUNS run(s) each"
+	for i in $(seq "$RSS_RUNS"); do
+		timed "$label" summary stock "$i" "$file"
+		timed "$label" summary plugin "$i" "$file"
+	done
+done
+
+# ---- callgrind on a slice of each capture
+cg_run() {   # cg_run NAME CFG FILE ARGS...: one callgrind run -> cg/NAME.{incl,self}
+	local name=$1 cfg=$2 file=$3
+	shift 3
+	log "callgrind: $name"
+	as_user "$cfg" valgrind --tool=callgrind --callgrind-out-file="$BH/cg/$name.out" \
+		tshark "$@" -r "$file" >/dev/null 2>"$BH/cg/$name.err" ||
+		{ tail "$BH/cg/$name.err" >&2; die "callgrind run failed ($name)"; }
+	callgrind_annotate --inclusive=yes --threshold=100 "$BH/cg/$name.out" >"$BH/cg/$name.incl" 2>/dev/null
+	callgrind_annotate --inclusive=no --threshold=100 "$BH/cg/$name.out" >"$BH/cg/$name.self" 2>/dev/null
+	rm -f "$BH/cg/$name.out"
+}
+# start-up cost (plugin loading, registration) from a 1-frame run,
+# subtracted from the per-frame figures
 editcap -r "$SIP" "$BH/caps/one.pcapng" 1-1
 chmod 644 "$BH/caps/one.pcapng"
 for cfg in stock plugin; do
-	log "callgrind: startup $cfg (1 frame)"
-	as_user "$cfg" valgrind --tool=callgrind --callgrind-out-file="$BH/cg/base.$cfg.out" \
-		tshark -n -r "$BH/caps/one.pcapng" >/dev/null 2>"$BH/cg/base.$cfg.err" ||
-		{ tail "$BH/cg/base.$cfg.err" >&2; die "callgrind run failed"; }
-	callgrind_annotate --inclusive=yes --threshold=100 "$BH/cg/base.$cfg.out" >"$BH/cg/base.$cfg.incl" 2>/dev/null
-	callgrind_annotate --inclusive=no --threshold=100 "$BH/cg/base.$cfg.out" >"$BH/cg/base.$cfg.self" 2>/dev/null
+	cg_run "base.$cfg" "$cfg" "$BH/caps/one.pcapng" -n
 done
-for mode in $CG_MODES; do
-	for cfg in stock plugin; do
-		if [[ $cfg == stock ]]; then args=${STOCK_ARGS[$mode]}; else args=${PLUGIN_ARGS[$mode]}; fi
-		out=$BH/cg/$mode.$cfg.out
-		log "callgrind: $mode $cfg on $CG_FRAMES frames"
-		# shellcheck disable=SC2086
-		as_user "$cfg" valgrind --tool=callgrind --callgrind-out-file="$out" \
-			tshark $args -r "$SLICE" >/dev/null 2>"$BH/cg/$mode.$cfg.err" ||
-			{ tail "$BH/cg/$mode.$cfg.err" >&2; die "callgrind run failed"; }
-		callgrind_annotate --inclusive=yes --threshold=100 "$out" >"$BH/cg/$mode.$cfg.incl" 2>/dev/null
-		callgrind_annotate --inclusive=no --threshold=100 "$out" >"$BH/cg/$mode.$cfg.self" 2>/dev/null
+for c in $TIME_CAPS; do
+	slice=$BH/caps/slice.$c.pcapng
+	editcap -r "${CAPFILE[$c]}" "$slice" "1-$CG_FRAMES"
+	chmod 644 "$slice"
+	echo "$c $(as_user stock tshark -n -r "$slice" -Y sip 2>/dev/null | wc -l)" >>"$BH/cg/sip_frames"
+	for mode in $CG_MODES; do
+		# the no-SIP slice: the modes where sip4xx costs most (the forced tree)
+		[[ $c == nosip && $mode != summary && $mode != Y_sip ]] && continue
+		for cfg in $(setups_of "$mode"); do
+			# shellcheck disable=SC2046
+			cg_run "$c.$mode.$cfg" "$cfg" "$slice" $(args_of "$cfg" "$mode")
+		done
 	done
 done
 
@@ -197,14 +245,19 @@ export B_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 export B_MACHINE="$(uname -srm), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) CPU, $(free -g | awk '/Mem:/ {print $2}') GB RAM"
 export B_WS=$(tshark --version 2>/dev/null | head -1)
 export B_RUNS=$RUNS B_RSS_RUNS=$RSS_RUNS B_CG_FRAMES=$CG_FRAMES B_CG_MODES=$CG_MODES
-export B_CG_SIP_FRAMES=$SIP_FRAMES_IN_SLICE
-export B_SIP="$(basename "$SIP") ($(capinfos -c -M "$SIP" | awk '/Number of packets/ {print $NF}') frames)"
-export B_NOSIP="$(basename "$NOSIP") ($(capinfos -c -M "$NOSIP" | awk '/Number of packets/ {print $NF}') frames)"
-export B_BIG="$(basename "$BIG") ($(capinfos -c -M "$BIG" | awk '/Number of packets/ {print $NF}') frames)"
+frames_of() { capinfos -c -M "$1" | awk '/Number of packets/ {print $NF}'; }
+export B_CG_SIP_FRAMES="$(tr '\n' ' ' <"$BH/cg/sip_frames")"
+export B_TIME_CAPS=$TIME_CAPS
+export B_SIP="$(basename "$SIP") ($(frames_of "$SIP") frames)"
+export B_ORD="$(basename "$ORD") ($(frames_of "$ORD") frames)"
+export B_NOSIP="$(basename "$NOSIP") ($(frames_of "$NOSIP") frames)"
+export B_BIG="$(basename "$BIG") ($(frames_of "$BIG") frames)"
+export B_FROZEN="$(basename "$FROZEN") ($(frames_of "$FROZEN") frames)"
 export B_QUICK=$QUICK
-export B_STATE_1M=$(cat "$BH/state.txt" 2>/dev/null)
-python3 "$HERE/report.py" "$RAW" "$BH/cg" "$OUTDIR"
+export B_STATE_BIG=$(cat "$BH/state.big.txt" 2>/dev/null)
+export B_STATE_FROZEN=$(cat "$BH/state.frozen.txt" 2>/dev/null)
+python3 "$HERE/report.py" "$RAW" "$BH/cg" "$OUTDIR" ${README_FILE:+--readme "$README_FILE"}
 # raw data (timings, callgrind_annotate outputs) next to the captures, out
 # of the repository; `report.py RAW_TSV DIR OUT_DIR` re-renders them
 mkdir -p "$CAPDIR/last-run"
-cp "$RAW" "$BH"/cg/*.incl "$BH"/cg/*.self "$CAPDIR/last-run/" 2>/dev/null || true
+cp "$RAW" "$BH"/cg/*.incl "$BH"/cg/*.self "$BH/cg/sip_frames" "$CAPDIR/last-run/" 2>/dev/null || true

@@ -8,7 +8,12 @@
 #                     python: registrations with digest challenges, answered
 #                     calls INVITE/ACK/BYE, CANCELs, 4xx rejections of many
 #                     kinds; UDP and TCP).  sipload.py also plays the called
-#                     UA on 127.0.0.4:5060.
+#                     UA on 127.0.0.4:5060.  About a fifth of the messages
+#                     are 4xx: the worst case for sip4xx.
+#   sip-ordinary-300k.pcapng  the same lab and load generator with its
+#                     "ordinary" mix (sipload.py --mix ordinary): mostly
+#                     answered calls, OPTIONS, MESSAGE, registrations; a few
+#                     percent 4xx.
 #   nosip-100k.pcapng >= 100,000 frames without SIP: python3 -m http.server
 #                     on loopback fetched by curl loops (HTTP/1.0, one TCP
 #                     connection per request).
@@ -31,7 +36,7 @@
 # Needs (Debian 12, root): kamailio, tshark (dumpcap, editcap, mergecap,
 # capinfos), python3, curl, util-linux (unshare), iproute2.
 #   usage: tests/bench/make_captures.sh [--force] [OUTDIR]   (default /var/cache/sip4xx-bench)
-# Tunables (environment): SIP_FRAMES (320000), NOSIP_FRAMES (110000),
+# Tunables (environment): SIP_FRAMES (320000, both SIP captures), NOSIP_FRAMES (110000),
 # BIG_FRAMES (1000000), LOAD_WORKERS (12), GEN_TIMEOUT (600 s per capture).
 set -euo pipefail
 
@@ -68,6 +73,7 @@ OUT=$(cd "$OUT" && pwd)
 if [[ "${SIP4XX_BENCH_IN_NETNS:-}" != 1 ]]; then
 	need_gen=0
 	have "$OUT/sip-300k.pcapng" 300000 || need_gen=1
+	have "$OUT/sip-ordinary-300k.pcapng" 300000 || need_gen=1
 	have "$OUT/nosip-100k.pcapng" 100000 || need_gen=1
 	if [[ $need_gen == 1 ]]; then
 		log "generating in a private network namespace"
@@ -99,7 +105,7 @@ if [[ "${SIP4XX_BENCH_IN_NETNS:-}" != 1 ]]; then
 		rm -rf "$tmp"
 	fi
 	chmod 644 "$OUT"/*.pcapng
-	for f in sip-300k nosip-100k sip-1m; do
+	for f in sip-300k sip-ordinary-300k nosip-100k sip-1m; do
 		log "$OUT/$f.pcapng: $(frames "$OUT/$f.pcapng") frames"
 	done
 	exit 0
@@ -143,27 +149,32 @@ wait_capture() {   # wait until dumpcap has its COUNT frames, or GEN_TIMEOUT
 	wait "$DUMPCAP" || true
 }
 
-# ---- (a) SIP
-if ! have "$OUT/sip-300k.pcapng" 300000; then
-	log "sip-300k: starting Kamailio proxy + UAS"
+# ---- (a) SIP: the dense mix, then the ordinary one
+sip_capture() {   # sip_capture NAME MIX
+	local name=$1 mix=$2 n
+	have "$OUT/$name.pcapng" 300000 && return 0
+	log "$name: starting Kamailio proxy + UAS"
 	for n in proxy uas; do
 		sed -e 's/^children=1$/children=4/' -e 's/^tcp_children=1$/tcp_children=2/' \
 		    -e 's/^debug=2$/debug=1/' -e 's/usleep("30000")/usleep("2000")/' \
 		    "$REPO/captures/gen/kamailio/$n.cfg" >"$WORK/$n.cfg"
-		kamailio -f "$WORK/$n.cfg" -P "$WORK/$n.pid" -Y "$WORK" -w "$WORK" -E >>"$WORK/$n.log" 2>&1 ||
+		kamailio -m 512 -f "$WORK/$n.cfg" -P "$WORK/$n.pid" -Y "$WORK" -w "$WORK" -E >>"$WORK/$n.log" 2>&1 ||
 			{ cat "$WORK/$n.log" >&2; die "kamailio $n did not start"; }
 	done
 	sleep 1
 	capture 'port 5060' "$SIP_FRAMES" "$WORK/sip.pcapng"
-	python3 "$HERE/sipload.py" --workers "$LOAD_WORKERS" --seconds "$GEN_TIMEOUT" &
+	python3 "$HERE/sipload.py" --workers "$LOAD_WORKERS" --seconds "$GEN_TIMEOUT" --mix "$mix" &
 	LOAD=$!; PIDS+=("$LOAD")
 	t0=$SECONDS
 	wait_capture
 	kill -TERM "$LOAD"; wait "$LOAD" || true
-	log "sip-300k: $SIP_FRAMES frames in $((SECONDS - t0)) s"
+	log "$name: $SIP_FRAMES frames in $((SECONDS - t0)) s"
 	for n in proxy uas; do kill -TERM "$(cat "$WORK/$n.pid")" 2>/dev/null || true; rm -f "$WORK/$n.pid"; done
-	mv "$WORK/sip.pcapng" "$OUT/sip-300k.pcapng"
-fi
+	sleep 1
+	mv "$WORK/sip.pcapng" "$OUT/$name.pcapng"
+}
+sip_capture sip-300k dense
+sip_capture sip-ordinary-300k ordinary
 
 # ---- (b) no SIP: HTTP on loopback
 if ! have "$OUT/nosip-100k.pcapng" 100000; then

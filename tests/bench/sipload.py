@@ -15,10 +15,16 @@ UAS (486/480/488), ringing calls CANCELled (200 + 487), proxy rejections
 404), sanity rejections (400, 416, 420, 483), OPTIONS/MESSAGE answered 200.
 A quarter of the workers talk TCP to the proxy (one connection each).
 
+Two mixes (--mix): "dense" (the default, MIX below) is the worst case for
+sip4xx, about a fifth of all messages 4xx; "ordinary" (ORDINARY) is a
+working system's traffic: answered calls, OPTIONS keep-alives, messages,
+registrations with their digest challenge, a few refusals (a few percent
+4xx).
+
 Runs until SIGTERM/SIGINT or --seconds.  Call-IDs are unique per run
 (worker, flow counter, run id) so a long capture never repeats a dialog.
 
-usage: sipload.py [--workers N] [--seconds S] [--seed N]
+usage: sipload.py [--workers N] [--seconds S] [--seed N] [--mix dense|ordinary]
 """
 
 import argparse
@@ -336,6 +342,8 @@ MIX = [("reg_ok", 10), ("reg_brief", 4), ("reg_forbidden", 2), ("call", 12), ("b
        ("offline", 4), ("codec", 3), ("codecwarn", 2), ("cancel", 3), ("secure", 4),
        ("notfound", 8), ("publish", 3), ("subscribe", 3), ("relay", 3), ("san_cseq", 2),
        ("san_tel", 2), ("san_require", 2), ("maxfwd", 2), ("options", 4), ("message", 4)]
+ORDINARY = [("reg_ok", 6), ("call", 30), ("options", 14), ("message", 10), ("publish", 3), ("subscribe", 3),
+            ("cancel", 2), ("busy", 2), ("notfound", 1), ("offline", 1)]
 FLOWS = [k for k, _ in MIX]
 WEIGHTS = [w for _, w in MIX]
 
@@ -376,7 +384,11 @@ def main():
     ap.add_argument("--workers", type=int, default=12)
     ap.add_argument("--seconds", type=float, default=3600)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--mix", choices=("dense", "ordinary"), default="dense")
     a = ap.parse_args()
+    if a.mix == "ordinary":
+        FLOWS[:] = [k for k, _ in ORDINARY]
+        WEIGHTS[:] = [w for _, w in ORDINARY]
     signal.signal(signal.SIGTERM, lambda *_: STOP.set())
     signal.signal(signal.SIGINT, lambda *_: STOP.set())
     runid = "%x" % int(time.time())
