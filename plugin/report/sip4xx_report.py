@@ -10,13 +10,15 @@ One tshark per capture (-2, two passes: reactions are known), in parallel;
 with --concat, each ring buffer (dumpcap -b) is merged in time order
 (mergecap) and read by one tshark, so that an exchange crossing a file
 boundary is matched, and every finding is put back in the file and frame
-it came from. Output: a human report on stdout; --json FILE (JSON Lines, one object per
-capture), --junit FILE (one testcase per capture), --baseline OLD.jsonl
-(what is new and what is gone).
+it came from. Output: a human report on stdout (and a progress line on
+standard error when it is a terminal); --json FILE (JSON Lines, one
+object per capture), --junit FILE (one testcase per capture), --baseline
+OLD.jsonl (what is new, more often, less often, gone).
 
 Exit status: 0 nothing at or above --fail-on (with --baseline: nothing new
-or more often at or above it), 1 findings at that level (or a capture tshark could not
-read), 2 usage error or no input.
+or more often at or above it), 1 findings at that level (or a capture
+tshark could not read), 2 usage error (tshark missing, or without the
+plugin) or no input.
 
 Levels (--fail-on): must = the expert warnings (a missing MUST header,
 malformed SIP, a second final response, a client reaction that breaks the
@@ -26,7 +28,6 @@ header; any = those and any 4xx at all; none = never fail.
 
 import argparse
 import concurrent.futures
-import fcntl
 import json
 import os
 import re
@@ -38,6 +39,11 @@ import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
+
+try:
+    import fcntl            # Linux: a larger pipe from tshark
+except ImportError:
+    fcntl = None
 
 NOBODY = 65534
 CAPTURE_EXTS = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz", ".cap.gz")
@@ -247,10 +253,6 @@ def describe_key(kind, code, detail):
 
 
 # ---------------------------------------------------------------- rows -> record
-
-def split_values(cell):
-    return [v for v in cell.split(AGG)] if cell != "" else []
-
 
 def software_of(row):
     """The software that sent a frame's only message: Server, else
@@ -492,11 +494,6 @@ class Folder:
                 self.seen.clear()
             self.seen[key] = result
         self.apply(int(row["frame.number"][0]), (row.get("frame.interface_id") or [""])[0], result)
-
-    def feed(self, row):
-        """One row (field name -> values)."""
-        if row.get("frame.number"):
-            self.apply(int(row["frame.number"][0]), (row.get("frame.interface_id") or [""])[0], self.analyse(row))
 
     def apply(self, frame, iface, result):
         messages, code, adds, reasons = result
@@ -867,7 +864,7 @@ class Runner:
             try:
                 # A larger pipe: fewer wake-ups of tshark and of us (Linux).
                 fcntl.fcntl(p.stdout.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
-            except (AttributeError, OSError):
+            except (AttributeError, OSError):    # no fcntl, no F_SETPIPE_SZ, or refused
                 pass
             self.progress.started(p.pid, target, file_size(target))
             n = 0
