@@ -922,7 +922,7 @@ class Runner:
         work = self.scratch()
         try:
             infos = self.capinfos(paths)
-            parts = []        # (record, file to merge, interfaces, frames)
+            parts = []        # (record, file to merge, interfaces, frames, first frame's time)
             for rec, p in zip(recs, paths):
                 info = infos[p]
                 if info.get("frames") is None:
@@ -972,7 +972,10 @@ class Runner:
             except MappingError as e:
                 err = str(e)
             if err:
-                err = err.replace(merged, "the merged stream of " + ", ".join(os.path.basename(x[0].file) for x in parts))
+                names = [os.path.basename(x[0].file) for x in parts]
+                if len(names) > 3:
+                    names = [names[0], "...", names[-1]]
+                err = err.replace(merged, f"the merged stream of {len(parts)} captures ({', '.join(names)})")
             for k, x in enumerate(parts):
                 if err:
                     x[0].error = x[0].error or err
