@@ -10,13 +10,15 @@ One tshark per capture (-2, two passes: reactions are known), in parallel;
 with --concat, each ring buffer (dumpcap -b) is merged in time order
 (mergecap) and read by one tshark, so that an exchange crossing a file
 boundary is matched, and every finding is put back in the file and frame
-it came from. Output: a human report on stdout; --json FILE (JSON Lines, one object per
-capture), --junit FILE (one testcase per capture), --baseline OLD.jsonl
-(what is new and what is gone).
+it came from. Output: a human report on stdout (and a progress line on
+standard error when it is a terminal); --json FILE (JSON Lines, one
+object per capture), --junit FILE (one testcase per capture), --baseline
+OLD.jsonl (what is new, more often, less often, gone).
 
 Exit status: 0 nothing at or above --fail-on (with --baseline: nothing new
-or more often at or above it), 1 findings at that level (or a capture tshark could not
-read), 2 usage error or no input.
+or more often at or above it), 1 findings at that level (or a capture
+tshark could not read), 2 usage error (tshark missing, or without the
+plugin) or no input.
 
 Levels (--fail-on): must = the expert warnings (a missing MUST header,
 malformed SIP, a second final response, a client reaction that breaks the
@@ -26,7 +28,6 @@ header; any = those and any 4xx at all; none = never fail.
 
 import argparse
 import concurrent.futures
-import fcntl
 import json
 import os
 import re
@@ -38,6 +39,11 @@ import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
+
+try:
+    import fcntl            # Linux: a larger pipe from tshark
+except ImportError:
+    fcntl = None
 
 NOBODY = 65534
 CAPTURE_EXTS = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz", ".cap.gz")
@@ -248,10 +254,6 @@ def describe_key(kind, code, detail):
 
 # ---------------------------------------------------------------- rows -> record
 
-def split_values(cell):
-    return [v for v in cell.split(AGG)] if cell != "" else []
-
-
 def software_of(row):
     """The software that sent a frame's only message: Server, else
     User-Agent, else the source address."""
@@ -451,11 +453,15 @@ class Folder:
 
     def __init__(self, locate):
         self.locate = locate
-        self.code_of_frame = {}   # frame (as tshark numbers it) -> its 4xx codes, for the reactions
+        self.code_of_frame = {}   # frame (as tshark numbers it) -> its first 4xx code, for the reactions
+        self.seen = {}            # a row but for its frame -> its analysis (feed_line)
 
     def feed_line(self, line):
         """One line of tshark's output, as bytes. Most rows carry no
-        finding: they are counted without being decoded."""
+        finding: they are counted without being decoded. A row with
+        findings that is the same as an earlier one but for its frame
+        (the same 4xx from the same software, say) reuses that one's
+        analysis."""
         if line.startswith(_NO_FINDING):
             parts = line.split(b"\t", _N_FINDING + 3)
             if len(parts) > _N_FINDING + 2 and parts[_N_FINDING]:
@@ -465,24 +471,55 @@ class Folder:
                 if items:
                     rec.sip_messages += items.count(_AGG_BYTES) + 1
                 return
-        self.feed(parse_cells(line.decode("utf-8", "replace").rstrip("\r\n").split("\t")))
-
-    def feed(self, row):
+        parts = line.split(b"\t", _N_FINDING + 2)
+        key = None
+        if len(parts) > _N_FINDING + 2 and parts[_N_FINDING] and not parts[_RETRY_OF_COL]:
+            # Everything but the frame and interface columns (a retry's
+            # analysis depends on the 4xx it retries: not reused).
+            key = line[:sum(len(x) for x in parts[:_N_FINDING]) + _N_FINDING] + parts[_N_FINDING + 2]
+            hit = self.seen.get(key)
+            if hit is not None:
+                self.apply(int(parts[_N_FINDING]), parts[_N_FINDING + 1], hit)
+                return
+        row = parse_cells(line.decode("utf-8", "replace").rstrip("\r\n").split("\t"))
         if not row.get("frame.number"):
             return
-        frame = int(row["frame.number"][0])
-        rec, shown = self.locate(frame, (row.get("frame.interface_id") or [""])[0])
+        result = self.analyse(row)
+        if key is not None:
+            if len(self.seen) >= MAX_REUSED_ROWS:
+                self.seen.clear()
+            self.seen[key] = result
+        self.apply(int(row["frame.number"][0]), (row.get("frame.interface_id") or [""])[0], result)
+
+    def apply(self, frame, iface, result):
+        messages, code, adds, reasons = result
+        rec, shown = self.locate(frame, iface)
         rec.frames += 1
+        rec.sip_messages += messages
+        if code:
+            self.code_of_frame[frame] = code
+        for kind, code, detail, soft, n, level in adds:
+            rec.add(kind, code, detail, soft, shown, n=n, level=level)
+        for code, reason in reasons:
+            rec.reasons.setdefault(code, reason)
+
+    def analyse(self, row):
+        """What one row holds: (SIP messages, its first 4xx code, findings
+        as (kind, code, detail, software, count, level), reason phrases)."""
         if "sip" in row:
-            rec.sip_messages += len(row["sip"])
+            messages = len(row["sip"])
         else:
-            rec.sip_messages += len(row.get("sip.Status-Code", [])) + len(row.get("sip.Method", []))
+            messages = len(row.get("sip.Status-Code", [])) + len(row.get("sip.Method", []))
         codes = row.get("sip4xx.code", [])
-        if codes:
-            self.code_of_frame[frame] = codes
+        adds, reasons = [], []
+        result = (messages, codes[0] if codes else None, adds, reasons)
         subtrees = row.get("sip4xx", [])
         if not subtrees:
-            return
+            return result
+
+        def add(kind, code, detail, soft, n=1, level=None):
+            adds.append((kind, code, detail, soft, n, level))
+
         labels = row.get("sip4xx.missing_header", [])
         levels = assign_levels(labels, len(row.get("sip4xx.missing_header.must", [])),
                                len(row.get("sip4xx.missing_header.should", [])),
@@ -512,12 +549,12 @@ class Folder:
         for i, (code, reason, n) in enumerate(msgs):
             soft = view.software([i])
             if code:
-                rec.add("code", code, "", soft, shown)
-                if reason and code not in rec.reasons:
-                    rec.reasons[code] = reason
+                add("code", code, "", soft)
+                if reason:
+                    reasons.append((code, reason))
             label = code or view.label([i], other)
             for _ in range(n):
-                rec.add(levels[k], label, labels[k], soft, shown)
+                add(levels[k], label, labels[k], soft)
                 k += 1
         # Causes, and 4xx with no request: on the 4xx.
         for name in ("sip4xx.cause_class", "sip4xx.no_request"):
@@ -527,11 +564,11 @@ class Folder:
             for v, slots in zip(values, spread(len(values), fours or every)):
                 code = view.label(slots, codes[0] if codes else other)
                 if name == "sip4xx.no_request":
-                    rec.add("no_request", code, "", view.software(slots), shown)
+                    add("no_request", code, "", view.software(slots))
                 else:
                     cc = int(v)
-                    rec.add("cause", code, CAUSES.get(cc, f"cause class {cc}"), view.software(slots), shown,
-                            level=finding_level("cause", cause_class=cc))
+                    add("cause", code, CAUSES.get(cc, f"cause class {cc}"), view.software(slots),
+                        level=finding_level("cause", cause_class=cc))
         # Reactions: counted once, on the retry; the client is who reacted.
         retry_of = row.get("sip4xx.retry_of", [])
         reactions = row.get("sip4xx.reaction", [])
@@ -547,20 +584,20 @@ class Folder:
                 ok = oks[len(oks) - n + j] if len(oks) >= n else (oks[-1] if oks else "1")
                 ok = ok in ("1", "True", "TRUE")
                 of = int(retry_of[j])
-                of_codes = self.code_of_frame.get(of) or ["4xx"]
-                rec.add("reaction", of_codes[0], REACTIONS.get(v, f"reaction {v}"), view.software(slots), shown,
-                        level=finding_level("reaction", detail_ok=ok))
+                add("reaction", self.code_of_frame.get(of) or "4xx", REACTIONS.get(v, f"reaction {v}"),
+                    view.software(slots), level=finding_level("reaction", detail_ok=ok))
         # A second, different final response.
         finals = row.get("sip4xx.second_final")
         if finals:
             responses = [k for k, x in enumerate(summaries) if x[3] != "request"] or every
             st = row.get("sip.Status-Code", [])
             for _, slots in zip(finals, spread(len(finals), responses)):
-                rec.add("second_final", view.label(slots, st[0] if st else other), "", view.software(slots), shown)
+                add("second_final", view.label(slots, st[0] if st else other), "", view.software(slots))
         mal = len(row.get("sip4xx.malformed", []))
         if mal:
-            rec.add("malformed", view.label(every, other), "", view.software(every), shown,
-                    n=min(mal, max(1, len(subtrees))))
+            add("malformed", view.label(every, other), "", view.software(every),
+                n=min(mal, max(1, len(subtrees))))
+        return result
 
 
 def summary_hint(text):
@@ -574,6 +611,10 @@ def summary_hint(text):
 
 
 _N_FINDING = len(FINDING_FIELDS)
+_RETRY_OF_COL = FIELDS.index("sip4xx.retry_of")
+# Analyses of rows kept for reuse (Folder.feed_line); the cache starts
+# over when full.
+MAX_REUSED_ROWS = 10000
 _NO_FINDING = b"\t" * _N_FINDING
 _AGG_BYTES = AGG.encode()
 
@@ -822,7 +863,7 @@ class Runner:
             try:
                 # A larger pipe: fewer wake-ups of tshark and of us (Linux).
                 fcntl.fcntl(p.stdout.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
-            except (AttributeError, OSError):
+            except (AttributeError, OSError):    # no fcntl, no F_SETPIPE_SZ, or refused
                 pass
             self.progress.started(p.pid, target, file_size(target))
             n = 0
@@ -880,7 +921,7 @@ class Runner:
         work = self.scratch()
         try:
             infos = self.capinfos(paths)
-            parts = []        # (record, file to merge, interfaces, frames)
+            parts = []        # (record, file to merge, interfaces, frames, first frame's time)
             for rec, p in zip(recs, paths):
                 info = infos[p]
                 if info.get("frames") is None:
@@ -930,7 +971,10 @@ class Runner:
             except MappingError as e:
                 err = str(e)
             if err:
-                err = err.replace(merged, "the merged stream of " + ", ".join(os.path.basename(x[0].file) for x in parts))
+                names = [os.path.basename(x[0].file) for x in parts]
+                if len(names) > 3:
+                    names = [names[0], "...", names[-1]]
+                err = err.replace(merged, f"the merged stream of {len(parts)} captures ({', '.join(names)})")
             for k, x in enumerate(parts):
                 if err:
                     x[0].error = x[0].error or err

@@ -148,6 +148,26 @@ class Aggregation(unittest.TestCase):
         self.assertEqual(len(R.failing(clean, R.LEVELS["any"])), 2)   # the 405 and its cause
         self.assertEqual(R.failing(self.rec, R.LEVELS["none"]), [])
 
+    def test_same_row_again(self):
+        # A row the same as an earlier one but for its frame reuses its
+        # analysis (Folder.feed_line): counted again, under its own frame.
+        # A retry's analysis depends on the 4xx it retries: two identical
+        # retries of a 401 and of a 407 stay apart.
+        again = ROWS[1].replace("\t2\t", "\t12\t", 1)
+        self.assertNotEqual(again, ROWS[1])
+        retry = lambda frame, of: line(
+            frame_number=frame, sip4xx=f"SIP 4xx analysis: next attempt after the 4xx in frame {of}",
+            sip4xx_retry_of=of, sip4xx_reaction="1", sip4xx_reaction_ok="1", sip_User_Agent="phone/1",
+            ip_src="10.0.0.9", sip_Method="INVITE", sip=sip_items("INVITE"))
+        c401 = line(frame_number="20", sip4xx="SIP 4xx analysis: 401 Unauthorized", sip4xx_code="401",
+                    sip_Server="Kamailio (5.6.3)", ip_src="10.0.0.1", sip_Status_Code="401", sip=sip_items("401"))
+        rec = record("a.pcap", [ROWS[1], again, c401, ROWS[4], retry("21", "20"), retry("22", "5")])
+        j = rec.to_json()
+        self.assertEqual(j["missing_must"], {"Allow": 2})
+        k = {(i["kind"], i["code"], i["detail"]): i["frames"] for i in j["by_software"]["Kamailio (5.6.3)"]}
+        self.assertEqual(k[("must", "405", "Allow")], [2, 12])
+        self.assertEqual(j["reactions"], {"401 Followed the RFC": 1, "407 Followed the RFC": 1})
+
     def test_json_round_trip(self):
         back = R.Record.from_json(json.loads(json.dumps(self.j)))
         self.assertEqual(back.to_json(), self.j)
