@@ -82,6 +82,7 @@ static const value_string verdict_vals[] = {
 static int dissect_sip4xx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     sip4xx_frame_record_t *rec;
+    sip4xx_records_packet(pinfo->pool);
     if (!PINFO_FD_VISITED(pinfo)) {
         if (!tree)
             return 0;

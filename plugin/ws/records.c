@@ -202,6 +202,16 @@ static const char *get_ptr(in_t *in)
     return s;
 }
 
+/* The scope of the packet being dissected (pinfo->pool), set by
+ * dissect_sip4xx for each frame: decoded findings live until the end of
+ * the packet. Wireshark 4.6 has no wmem_packet_scope(). */
+static wmem_allocator_t *packet_pool;
+
+void sip4xx_records_packet(wmem_allocator_t *pool)
+{
+    packet_pool = pool;
+}
+
 static void decode_one(in_t *in, sip4xx_msg_record_t *r)
 {
     memset(r, 0, sizeof *r);
@@ -220,7 +230,7 @@ static void decode_one(in_t *in, sip4xx_msg_record_t *r)
     }
     if (bits & R_FINDINGS) {
         r->n_findings = get_u8(in);
-        r->findings = wmem_alloc_array(wmem_packet_scope(), guint16, r->n_findings);
+        r->findings = wmem_alloc_array(packet_pool, guint16, r->n_findings);
         for (guint k = 0; k < r->n_findings; k++)
             r->findings[k] = (guint16)get_varint(in);
     }
@@ -318,7 +328,7 @@ sip4xx_frame_record_t *sip4xx_state_record(guint32 frame)
         flush_staged();
         return staged->n_msgs ? staged : NULL;
     }
-    return load(frame, wmem_packet_scope(), 0, NULL);
+    return load(frame, packet_pool, 0, NULL);
 }
 
 /* The slot of message `ordinal` in rec, made (in frame order) when

@@ -129,6 +129,8 @@ sip4xx_msg_record_t *sip4xx_state_msg(guint32 frame, guint16 ordinal);
 void sip4xx_records_update(guint32 frame, guint16 ordinal, void (*fn)(sip4xx_msg_record_t *r, const void *arg),
                            const void *arg);
 void sip4xx_records_init(void);
+/* The packet scope decoded records use (pinfo->pool), set per frame. */
+void sip4xx_records_packet(wmem_allocator_t *pool);
 void sip4xx_records_cleanup(void);
 /* Whether the open transaction a response answers was opened by a request
  * seen outside a dialog (no To tag); FALSE when that request is unknown. */
