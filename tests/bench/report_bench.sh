@@ -107,6 +107,7 @@ if [[ $BIG == 1 && ( ! -f $big || $SRC -nt $big ) ]]; then
 	rm -rf "$tmp"
 fi
 
+COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')
 # ------------------------------------------------------------------ setup
 WORK=$(mktemp -d /tmp/sip4xx-report-bench.XXXXXX)
 chmod 755 "$WORK"
@@ -117,14 +118,27 @@ tshark_env_run "$WORK/home" "$WORK/home/plugins" tshark -G plugins 2>/dev/null |
 # The command as it is now (edits to the tree during the run do not
 # count), and the options it gives tshark, quoted for bash -c.
 cp -r "$REPO/plugin/report" "$WORK/report"
-REPORT=$WORK/report/sip4xx-report
 mapfile -d '' ARGS < <(python3 -c '
 import sys; sys.path.insert(0, sys.argv[1]); import sip4xx_report as R
 sys.stdout.write("".join(a + "\0" for a in R.tshark_args()))' "$WORK/report")
 Q=$(printf '%q ' "${ARGS[@]}")
 # The report with the system's python3 first in PATH, as the .deb runs it
-# (a pyenv shim in PATH costs ~0.5 s per start).
-PY="env PATH=/usr/bin:/bin:\$PATH"
+# (a pyenv shim in PATH costs ~0.5 s per start), through a wrapper that
+# also writes the report's own CPU time (the python process) and that of
+# the programs it ran (tshark, capinfos, mergecap): on a shared machine the
+# CPU times of the same tshark run vary by tens of percent, the share of
+# the report's own work much less.
+cat >"$WORK/own_cpu.py" <<'EOS'
+import os, resource, sys
+sys.path.insert(0, os.environ["REPORT_DIR"])
+import sip4xx_report
+status = sip4xx_report.main(sys.argv[1:])
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(os.environ["OWN_CPU"], "w") as fh:
+    fh.write(f"{me.ru_utime + me.ru_stime:.2f} {kids.ru_utime + kids.ru_stime:.2f}\n")
+sys.exit(status)
+EOS
+PY="env PATH=/usr/bin:/bin:\$PATH REPORT_DIR='$WORK/report' OWN_CPU='$WORK/own' python3 '$WORK/own_cpu.py'"
 # By hand: tshark run by tests/lib/tshark_env.sh's tshark_env_run (as
 # sip4xx-report runs it: unprivileged when root, private HOME, the plugin
 # copy); for the many files, xargs itself runs in that environment, so each
@@ -134,12 +148,12 @@ MERGED=$WORK/home/merged.pcapng
 declare -A CMD
 CMD[small hand]="$ENV; find '$small' -type f -print0 | sort -z |
 	tshark_env_run \$H \$H/plugins xargs -0 -P $J -n 1 tshark $Q -r >/dev/null"
-CMD[small report]="$PY '$REPORT' -q -j $J --fail-on none --plugin-dir '$PLUGIN_DIR' '$small'"
+CMD[small report]="$PY -q -j $J --fail-on none --plugin-dir '$PLUGIN_DIR' '$small'"
 CMD[concat hand]="$ENV; capinfos -M -c -I -a -S '$small'/* >/dev/null && mergecap -I none -w '$MERGED' '$small'/* &&
 	chmod 644 '$MERGED' && tshark_env_run \$H \$H/plugins tshark $Q -r '$MERGED' >/dev/null && rm '$MERGED'"
-CMD[concat report]="$PY '$REPORT' -q -j $J --fail-on none --concat --plugin-dir '$PLUGIN_DIR' '$small'"
+CMD[concat report]="$PY -q -j $J --fail-on none --concat --plugin-dir '$PLUGIN_DIR' '$small'"
 CMD[big hand]="$ENV; tshark_env_run \$H \$H/plugins tshark $Q -r '$big' >/dev/null"
-CMD[big report]="$PY '$REPORT' -q -j $J --fail-on none --plugin-dir '$PLUGIN_DIR' '$big'"
+CMD[big report]="$PY -q -j $J --fail-on none --plugin-dir '$PLUGIN_DIR' '$big'"
 
 RAW=$WORK/raw
 : >"$RAW"
@@ -147,8 +161,9 @@ measure() {   # measure CASE WHO: one timed run, appended to RAW
 	local t=$WORK/time load
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	log "$1 $2 ($(date -u +%H:%M:%S), load $load)"
+	echo "- -" >"$WORK/own"
 	/usr/bin/time -f "%e %U %S %M" -o "$t" bash -c "${CMD[$1 $2]}" || die "$1 $2 failed"
-	echo "$1 $2 $(cat "$t") $load" >>"$RAW"
+	echo "$1 $2 $(cat "$t") $load $(cat "$WORK/own")" >>"$RAW"
 	log "  $(cat "$t")"
 }
 declare -A ROUNDS_OF=([small]=${ROUNDS_SMALL:-$ROUNDS} [concat]=${ROUNDS_CONCAT:-$((ROUNDS > 3 ? ROUNDS : 3))}
@@ -170,14 +185,15 @@ big_frames=0; big_size=0
 if [[ $BIG == 1 ]]; then big_frames=$(frames "$big"); big_size=$(size_of "$big"); fi
 python3 - "$RAW" "$OUTDIR/RESULTS.md" "$(nproc)" "$J" "$ROUNDS" "$QUICK" \
 	"$SMALL" "$small_frames" "$(size_of "$small")" "$big_frames" "$big_size" "$BIG_COPIES" \
-	"$(tshark -v 2>/dev/null | head -1)" "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')" <<'EOF'
+	"$(tshark -v 2>/dev/null | head -1)" "$COMMIT" <<'EOF'
 import statistics, sys, time
 raw, results, ncpu, j, rounds, quick, nsmall, sframes, ssize, bframes, bsize, copies, ws, commit = sys.argv[1:]
 ncpu = int(ncpu)
 runs = {}
 for line in open(raw):
-    case, who, wall, user, sys_, rss, load = line.split()
-    runs.setdefault((case, who), []).append((float(wall), float(user) + float(sys_), int(rss), float(load)))
+    case, who, wall, user, sys_, rss, load, own, tools = line.split()
+    runs.setdefault((case, who), []).append((float(wall), float(user) + float(sys_), int(rss), float(load),
+                                             float(own) if own != "-" else 0.0, float(tools) if tools != "-" else 0.0))
 def med(case, who, i):
     return statistics.median(r[i] for r in runs[(case, who)])
 desc = {
@@ -186,16 +202,17 @@ desc = {
     "big": f"one capture of {int(bframes):,} frames ({int(bsize) / 1e9:.2f} GB: {copies} copies of sip-300k)",
 }
 rows = ["| case | runs | by hand: wall (s) | sip4xx-report: wall (s) | overhead (wall) | CPU s (user+sys): by hand / report "
-        "| overhead (CPU) | CPUs busy: by hand / report | load at start: by hand / report |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        "| overhead (CPU) | report's own CPU / its tools' | CPUs busy: by hand / report | load at start: by hand / report |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
 for case in ("small", "concat", "big"):
     if (case, "hand") not in runs:
         continue
     hw, rw = med(case, "hand", 0), med(case, "report", 0)
     hc, rc = med(case, "hand", 1), med(case, "report", 1)
     hl, rl = med(case, "hand", 3), med(case, "report", 3)
+    own, tools = med(case, "report", 4), med(case, "report", 5)
     rows.append(f"| {desc[case]} | {len(runs[(case, 'hand')])} | {hw:,.1f} | {rw:,.1f} | {100 * (rw - hw) / hw:+.1f} % "
-                f"| {hc:,.1f} / {rc:,.1f} | {100 * (rc - hc) / hc:+.1f} % "
+                f"| {hc:,.1f} / {rc:,.1f} | {100 * (rc - hc) / hc:+.1f} % | {own:,.1f} s / {tools:,.1f} s = {100 * own / tools:.1f} % "
                 f"| {100 * hc / hw / ncpu:.0f} % / {100 * rc / rw / ncpu:.0f} % | {hl:.1f} / {rl:.1f} |")
 with open("/proc/loadavg") as fh:
     load = fh.read().split()[0]
@@ -209,7 +226,9 @@ section = (
     "with `xargs -P` for the many files. Overhead: the report's time over the hand-run's. "
     "CPUs busy: (user + sys) / wall / CPUs; the load column is the 1-minute load average when each run "
     "started (the machine is shared: other jobs take CPUs too). The report runs with /usr/bin/python3 "
-    "first in PATH, as installed from the .deb.\n\n" + "\n".join(rows) + "\n")
+    "first in PATH, as installed from the .deb. Its own CPU is that of its python process (parsing, "
+    "bookkeeping), against that of the programs it ran: the part of its overhead that is its own work, "
+    "the figure least moved by the machine's load.\n\n" + "\n".join(rows) + "\n")
 try:
     old = open(results).read()
 except FileNotFoundError:
