@@ -61,6 +61,8 @@ typedef struct {
     sip4xx_hset_t present;                 /* headers seen at least once */
     sip4xx_span_t value[SIP4XX_H__COUNT];  /* first occurrence, trimmed, folding kept */
     bool to_tag;                           /* the To header carries a tag parameter */
+    sip4xx_span_t to_tag_value;            /* with to_tag: the tag, read once by the parse for the
+                                              keys that compare it (sip4xx_to_tag_key) */
     uint32_t cseq_number;
     sip4xx_span_t cseq_method;
 

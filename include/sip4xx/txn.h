@@ -114,8 +114,8 @@ bool sip4xx_retry_key(const sip4xx_msg_t *m, uint64_t *key);
 /* Hashes of the Call-ID and of the From tag; false without one. */
 bool sip4xx_call_key(const sip4xx_msg_t *m, uint64_t *key);
 bool sip4xx_from_tag_key(const sip4xx_msg_t *m, uint64_t *key);
-/* Hash of the To tag; false without one. Read by the same name-addr
- * parameter parser as the From tag. */
+/* Hash of the To tag; false without one. The parse read it (to_tag,
+ * to_tag_value) with the same name-addr parameter parser as the From tag. */
 bool sip4xx_to_tag_key(const sip4xx_msg_t *m, uint64_t *key);
 
 /* The keys above of one message, as the Wireshark layer takes them: the

@@ -75,10 +75,10 @@ bool sip4xx_from_tag_key(const sip4xx_msg_t *m, uint64_t *key)
 
 bool sip4xx_to_tag_key(const sip4xx_msg_t *m, uint64_t *key)
 {
-    sip4xx_span_t tag;
-    if (!sip4xx_msg_has(m, SIP4XX_H_TO) || !sip4xx_name_addr_tag(m->value[SIP4XX_H_TO], &tag))
+    /* The parse read the tag already (it decides to_tag): not again. */
+    if (!m->to_tag)
         return false;
-    *key = sip4xx_hash_bytes(SIP4XX_HASH_START, tag.ptr, tag.len, false);
+    *key = sip4xx_hash_bytes(SIP4XX_HASH_START, m->to_tag_value.ptr, m->to_tag_value.len, false);
     return true;
 }
 

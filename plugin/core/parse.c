@@ -376,7 +376,7 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
         if (((want >> id) & 1u) && m->value[id].len == 0)
             m->malformed |= SIP4XX_MAL_EMPTY_VALUE;
     if (sip4xx_msg_has(m, SIP4XX_H_TO))
-        m->to_tag = sip4xx_name_addr_tag(m->value[SIP4XX_H_TO], NULL);
+        m->to_tag = sip4xx_name_addr_tag(m->value[SIP4XX_H_TO], &m->to_tag_value);
     if (sip4xx_msg_has(m, SIP4XX_H_CSEQ) && m->value[SIP4XX_H_CSEQ].len)
         parse_cseq(m);
 
