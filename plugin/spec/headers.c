@@ -85,7 +85,8 @@ static void build_tables(void)
 
 static bool same_lower_name(unsigned id, const char *name, size_t len)
 {
-    /* RFC 3261 §7.3.1: header field names are case-insensitive. */
+    /* RFC 3261 §7.3.1: header field names are case-insensitive. len >= 2
+     * (sip4xx_header_lookup answers the others itself). */
     if (header_rows[id].name_len != len)
         return false;
     const char *want = lower_name[id], *mask = fold_mask[id];
@@ -104,21 +105,26 @@ static bool same_lower_name(unsigned id, const char *name, size_t len)
                 return true;
         }
     }
-    /* Shorter names: a 4-byte word, then the bytes left. */
-    size_t k = 0;
+    /* Shorter names: the first and the last word of 4 bytes (2 below
+     * four), overlapping, as above: no loop over the bytes left. */
     if (len >= 4) {
-        uint32_t w, m, l;
+        uint32_t w, m, l, w2, m2, l2;
         memcpy(&w, name, 4);
         memcpy(&m, mask, 4);
         memcpy(&l, want, 4);
-        if ((w | m) != l)
-            return false;
-        k = 4;
+        memcpy(&w2, name + len - 4, 4);
+        memcpy(&m2, mask + len - 4, 4);
+        memcpy(&l2, want + len - 4, 4);
+        return (w | m) == l && (w2 | m2) == l2;
     }
-    for (; k < len; k++)
-        if ((char)(name[k] | mask[k]) != want[k])
-            return false;
-    return true;
+    uint16_t w, m, l, w2, m2, l2;   /* len is 2 or 3 here */
+    memcpy(&w, name, 2);
+    memcpy(&m, mask, 2);
+    memcpy(&l, want, 2);
+    memcpy(&w2, name + len - 2, 2);
+    memcpy(&m2, mask + len - 2, 2);
+    memcpy(&l2, want + len - 2, 2);
+    return (uint16_t)(w | m) == l && (uint16_t)(w2 | m2) == l2;
 }
 
 sip4xx_header_id_t sip4xx_header_lookup(const char *name, size_t len)
