@@ -10,6 +10,7 @@
  * before the colon, folding, compact names, any case) that a "missing
  * header" warning must not trip over.
  */
+#define _GNU_SOURCE   /* memrchr */
 #include "sip4xx/model.h"
 
 #include "sip4xx/text.h"
@@ -451,6 +452,29 @@ bool sip4xx_next_header_id(const sip4xx_msg_t *m, uint32_t *cursor, sip4xx_span_
     return false;
 }
 
+/* The offset of the line that holds the first occurrence of id, as the
+ * parse kept it (m->value[id]), or 0 when it cannot be told. Its value
+ * starts on that line, or, when the line held none, on a folded line
+ * after it (RFC 3261 §7.3.1): a line that starts with white space
+ * continues the header above it. */
+static uint32_t first_line_of(const sip4xx_msg_t *m, sip4xx_header_id_t id)
+{
+    const char *buf = m->raw.ptr, *v = m->value[id].ptr;
+    uint32_t end = m->header_len <= m->raw.len ? m->header_len : m->raw.len;
+    if (!buf || !v || v <= buf || (size_t)(v - buf) > end)
+        return 0;
+    uint32_t at = (uint32_t)(v - buf);
+    for (;;) {
+        const char *lf = memrchr(buf, '\n', at);
+        if (!lf)
+            return 0;
+        at = (uint32_t)(lf - buf) + 1;
+        if (at >= end || !is_ws(buf[at]))
+            return at;
+        at--;                       /* a folded line: the header is above */
+    }
+}
+
 bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *cursor,
                        sip4xx_span_t *out)
 {
@@ -458,6 +482,11 @@ bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *c
     sip4xx_header_id_t seen;
     if (!sip4xx_msg_has(m, id))
         return false;
+    /* No occurrence comes before the first, which the parse found: the
+     * walk starts at its line, not at the top of the header section
+     * (401 and 407 challenges, Allow, Unsupported sit near the end). */
+    if (*cursor == 0)
+        *cursor = first_line_of(m, id);
     while (sip4xx_next_header_id(m, cursor, &name, out, &seen))
         if (seen == id)
             return true;

@@ -198,6 +198,35 @@ static void test_next_value(void)
     g_assert_false(sip4xx_next_value(&m, SIP4XX_H_VIA, &cur, &v));
 }
 
+/* The walk starts at the first occurrence's line (parse.c first_line_of):
+ * one whose value is only on a folded line, bare LF line ends, and an
+ * empty value are still found, in order. */
+static void test_next_value_first_line(void)
+{
+    const char *msg =
+        "SIP/2.0 401 Unauthorized\n"
+        "Via: SIP/2.0/UDP h\n"
+        "WWW-Authenticate:\n"
+        " \n"
+        "  Digest realm=\"a\"\n"
+        "Subject: x\n"
+        "WWW-Authenticate: Digest realm=\"b\"\n"
+        "Allow:\n"
+        "\n";
+    sip4xx_msg_t m = parse_str(msg, FALSE);
+    uint32_t cur = 0;
+    sip4xx_span_t v;
+    g_assert_true(sip4xx_next_value(&m, SIP4XX_H_WWW_AUTHENTICATE, &cur, &v));
+    g_assert_true(span_is(v, "Digest realm=\"a\""));
+    g_assert_true(sip4xx_next_value(&m, SIP4XX_H_WWW_AUTHENTICATE, &cur, &v));
+    g_assert_true(span_is(v, "Digest realm=\"b\""));
+    g_assert_false(sip4xx_next_value(&m, SIP4XX_H_WWW_AUTHENTICATE, &cur, &v));
+    cur = 0;
+    g_assert_true(sip4xx_next_value(&m, SIP4XX_H_ALLOW, &cur, &v));
+    g_assert_cmpuint(v.len, ==, 0);
+    g_assert_false(sip4xx_next_value(&m, SIP4XX_H_ALLOW, &cur, &v));
+}
+
 static void test_header_lookup(void)
 {
     g_assert_cmpint(sip4xx_header_lookup("call-id", 7), ==, SIP4XX_H_CALL_ID);
@@ -358,6 +387,7 @@ int main(int argc, char **argv)
     g_test_add_func("/parse/empty-and-nul", test_empty_and_nul);
     g_test_add_func("/parse/header-lookup", test_header_lookup);
     g_test_add_func("/parse/next-value", test_next_value);
+    g_test_add_func("/parse/next-value-first-line", test_next_value_first_line);
     g_test_add_func("/parse/cut", test_cut);
     g_test_add_func("/parse/bare-cr", test_bare_cr);
     g_test_add_func("/parse/start-line-control", test_start_line_control);
