@@ -74,15 +74,24 @@ static bool rule_met(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
 
 /* The rows a request and a response can meet, found once from the table
  * (it is constant), in table order: each message walks only its own kind's
- * rows. */
+ * rows. A response walks the list of its status code: the rows of every
+ * response, with those of its own code (SIP4XX_SCOPE_RESPONSE_CODE)
+ * merged in, not the rows of the other codes. */
+#define CODE_LISTS 32                    /* status codes with rows of their own, at most */
 static uint16_t request_rows[SIP4XX_MAX_RULES], response_rows[SIP4XX_MAX_RULES];
 static size_t n_request_rows, n_response_rows;
+static uint16_t code_rows[CODE_LISTS + 1][SIP4XX_MAX_RULES];   /* [0]: no code rows */
+static size_t n_code_rows[CODE_LISTS + 1];
+static uint8_t code_list[1000];          /* list of a status code (3 digits) */
+static bool code_lists_full;             /* more codes than lists: every response walks all rows */
 static bool rows_ready;
 
 static void sort_rows(void)
 {
+    size_t lists = 1;
     for (size_t i = 0; i < sip4xx_rules_count && i < SIP4XX_MAX_RULES; i++) {
-        switch (sip4xx_rules[i].scope) {
+        const sip4xx_rule_t *r = &sip4xx_rules[i];
+        switch (r->scope) {
         case SIP4XX_SCOPE_REQUEST:
         case SIP4XX_SCOPE_REQUEST_METHOD:
             request_rows[n_request_rows++] = (uint16_t)i;
@@ -93,8 +102,21 @@ static void sort_rows(void)
             break;
         default:
             response_rows[n_response_rows++] = (uint16_t)i;
+            if (r->scope != SIP4XX_SCOPE_RESPONSE_CODE || (r->code < sizeof code_list && code_list[r->code]))
+                break;
+            if (r->code < sizeof code_list && lists <= CODE_LISTS)
+                code_list[r->code] = (uint8_t)lists++;
+            else
+                code_lists_full = true;
             break;
         }
+    }
+    for (size_t k = 0; k < n_response_rows; k++) {
+        const sip4xx_rule_t *r = &sip4xx_rules[response_rows[k]];
+        bool own = r->scope == SIP4XX_SCOPE_RESPONSE_CODE;
+        for (size_t l = 0; l < lists; l++)
+            if (!own || (r->code < sizeof code_list && code_list[r->code] == l && l))
+                code_rows[l][n_code_rows[l]++] = response_rows[k];
     }
     rows_ready = true;
 }
@@ -108,8 +130,16 @@ size_t sip4xx_check_msg(const sip4xx_msg_t *m, sip4xx_finding_t *out, size_t max
         return 0;
     if (!rows_ready)
         sort_rows();
-    const uint16_t *rows = m->kind == SIP4XX_MSG_REQUEST ? request_rows : response_rows;
-    size_t n_rows = m->kind == SIP4XX_MSG_REQUEST ? n_request_rows : n_response_rows;
+    const uint16_t *rows = request_rows;
+    size_t n_rows = n_request_rows;
+    if (m->kind != SIP4XX_MSG_REQUEST && code_lists_full) {
+        rows = response_rows;
+        n_rows = n_response_rows;
+    } else if (m->kind != SIP4XX_MSG_REQUEST) {
+        unsigned list = m->code < sizeof code_list ? code_list[m->code] : 0;
+        rows = code_rows[list];
+        n_rows = n_code_rows[list];
+    }
     for (size_t k = 0; k < n_rows; k++) {
         const sip4xx_rule_t *r = &sip4xx_rules[rows[k]];
         /* This runs on every SIP message: the one-instruction test of the
