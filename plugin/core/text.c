@@ -197,11 +197,25 @@ static inline uint64_t bytes_equal(uint64_t w, uint8_t c)
     return (x - ones) & ~x & highs;
 }
 
+/* Bytes of w below c (c <= 0x80) have their high bit set; as in
+ * bytes_equal, the lowest mark is exact. */
+static inline uint64_t bytes_below(uint64_t w, uint8_t c)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    return (w - ones * c) & ~w & highs;
+}
+
 const char *sip4xx_param_value_end(const char *p, const char *end)
 {
     while (end - p >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);
+        /* Every LWS character is below '!': a word with no such byte and
+         * no ';' (most words of a value) costs two tests, not five. */
+        if (!(bytes_below(w, '!') | bytes_equal(w, ';'))) {
+            p += 8;
+            continue;
+        }
         uint64_t hit = bytes_equal(w, ';') | bytes_equal(w, ' ') | bytes_equal(w, '\t') | bytes_equal(w, '\r') |
                        bytes_equal(w, '\n');
         if (hit) {

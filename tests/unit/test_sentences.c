@@ -31,6 +31,32 @@ static void test_clean(void)
     g_assert_cmpstr(out, ==, "a??");
 }
 
+/* The word-at-a-time scan agrees with the plain definition (the first
+ * ';' or LWS byte) wherever the terminator sits, with bytes around it that
+ * the word tests must not take for one: other controls, '!', high bytes. */
+static void test_param_value_end(void)
+{
+    const char stops[] = { ';', ' ', '\t', '\r', '\n' };
+    const char decoys[] = { 'a', '\x01', '\x0b', '\x1f', '!', '<', '\x80', '\xff' };
+    char buf[40];
+    for (size_t d = 0; d < sizeof decoys; d++) {
+        for (size_t s = 0; s < sizeof stops; s++) {
+            for (size_t at = 0; at <= sizeof buf; at++) {
+                memset(buf, decoys[d], sizeof buf);
+                if (at < sizeof buf)
+                    buf[at] = stops[s];
+                for (size_t from = 0; from < 9; from++) {
+                    const char *want = buf + (at < from ? sizeof buf : at);
+                    if (at < from)
+                        for (want = buf + from; want < buf + sizeof buf && *want != ';' && !sip4xx_is_lws(*want);)
+                            want++;
+                    g_assert_true(sip4xx_param_value_end(buf + from, buf + sizeof buf) == want);
+                }
+            }
+        }
+    }
+}
+
 static void assert_fits(const char *prefix, const char *text)
 {
     gsize n = strlen(prefix) + strlen(text);
@@ -143,6 +169,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/text/clean", test_clean);
+    g_test_add_func("/text/param-value-end", test_param_value_end);
     g_test_add_func("/sentences/every-text-fits", test_every_text_fits);
     g_test_add_func("/sentences/say-cuts-at-a-word", test_say_cuts_at_a_word);
     g_test_add_func("/sentences/advice-without-header", test_advice_without_header);
