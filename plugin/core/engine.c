@@ -488,9 +488,11 @@ static call_t *new_call(sip4xx_engine_t *e, uint64_t key, uint32_t dropped)
     return c;
 }
 
-/* The call_t of a Call-ID, made (or promoted from its lone transaction)
- * when missing; NULL without a Call-ID or when the allocator fails. */
-static call_t *call_get(sip4xx_engine_t *e, const sip4xx_keys_t *k)
+/* The call_t of a Call-ID. A lone transaction is promoted to one (it is
+ * no longer alone) and a Call-ID with skipped requests gets one; a Call-ID
+ * nothing is known of gets one only when `make`. NULL without a Call-ID,
+ * or when the allocator fails. */
+static call_t *call_of(sip4xx_engine_t *e, const sip4xx_keys_t *k, bool make)
 {
     if (!k->has_call)
         return NULL;
@@ -499,22 +501,10 @@ static call_t *call_get(sip4xx_engine_t *e, const sip4xx_keys_t *k)
     if (lone)
         return promote(e, lone);
     call_t *c = call_of_entry(v);
-    return c ? c : new_call(e, k->call, notes_of_entry(v));
-}
-
-/* The call_t of a Call-ID if one is needed already: made when it has a
- * lone transaction (now no longer alone) or skipped requests, NULL when
- * nothing is known of it. */
-static call_t *call_if_known(sip4xx_engine_t *e, const sip4xx_keys_t *k)
-{
-    if (!k->has_call)
-        return NULL;
-    void *v = sip4xx_map_get(&e->calls, k->call);
-    txn_t *lone = lone_of_entry(v);
-    if (lone)
-        return promote(e, lone);
     uint32_t notes = notes_of_entry(v);
-    return notes ? new_call(e, k->call, notes) : call_of_entry(v);
+    if (c || (!notes && !make))
+        return c;
+    return new_call(e, k->call, notes);
 }
 
 /* A request of this Call-ID was not tracked for the limits: noted for a
@@ -916,7 +906,7 @@ static void track_request(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4x
      * needs one for glare. Held while this request is handled:
      * consuming a waiting 4xx may otherwise release it under our feet. */
     bool glare = m->to_tag && (is_method(m, "INVITE") || is_method(m, "UPDATE"));
-    call_t *c = glare ? call_get(e, k) : call_if_known(e, k);
+    call_t *c = call_of(e, k, glare);
     if (c)
         c->refs++;
     open_txn(e, m, req, k, c, now, ref, out);
@@ -1063,7 +1053,7 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
             if (sip4xx_span_is(m->cseq_method, "REGISTER")) {
                 e->register_waiting++;
             } else {
-                re->counted_in = call_get(e, k);
+                re->counted_in = call_of(e, k, true);
                 if (re->counted_in)
                     re->counted_in->waiting++;
                 else

@@ -6,11 +6,11 @@
  *
  * Layout: a 32-bit word saying which parts follow, the fingerprint, then
  * in the order of the P_* bits below the numbers that are there, the
- * realm hashes and the texts, NUL-terminated. Numbers are written seven
- * bits a byte (most are below 16384: two bytes); hashes in native byte
- * order (the bytes never leave the process). */
+ * realm hashes and the texts, NUL-terminated, written as
+ * include/sip4xx/bytes.h writes numbers and values. */
 #include "sip4xx/txn.h"
 
+#include "sip4xx/bytes.h"
 #include "sip4xx/text.h"
 
 #include <stddef.h>
@@ -62,46 +62,26 @@ static bool *truncated_in(sip4xx_req_summary_t *s, size_t k)
     return &((sip4xx_list_t *)((char *)s + texts[k].off))->truncated;
 }
 
-typedef struct {
-    uint8_t *p;
-    size_t used;
-} out_t;
-
-static void put(out_t *o, const void *v, size_t n)
-{
-    memcpy(o->p + o->used, v, n);
-    o->used += n;
-}
-
-static void put_u32(out_t *o, uint32_t v)
-{
-    while (v >= 0x80) {
-        o->p[o->used++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    o->p[o->used++] = (uint8_t)v;
-}
-
 /* At most SIP4XX_PACKED_REALMS hashes of each kind: a request carries
  * credentials for one realm, seldom two. The rest are lost, and only
  * that: a retry answering a third realm is still compared whole, as the
  * retry is summarised afresh. */
-static void put_realms(out_t *o, const sip4xx_realms_t *r)
+static void put_realms(sip4xx_out_t *o, const sip4xx_realms_t *r)
 {
     uint8_t n = r->n < SIP4XX_PACKED_REALMS ? r->n : SIP4XX_PACKED_REALMS;
     uint8_t head = (uint8_t)(n | ((r->more || r->n > n) ? 0x80u : 0));
-    put(o, &head, 1);
-    put(o, r->hash, n * sizeof r->hash[0]);
+    sip4xx_put(o, &head, 1);
+    sip4xx_put(o, r->hash, n * sizeof r->hash[0]);
 }
 
 /* Cut a UTF-8 text (sip4xx_text_clean's output) to at most room bytes
  * with its NUL, marking the cut with "..." as a full list is marked: back
  * off to a character boundary first. Returns the bytes written. */
-static size_t put_cut(out_t *o, const char *s, size_t len, size_t room)
+static size_t put_cut(sip4xx_out_t *o, const char *s, size_t len, size_t room)
 {
     if (room < 5) {
         if (room)
-            o->p[o->used++] = '\0';
+            sip4xx_put_u8(o, 0);
         return room ? 1 : 0;
     }
     size_t n = room - 4;   /* "..." and the NUL */
@@ -109,8 +89,8 @@ static size_t put_cut(out_t *o, const char *s, size_t len, size_t room)
         n = len;
     while (n && ((uint8_t)s[n] & 0xc0) == 0x80)
         n--;
-    put(o, s, n);
-    put(o, "...", 4);
+    sip4xx_put(o, s, n);
+    sip4xx_put(o, "...", 4);
     return n + 4;
 }
 
@@ -146,24 +126,24 @@ size_t sip4xx_req_pack(const sip4xx_req_summary_t *s, uint8_t out[SIP4XX_PACKED_
             bits |= P_TRUNC0 << k;
     }
 
-    out_t o = { out, 0 };
+    sip4xx_out_t o = { out, 0 };
     o.used = sizeof bits;   /* the bits, written last: a text cut to the budget changes them */
-    put(&o, &s->fingerprint, sizeof s->fingerprint);
-    put_u32(&o, s->uri_len);
+    sip4xx_put(&o, &s->fingerprint, sizeof s->fingerprint);
+    sip4xx_put_varint(&o, s->uri_len);
     if (bits & P_AUTH_FP)
-        put(&o, &s->auth_fingerprint, sizeof s->auth_fingerprint);
+        sip4xx_put(&o, &s->auth_fingerprint, sizeof s->auth_fingerprint);
     if (bits & P_BODY)
-        put_u32(&o, s->body_len);
+        sip4xx_put_varint(&o, s->body_len);
     if (bits & P_SESSION_EXPIRES)
-        put_u32(&o, s->session_expires);
+        sip4xx_put_varint(&o, s->session_expires);
     if (bits & P_EXPIRES)
-        put_u32(&o, s->expires);
+        sip4xx_put_varint(&o, s->expires);
     if (bits & P_CONTACT_EXPIRES)
-        put_u32(&o, s->contact_expires);
+        sip4xx_put_varint(&o, s->contact_expires);
     if (bits & P_MAX_FORWARDS)
-        put_u32(&o, s->max_forwards);
+        sip4xx_put_varint(&o, s->max_forwards);
     if (bits & P_FAULTS)
-        put_u32(&o, (uint32_t)(s->missing_rules < 255 ? s->missing_rules : 255) | (s->defects & 0xffu) << 8 |
+        sip4xx_put_varint(&o, (uint32_t)(s->missing_rules < 255 ? s->missing_rules : 255) | (s->defects & 0xffu) << 8 |
                         (s->malformed & 0xffffu) << 16);
     if (bits & P_AUTH_REALMS)
         put_realms(&o, &s->auth_realms);
@@ -176,7 +156,7 @@ size_t sip4xx_req_pack(const sip4xx_req_summary_t *s, uint8_t out[SIP4XX_PACKED_
         size_t len = strlen(text);
         size_t room = SIP4XX_PACKED_MAX - o.used;
         if (len + 1 <= room) {
-            put(&o, text, len + 1);
+            sip4xx_put(&o, text, len + 1);
         } else {
             if (texts[k].is_list)
                 bits |= P_TRUNC0 << k;
@@ -188,76 +168,48 @@ size_t sip4xx_req_pack(const sip4xx_req_summary_t *s, uint8_t out[SIP4XX_PACKED_
     return o.used;
 }
 
-typedef struct {
-    const uint8_t *p;
-    size_t n, at;
-} in_t;
-
-static void get(in_t *in, void *v, size_t n)
-{
-    /* A short input reads as zeros: only sip4xx_req_pack writes these. */
-    size_t have = in->at < in->n ? in->n - in->at : 0;
-    size_t k = n < have ? n : have;
-    memcpy(v, in->p + in->at, k);
-    memset((uint8_t *)v + k, 0, n - k);
-    in->at += n;
-}
-
-static uint32_t get_u32(in_t *in)
-{
-    uint32_t v = 0;
-    for (unsigned shift = 0; shift < 35; shift += 7) {
-        uint8_t b;
-        get(in, &b, 1);
-        v |= (uint32_t)(b & 0x7f) << shift;
-        if (!(b & 0x80))
-            break;
-    }
-    return v;
-}
-
-static void get_realms(in_t *in, sip4xx_realms_t *r)
+static void get_realms(sip4xx_in_t *in, sip4xx_realms_t *r)
 {
     uint8_t head;
-    get(in, &head, 1);
+    sip4xx_get(in, &head, 1);
     r->n = (uint8_t)(head & 0x7fu);
     if (r->n > SIP4XX_PACKED_REALMS)
         r->n = SIP4XX_PACKED_REALMS;
     r->more = (head & 0x80u) != 0;
-    get(in, r->hash, r->n * sizeof r->hash[0]);
+    sip4xx_get(in, r->hash, r->n * sizeof r->hash[0]);
 }
 
 void sip4xx_req_unpack(const uint8_t *p, size_t n, sip4xx_req_summary_t *s)
 {
-    in_t in = { p, n, 0 };
+    sip4xx_in_t in = { p, n, 0 };
     memset(s, 0, sizeof *s);
     uint32_t bits;
-    get(&in, &bits, sizeof bits);
-    get(&in, &s->fingerprint, sizeof s->fingerprint);
-    s->uri_len = get_u32(&in);
+    sip4xx_get(&in, &bits, sizeof bits);
+    sip4xx_get(&in, &s->fingerprint, sizeof s->fingerprint);
+    s->uri_len = sip4xx_get_varint(&in);
     s->auth_fingerprint = SIP4XX_HASH_START;
     if (bits & P_AUTH_FP)
-        get(&in, &s->auth_fingerprint, sizeof s->auth_fingerprint);
+        sip4xx_get(&in, &s->auth_fingerprint, sizeof s->auth_fingerprint);
     if (bits & P_BODY)
-        s->body_len = get_u32(&in);
+        s->body_len = sip4xx_get_varint(&in);
     if (bits & P_SESSION_EXPIRES) {
         s->has_session_expires = true;
-        s->session_expires = get_u32(&in);
+        s->session_expires = sip4xx_get_varint(&in);
     }
     if (bits & P_EXPIRES) {
         s->has_expires = true;
-        s->expires = get_u32(&in);
+        s->expires = sip4xx_get_varint(&in);
     }
     if (bits & P_CONTACT_EXPIRES) {
         s->has_contact_expires = true;
-        s->contact_expires = get_u32(&in);
+        s->contact_expires = sip4xx_get_varint(&in);
     }
     if (bits & P_MAX_FORWARDS) {
         s->has_max_forwards = true;
-        s->max_forwards = get_u32(&in);
+        s->max_forwards = sip4xx_get_varint(&in);
     }
     if (bits & P_FAULTS) {
-        uint32_t faults = get_u32(&in);
+        uint32_t faults = sip4xx_get_varint(&in);
         s->missing_rules = faults & 0xffu;
         s->defects = (faults >> 8) & 0xffu;
         s->malformed = faults >> 16;

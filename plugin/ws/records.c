@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — the per-frame records every pass renders from, kept compact:
- * a frame's records are encoded into one byte string holding only the
- * fields each message has (a request the limits left untracked takes
- * about 10 bytes, a 4xx with its links and cause about 30), the strings
+ * a frame's records are encoded into one byte string, its length first
+ * (include/sip4xx/bytes.h), holding only the fields each message has (a
+ * request the limits left untracked takes about 10 bytes, a 4xx with its
+ * links and cause about 30), the strings
  * as pointers to their file-scope copies, in chunks of file-scope memory,
  * found through a frame -> bytes map (include/sip4xx/map.h). Rendering
  * gets the records decoded into the packet's scope; the first pass builds
@@ -17,6 +18,7 @@
 
 #include <string.h>
 
+#include "sip4xx/bytes.h"
 #include "sip4xx/map.h"
 
 /* Which optional fields follow a record's fixed part. */
@@ -58,32 +60,12 @@ static gboolean staged_dirty, staged_flushed;
 
 /* ------------------------------------------------------------ encoding */
 
-typedef struct {
-    guint8 *p;
-    size_t used;
-} out_t;
-
-static void put_u8(out_t *o, guint8 v)
+static void put_ptr(sip4xx_out_t *o, const char *s)
 {
-    o->p[o->used++] = v;
+    sip4xx_put(o, &s, sizeof s);
 }
 
-static void put_varint(out_t *o, guint32 v)
-{
-    while (v >= 0x80) {
-        o->p[o->used++] = (guint8)(v | 0x80);
-        v >>= 7;
-    }
-    o->p[o->used++] = (guint8)v;
-}
-
-static void put_ptr(out_t *o, const char *s)
-{
-    memcpy(o->p + o->used, &s, sizeof s);
-    o->used += sizeof s;
-}
-
-static void encode_one(out_t *o, const sip4xx_msg_record_t *r)
+static void encode_one(sip4xx_out_t *o, const sip4xx_msg_record_t *r)
 {
     guint16 bits = (guint16)((r->code ? R_CODE : 0) | (r->malformed || r->duplicate ? R_MALFORMED : 0) |
                              (r->n_findings ? R_FINDINGS : 0) | (r->request_in ? R_REQUEST_IN : 0) |
@@ -92,42 +74,42 @@ static void encode_one(out_t *o, const sip4xx_msg_record_t *r)
                              (r->verdict ? R_VERDICT : 0) | (r->method ? R_METHOD : 0) |
                              (r->reason_sent ? R_REASON : 0) | (r->cause ? R_CAUSE : 0) |
                              (r->verdict_text ? R_VERDICT_TEXT : 0));
-    put_u8(o, (guint8)bits);
-    put_u8(o, (guint8)(bits >> 8));
-    put_varint(o, r->ordinal);
-    put_u8(o, r->kind);
-    put_u8(o, r->flags);
-    put_varint(o, r->start);
-    put_varint(o, r->len);
+    sip4xx_put_u8(o, (guint8)bits);
+    sip4xx_put_u8(o, (guint8)(bits >> 8));
+    sip4xx_put_varint(o, r->ordinal);
+    sip4xx_put_u8(o, r->kind);
+    sip4xx_put_u8(o, r->flags);
+    sip4xx_put_varint(o, r->start);
+    sip4xx_put_varint(o, r->len);
     if (bits & R_CODE)
-        put_varint(o, r->code);
+        sip4xx_put_varint(o, r->code);
     if (bits & R_MALFORMED) {
-        put_varint(o, r->malformed);
-        put_u8(o, r->duplicate);
+        sip4xx_put_varint(o, r->malformed);
+        sip4xx_put_u8(o, r->duplicate);
     }
     if (bits & R_FINDINGS) {
-        put_u8(o, r->n_findings);
+        sip4xx_put_u8(o, r->n_findings);
         for (guint k = 0; k < r->n_findings; k++)
-            put_varint(o, r->findings[k]);
+            sip4xx_put_varint(o, r->findings[k]);
     }
     if (bits & R_REQUEST_IN) {
-        put_varint(o, r->request_in);
+        sip4xx_put_varint(o, r->request_in);
         /* zigzag: a capture's clock may step back */
-        put_varint(o, ((guint32)r->delta_secs << 1) ^ (guint32)(r->delta_secs >> 31));
-        put_varint(o, (guint32)r->delta_nsecs);
+        sip4xx_put_varint(o, ((guint32)r->delta_secs << 1) ^ (guint32)(r->delta_secs >> 31));
+        sip4xx_put_varint(o, (guint32)r->delta_nsecs);
     }
     if (bits & R_RESPONSE_IN)
-        put_varint(o, r->response_in);
+        sip4xx_put_varint(o, r->response_in);
     if (bits & R_RETRY_IN)
-        put_varint(o, r->retry_in);
+        sip4xx_put_varint(o, r->retry_in);
     if (bits & R_RETRY_OF)
-        put_varint(o, r->retry_of);
+        sip4xx_put_varint(o, r->retry_of);
     if (bits & R_CAUSE_CLASS)
-        put_u8(o, r->cause_class);
+        sip4xx_put_u8(o, r->cause_class);
     if (bits & R_VERDICT)
-        put_u8(o, r->verdict);
+        sip4xx_put_u8(o, r->verdict);
     if (bits & R_METHOD)
-        put_u8(o, r->method);
+        sip4xx_put_u8(o, r->method);
     if (bits & R_REASON)
         put_ptr(o, r->reason_sent);
     if (bits & R_CAUSE)
@@ -151,8 +133,8 @@ static guint8 *keep_bytes(size_t n)
     return p;
 }
 
-/* Encode rec as frame's records (replacing any it had). The length goes
- * first, so the bytes read back without a separate size. */
+/* Encode rec as frame's records (replacing any it had). Their length
+ * goes first, so the bytes read back bounded without a separate size. */
 static void store(guint32 frame, const sip4xx_frame_record_t *rec)
 {
     guint8 small[1024];
@@ -160,45 +142,24 @@ static void store(guint32 frame, const sip4xx_frame_record_t *rec)
     for (guint i = 0; i < rec->n_msgs; i++)
         need += RECORD_FIXED_MAX + 3u * rec->msgs[i].n_findings;
     guint8 *tmp = need <= sizeof small ? small : (guint8 *)g_malloc(need);
-    out_t o = { tmp, 0 };
-    put_varint(&o, rec->n_msgs);
+    sip4xx_out_t o = { tmp, 0 };
+    sip4xx_put_varint(&o, rec->n_msgs);
     for (guint i = 0; i < rec->n_msgs; i++)
         encode_one(&o, &rec->msgs[i]);
-    guint8 *kept = keep_bytes(o.used);
-    memcpy(kept, tmp, o.used);
+    sip4xx_out_t kept = { keep_bytes(sip4xx_varint_size((guint32)o.used) + o.used), 0 };
+    sip4xx_put_varint(&kept, (guint32)o.used);
+    sip4xx_put(&kept, tmp, o.used);
     if (tmp != small)
         g_free(tmp);
-    sip4xx_map_put(&frames, frame, kept);
+    sip4xx_map_put(&frames, frame, kept.p);
 }
 
 /* ------------------------------------------------------------ decoding */
 
-typedef struct {
-    const guint8 *p;
-} in_t;
-
-static guint8 get_u8(in_t *in)
-{
-    return *in->p++;
-}
-
-static guint32 get_varint(in_t *in)
-{
-    guint32 v = 0;
-    for (guint shift = 0; shift < 35; shift += 7) {
-        guint8 b = *in->p++;
-        v |= (guint32)(b & 0x7f) << shift;
-        if (!(b & 0x80))
-            break;
-    }
-    return v;
-}
-
-static const char *get_ptr(in_t *in)
+static const char *get_ptr(sip4xx_in_t *in)
 {
     const char *s;
-    memcpy(&s, in->p, sizeof s);
-    in->p += sizeof s;
+    sip4xx_get(in, &s, sizeof s);
     return s;
 }
 
@@ -212,46 +173,46 @@ void sip4xx_records_packet(wmem_allocator_t *pool)
     packet_pool = pool;
 }
 
-static void decode_one(in_t *in, sip4xx_msg_record_t *r)
+static void decode_one(sip4xx_in_t *in, sip4xx_msg_record_t *r)
 {
     memset(r, 0, sizeof *r);
-    guint16 bits = get_u8(in);
-    bits = (guint16)(bits | get_u8(in) << 8);
-    r->ordinal = (guint16)get_varint(in);
-    r->kind = get_u8(in);
-    r->flags = get_u8(in);
-    r->start = get_varint(in);
-    r->len = get_varint(in);
+    guint16 bits = sip4xx_get_u8(in);
+    bits = (guint16)(bits | sip4xx_get_u8(in) << 8);
+    r->ordinal = (guint16)sip4xx_get_varint(in);
+    r->kind = sip4xx_get_u8(in);
+    r->flags = sip4xx_get_u8(in);
+    r->start = sip4xx_get_varint(in);
+    r->len = sip4xx_get_varint(in);
     if (bits & R_CODE)
-        r->code = (guint16)get_varint(in);
+        r->code = (guint16)sip4xx_get_varint(in);
     if (bits & R_MALFORMED) {
-        r->malformed = (guint16)get_varint(in);
-        r->duplicate = get_u8(in);
+        r->malformed = (guint16)sip4xx_get_varint(in);
+        r->duplicate = sip4xx_get_u8(in);
     }
     if (bits & R_FINDINGS) {
-        r->n_findings = get_u8(in);
+        r->n_findings = sip4xx_get_u8(in);
         r->findings = wmem_alloc_array(packet_pool, guint16, r->n_findings);
         for (guint k = 0; k < r->n_findings; k++)
-            r->findings[k] = (guint16)get_varint(in);
+            r->findings[k] = (guint16)sip4xx_get_varint(in);
     }
     if (bits & R_REQUEST_IN) {
-        r->request_in = get_varint(in);
-        guint32 z = get_varint(in);
+        r->request_in = sip4xx_get_varint(in);
+        guint32 z = sip4xx_get_varint(in);
         r->delta_secs = (gint32)((z >> 1) ^ (0u - (z & 1u)));
-        r->delta_nsecs = (gint32)get_varint(in);
+        r->delta_nsecs = (gint32)sip4xx_get_varint(in);
     }
     if (bits & R_RESPONSE_IN)
-        r->response_in = get_varint(in);
+        r->response_in = sip4xx_get_varint(in);
     if (bits & R_RETRY_IN)
-        r->retry_in = get_varint(in);
+        r->retry_in = sip4xx_get_varint(in);
     if (bits & R_RETRY_OF)
-        r->retry_of = get_varint(in);
+        r->retry_of = sip4xx_get_varint(in);
     if (bits & R_CAUSE_CLASS)
-        r->cause_class = get_u8(in);
+        r->cause_class = sip4xx_get_u8(in);
     if (bits & R_VERDICT)
-        r->verdict = get_u8(in);
+        r->verdict = sip4xx_get_u8(in);
     if (bits & R_METHOD)
-        r->method = get_u8(in);
+        r->method = sip4xx_get_u8(in);
     if (bits & R_REASON)
         r->reason_sent = get_ptr(in);
     if (bits & R_CAUSE)
@@ -270,8 +231,13 @@ static sip4xx_frame_record_t *load(guint32 frame, wmem_allocator_t *scope, guint
     const guint8 *bytes = ready ? (const guint8 *)sip4xx_map_get(&frames, frame) : NULL;
     if (!bytes && !extra)
         return NULL;
-    in_t in = { bytes };
-    guint n = bytes ? get_varint(&in) : 0;
+    sip4xx_in_t in = { bytes, 5, 0 };
+    if (bytes) {
+        in.n = sip4xx_get_varint(&in);   /* the length store() put first */
+        in.p += in.at;
+        in.at = 0;
+    }
+    guint n = bytes ? sip4xx_get_varint(&in) : 0;
     guint cap = n + extra;
     sip4xx_frame_record_t *rec = reuse;
     if (!rec || rec->cap < cap) {
