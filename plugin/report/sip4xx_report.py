@@ -52,7 +52,7 @@ CAPTURE_EXTS = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz", ".cap.gz")
 AGG = "\x1f"
 
 # The fields a finding is counted from come first: a row whose first
-# columns are all empty (most rows) is only counted (Folder.feed_line).
+# columns are all empty (most rows) is only counted (Folder.feed).
 FINDING_FIELDS = [
     "sip4xx.code",
     "sip4xx.missing_header",
@@ -456,27 +456,38 @@ class Folder:
         self.code_of_frame = {}   # frame (as tshark numbers it) -> its first 4xx code, for the reactions
         self.seen = {}            # a row but for its frame -> its analysis (feed_line)
 
+    def feed(self, lines):
+        """Lines of tshark's output, as bytes (newline or not). Most rows
+        carry no finding: they are counted here, in one loop over the lines
+        with no call per row (the report's own CPU time per frame is mostly
+        this loop); the others go to feed_line."""
+        n_finding, agg, locate = _N_FINDING, _AGG_BYTES, self.locate
+        for line in lines:
+            if line.startswith(_NO_FINDING):
+                parts = line.split(b"\t", n_finding + 3)
+                if len(parts) > n_finding + 2 and parts[n_finding]:
+                    rec = locate(parts[n_finding], parts[n_finding + 1])[0]
+                    rec.frames += 1
+                    items = parts[n_finding + 2]
+                    if items:
+                        rec.sip_messages += items.count(agg) + 1
+                    continue
+            if line.strip():
+                self.feed_line(line)
+
     def feed_line(self, line):
-        """One line of tshark's output, as bytes. Most rows carry no
-        finding: they are counted without being decoded. A row with
-        findings that is the same as an earlier one but for its frame
-        (the same 4xx from the same software, say) reuses that one's
+        """One line of tshark's output that feed did not count, as bytes.
+        A row with findings that is the same as an earlier one but for its
+        frame (the same 4xx from the same software, say) reuses that one's
         analysis."""
-        if line.startswith(_NO_FINDING):
-            parts = line.split(b"\t", _N_FINDING + 3)
-            if len(parts) > _N_FINDING + 2 and parts[_N_FINDING]:
-                rec, _ = self.locate(parts[_N_FINDING], parts[_N_FINDING + 1])
-                rec.frames += 1
-                items = parts[_N_FINDING + 2]
-                if items:
-                    rec.sip_messages += items.count(_AGG_BYTES) + 1
-                return
         parts = line.split(b"\t", _N_FINDING + 2)
         key = None
         if len(parts) > _N_FINDING + 2 and parts[_N_FINDING] and not parts[_RETRY_OF_COL]:
             # Everything but the frame and interface columns (a retry's
-            # analysis depends on the 4xx it retries: not reused).
-            key = line[:sum(len(x) for x in parts[:_N_FINDING]) + _N_FINDING] + parts[_N_FINDING + 2]
+            # analysis depends on the 4xx it retries: not reused); the
+            # finding columns end where the frame column starts.
+            frame, iface, rest = parts[_N_FINDING:]
+            key = line[:len(line) - len(frame) - len(iface) - len(rest) - 2] + rest
             hit = self.seen.get(key)
             if hit is not None:
                 self.apply(int(parts[_N_FINDING]), parts[_N_FINDING + 1], hit)
@@ -626,10 +637,7 @@ def parse_cells(cells):
 
 def parse_output(rec, text):
     """Fold a whole tshark output (one capture) into rec."""
-    folder = Folder(lambda frame, iface: (rec, frame))
-    for line in text.splitlines():
-        if line.strip():
-            folder.feed_line(line.encode())
+    Folder(lambda frame, iface: (rec, frame)).feed(text.encode().splitlines())
     return rec
 
 
@@ -866,17 +874,21 @@ class Runner:
             except (AttributeError, OSError):    # no fcntl, no F_SETPIPE_SZ, or refused
                 pass
             self.progress.started(p.pid, target, file_size(target))
-            n = 0
             try:
-                for line in p.stdout:
-                    if len(line) > 1:
-                        folder.feed_line(line)
-                        n += 1
-                        if n == 1000:
-                            self.progress.add_frames(n)
-                            n = 0
+                # In blocks of whole lines: one call per block, not per row.
+                rest = b""
+                while True:
+                    block = p.stdout.read1(1 << 20)
+                    if not block:
+                        break
+                    lines = (rest + block).split(b"\n") if rest else block.split(b"\n")
+                    rest = lines.pop()
+                    folder.feed(lines)
+                    self.progress.add_frames(len(lines))
+                if rest:
+                    folder.feed([rest])
+                    self.progress.add_frames(1)
             finally:
-                self.progress.add_frames(n)
                 p.stdout.close()
                 rc = p.wait()
                 self.progress.ended(p.pid)
