@@ -771,6 +771,24 @@ def tshark_args(extra=()):
     return argv
 
 
+def read_rows(stream, folder, progress, block_size=1 << 20):
+    """Feed tshark's rows from stream (a binary pipe) to folder in blocks of
+    whole lines, as they come: one call per block, not per row. A line cut
+    by a block's end waits for the rest of it."""
+    rest = b""
+    while True:
+        block = stream.read1(block_size)
+        if not block:
+            break
+        lines = (rest + block).split(b"\n") if rest else block.split(b"\n")
+        rest = lines.pop()
+        folder.feed(lines)
+        progress.add_frames(len(lines))
+    if rest:
+        folder.feed([rest])
+        progress.add_frames(1)
+
+
 class Runner:
     """How tshark is run: as the caller, or (root) unprivileged in a private
     HOME with a copy of the plugin folder, as tests/lib/tshark_env.py does."""
@@ -875,19 +893,7 @@ class Runner:
                 pass
             self.progress.started(p.pid, target, file_size(target))
             try:
-                # In blocks of whole lines: one call per block, not per row.
-                rest = b""
-                while True:
-                    block = p.stdout.read1(1 << 20)
-                    if not block:
-                        break
-                    lines = (rest + block).split(b"\n") if rest else block.split(b"\n")
-                    rest = lines.pop()
-                    folder.feed(lines)
-                    self.progress.add_frames(len(lines))
-                if rest:
-                    folder.feed([rest])
-                    self.progress.add_frames(1)
+                read_rows(p.stdout, folder, self.progress)
             finally:
                 p.stdout.close()
                 rc = p.wait()

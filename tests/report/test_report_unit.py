@@ -168,6 +168,19 @@ class Aggregation(unittest.TestCase):
         self.assertEqual(k[("must", "405", "Allow")], [2, 12])
         self.assertEqual(j["reactions"], {"401 Followed the RFC": 1, "407 Followed the RFC": 1})
 
+    def test_rows_cut_by_blocks(self):
+        # tshark's output read from its pipe in blocks (read_rows): rows cut
+        # at every possible place, the last one without its newline, fold
+        # into the same record as the whole text.
+        text = ("\n".join(ROWS) + "\n").encode()
+        whole = json.dumps(R.parse_output(R.Record("x"), text.decode()).to_json(), sort_keys=True)
+        for size in (1, 7, 64, len(text) // 3, len(text)):
+            for data in (text, text.rstrip(b"\n")):
+                rec = R.Record("x")
+                R.read_rows(io.BufferedReader(io.BytesIO(data), buffer_size=size), R.Folder(lambda fr, i: (rec, fr)),
+                            R.NoProgress(), block_size=size)
+                self.assertEqual(json.dumps(rec.to_json(), sort_keys=True), whole, f"blocks of {size} bytes")
+
     def test_json_round_trip(self):
         back = R.Record.from_json(json.loads(json.dumps(self.j)))
         self.assertEqual(back.to_json(), self.j)
