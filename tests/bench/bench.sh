@@ -92,7 +92,8 @@ mkdir -p "$BH/plugins" "$BH/empty" "$BH/home/extcap" "$BH/cg" "$BH/caps"
 cp -r "$PLUGIN_DIR"/. "$BH/plugins/"
 # commit and checksum of what is measured, taken now: HEAD and build/ may
 # move while the benchmark runs
-export B_COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO" diff --quiet HEAD -- plugin include 2>/dev/null || echo ' + uncommitted changes in plugin/ or include/')"
+# (What builds sip4xx.so: sip4xx-report in plugin/report/ is not measured here.)
+export B_COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO" diff --quiet HEAD -- plugin include CMakeLists.txt ':!plugin/report' 2>/dev/null || echo ' + uncommitted changes to the plugin')"
 export B_SO_SHA=$(sha256sum "$(ls "$BH"/plugins/*/epan/sip4xx.so | head -1)" | cut -c1-16)
 chmod -R a+rX "$BH"
 chmod 1777 "$BH/home" "$BH/cg"
