@@ -83,6 +83,17 @@ static void build_tables(void)
     tables_ready = true;
 }
 
+/* name[k, k + width) against a row's lowered name, case folded by its
+ * mask: one load of each when width is a constant (8, 4 or 2). */
+static inline bool same_word(const char *name, const char *mask, const char *want, size_t k, size_t width)
+{
+    uint64_t w = 0, m = 0, l = 0;
+    memcpy(&w, name + k, width);
+    memcpy(&m, mask + k, width);
+    memcpy(&l, want + k, width);
+    return (w | m) == l;
+}
+
 static bool same_lower_name(unsigned id, const char *name, size_t len)
 {
     /* RFC 3261 §7.3.1: header field names are case-insensitive. len >= 2
@@ -90,41 +101,22 @@ static bool same_lower_name(unsigned id, const char *name, size_t len)
     if (header_rows[id].name_len != len)
         return false;
     const char *want = lower_name[id], *mask = fold_mask[id];
+    /* Words, the last one overlapping the one before: no loop over the
+     * bytes left. */
     if (len >= 8) {
-        /* Whole words, the last one overlapping the one before: no tail. */
         for (size_t k = 0;; k += 8) {
             if (k + 8 > len)
                 k = len - 8;
-            uint64_t w, m, l;
-            memcpy(&w, name + k, 8);
-            memcpy(&m, mask + k, 8);
-            memcpy(&l, want + k, 8);
-            if ((w | m) != l)
+            if (!same_word(name, mask, want, k, 8))
                 return false;
             if (k + 8 == len)
                 return true;
         }
     }
-    /* Shorter names: the first and the last word of 4 bytes (2 below
-     * four), overlapping, as above: no loop over the bytes left. */
-    if (len >= 4) {
-        uint32_t w, m, l, w2, m2, l2;
-        memcpy(&w, name, 4);
-        memcpy(&m, mask, 4);
-        memcpy(&l, want, 4);
-        memcpy(&w2, name + len - 4, 4);
-        memcpy(&m2, mask + len - 4, 4);
-        memcpy(&l2, want + len - 4, 4);
-        return (w | m) == l && (w2 | m2) == l2;
-    }
-    uint16_t w, m, l, w2, m2, l2;   /* len is 2 or 3 here */
-    memcpy(&w, name, 2);
-    memcpy(&m, mask, 2);
-    memcpy(&l, want, 2);
-    memcpy(&w2, name + len - 2, 2);
-    memcpy(&m2, mask + len - 2, 2);
-    memcpy(&l2, want + len - 2, 2);
-    return (uint16_t)(w | m) == l && (uint16_t)(w2 | m2) == l2;
+    /* Shorter: the first and the last word of 4 bytes (2 below four). */
+    if (len >= 4)
+        return same_word(name, mask, want, 0, 4) && same_word(name, mask, want, len - 4, 4);
+    return same_word(name, mask, want, 0, 2) && same_word(name, mask, want, len - 2, 2);
 }
 
 sip4xx_header_id_t sip4xx_header_lookup(const char *name, size_t len)
