@@ -75,6 +75,10 @@ bool sip4xx_msg_has(const sip4xx_msg_t *m, sip4xx_header_id_t id)
 /* "SIP/" 1*DIGIT "." 1*DIGIT, case-insensitive (RFC 3261 §7.1). */
 static bool is_sip_version(const char *p, uint32_t len)
 {
+    /* Every message real software sends says "SIP/2.0" (§7.1): one
+     * compare; any other spelling goes through the grammar below. */
+    if (len == 7 && memcmp(p, "SIP/2.0", 7) == 0)
+        return true;
     if (len < 7 || lower(p[0]) != 's' || lower(p[1]) != 'i' || lower(p[2]) != 'p' || p[3] != '/')
         return false;
     uint32_t i = 4, major = 0, minor = 0;
@@ -372,9 +376,8 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
     m->header_len = pos;
 
     /* Values that need the whole (possibly folded) header first. */
-    sip4xx_hset_t want = m->present & value_required;
-    for (unsigned id = 0; want >> id; id++)       /* up to the highest such id only */
-        if (((want >> id) & 1u) && m->value[id].len == 0)
+    for (sip4xx_hset_t want = m->present & value_required; want; want &= want - 1)   /* each bit set */
+        if (m->value[__builtin_ctzll(want)].len == 0)
             m->malformed |= SIP4XX_MAL_EMPTY_VALUE;
     if (sip4xx_msg_has(m, SIP4XX_H_TO))
         m->to_tag = sip4xx_name_addr_tag(m->value[SIP4XX_H_TO], &m->to_tag_value);
