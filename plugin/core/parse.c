@@ -218,7 +218,7 @@ static void parse_cseq(sip4xx_msg_t *m)
  * The name is what precedes the first ':', whitespace trimmed. A name the
  * core knows is token characters by construction, so only the others are
  * checked byte by byte: most lines cost two memchr and one comparison. */
-static bool split_header_line(const line_t *l, uint32_t *name_len, uint32_t *value_at, sip4xx_header_id_t *id)
+static inline __attribute__((always_inline)) bool split_header_line(const line_t *l, uint32_t *name_len, uint32_t *value_at, sip4xx_header_id_t *id)
 {
     const char *colon = memchr(l->p, ':', l->len);
     if (!colon)
@@ -262,7 +262,7 @@ typedef struct {
     const char *vstart, *vend;
 } pending_t;
 
-static void emit(pending_t *p, const sip4xx_msg_t *m, sip4xx_header_cb *cb, void *ctx)
+static inline __attribute__((always_inline)) void emit(pending_t *p, const sip4xx_msg_t *m, sip4xx_header_cb *cb, void *ctx)
 {
     if (p->open && *cb &&
         !(*cb)(ctx, m, p->id, p->name, p->folded ? trim(p->vstart, (uint32_t)(p->vend - p->vstart)) : p->value))
