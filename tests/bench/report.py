@@ -140,6 +140,14 @@ for cap in CAPS:
         # What this output costs with no analysis: the reference, what
         # sip4xx renders, and what tshark then does with sip4xx's items.
         c["output_floor_ratio"] = round((per[ref] + c["render_per_frame"] + c["outside_per_frame"]) / per[ref], 4)
+        # What the analysis may cost per SIP frame for the ratio to meet its
+        # target, the output staying as it is: the target's instructions
+        # less the floor's. Negative: no analysis fits (the floor is above).
+        if ns:
+            tgt = TARGET_NOSIP if cap == "nosip" else TARGET
+            c["target"] = tgt
+            c["analysis_budget_per_sip_frame"] = round(
+                (tgt * per[ref] - per[ref] - c["render_per_frame"] - c["outside_per_frame"]) * nframes / ns, 1)
         top = {}
         for k, v in p["funcs"].items():
             if "sip4xx.so" in k or re.match(r"(/.*/)?plugin/(ws|core|spec)/", k):
@@ -231,16 +239,25 @@ for cap in list(CAPS) + ["big", "frozen"]:
 times_md = "\n".join(W)
 
 C = ["| capture | mode | stock | floor | sip4xx | ratio (against) | dissect_sip4xx: analysis + render per SIP frame "
-     "| outside dissect_sip4xx per frame | output floor |",
-     "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+     "| outside dissect_sip4xx per frame | output floor | analysis the target leaves per SIP frame |",
+     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+
+
+def budget(c):
+    b = c.get("analysis_budget_per_sip_frame")
+    if b is None:
+        return ""
+    return "{:,.0f}".format(b) if b > 0 else "none: the output floor is above %.2f" % c["target"]
+
+
 for (cap, mode), c in cg.items():
     pf = c["per_frame"]
-    C.append("| %s | %s | %s | %s | %s | %s (%s) | %s + %s | %s | %s |" % (
+    C.append("| %s | %s | %s | %s | %s | %s (%s) | %s + %s | %s | %s | %s |" % (
         CAPS[cap], MODE_TEXT[mode], "{:,.0f}".format(pf["stock"]),
         "{:,.0f}".format(pf["floor"]) if "floor" in pf else "", "{:,.0f}".format(pf["plugin"]),
         fr(c["ratio"]), c["reference"], "{:,.0f}".format(c.get("analysis_per_sip_frame", 0)),
         "{:,.0f}".format(c.get("render_per_sip_frame", 0)), "{:,.0f}".format(c["outside_per_frame"]),
-        fr(c["output_floor_ratio"])))
+        fr(c["output_floor_ratio"]), budget(c)))
 cg_md = "\n".join(C)
 
 F = []
@@ -276,9 +293,20 @@ the reference plus sip4xx's rendering (items, expert infos, Info column)
 plus what tshark does with those items (printing them in `-V`, testing
 them in `-Y`, extracting them in `-T fields`); on the no-SIP capture in
 summary modes, the forced tree itself (floor over stock). A target whose
-floor is above it cannot be met with this output."""
+floor is above it cannot be met with this output. *analysis the target
+leaves*: what parse, checks and exchange engine may cost together, per
+SIP frame, for the ratio to meet the target with this output (the
+target's instructions less the floor's); set it beside the analysis
+figure of the same row."""
 
 state = "\n".join("sip4xx state at the end of %s: %s" % (k, v["state"]) for k, v in rss.items() if v["state"])
+if rss.get("frozen", {}).get("state"):
+    # Where capture time stands still no window passes: the expiry ring's
+    # cap (engine.c expiry_cap) is what bounds the state then.
+    state += ("\n\nWhere the clock stands still (frozen), what is kept stops at the expiry ring's cap, "
+              "4 x max_open_total + 64 entries, each a call's note that a request was not tracked or an "
+              "open transaction: it is bounded by the limit, not by the file (with `-o sip4xx.max_open_total:1000` "
+              "the same capture ends with 4,065 calls and 1,000 transactions).")
 
 # The "## sip4xx-report" section is tests/bench/report_bench.sh's: kept.
 kept = ""
