@@ -290,8 +290,10 @@ static const char *const method_names[] = {
 
 uint8_t sip4xx_method_index(const char *method, size_t len)
 {
+    /* The first byte rules out nearly every row before its length is taken. */
     for (size_t i = 0; i < N_NAMED; i++)
-        if (len == strlen(method_names[i]) && memcmp(method, method_names[i], len) == 0)
+        if (len && method[0] == method_names[i][0] && len == strlen(method_names[i]) &&
+            memcmp(method, method_names[i], len) == 0)
             return (uint8_t)(i + 1);
     return (uint8_t)(len ? N_NAMED + 1 : N_NAMED + 2);
 }
