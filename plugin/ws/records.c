@@ -58,6 +58,9 @@ static guint32 staged_frame;
 static sip4xx_frame_record_t *staged;
 static gboolean staged_dirty, staged_flushed;
 
+/* The block an earlier frame's records are decoded into to be updated. */
+static sip4xx_frame_record_t *scratch;
+
 /* ------------------------------------------------------------ encoding */
 
 static void put_ptr(sip4xx_out_t *o, const char *s)
@@ -271,6 +274,8 @@ void sip4xx_records_cleanup(void)
     chunk = NULL;
     g_free(staged);
     staged = NULL;
+    g_free(scratch);
+    scratch = NULL;
 }
 
 /* The first pass is done with the staged frame: keep its records. */
@@ -352,9 +357,10 @@ void sip4xx_records_update(guint32 frame, guint16 ordinal, void (*fn)(sip4xx_msg
             fn(r, arg);
         return;
     }
-    /* An earlier frame: its records decoded, changed, encoded again. */
-    sip4xx_frame_record_t *rec = load(frame, NULL, 1, NULL);
+    /* An earlier frame: its records decoded, changed, encoded again, in
+     * a block kept from one update to the next (a 4xx makes one). */
+    sip4xx_frame_record_t *rec = load(frame, NULL, 1, scratch);
+    scratch = rec;
     fn(slot_in(rec, ordinal), arg);
     store(frame, rec);
-    g_free(rec);
 }
