@@ -32,7 +32,7 @@
 #                <!-- bench:begin --> and <!-- bench:end --> lines)
 #   --quick      RUNS=1, no -V on the no-SIP capture, one RSS run (a smoke test)
 # Environment: PLUGIN_DIR (default build/plugins), RSS_RUNS (3), CG_FRAMES (20000),
-# CG_MODES ("summary Y_sip V fields"), TIME_CAPS ("sip ord nosip"),
+# CG_MODES ("summary expert twopass Y_sip V fields"), TIME_CAPS ("sip ord nosip"),
 # SIP_CAPTURE / ORD_CAPTURE / NOSIP_CAPTURE / BIG_CAPTURE file names,
 # FROZEN_FRAMES (1000000).
 set -euo pipefail
@@ -59,7 +59,7 @@ PLUGIN_DIR=${PLUGIN_DIR:-$REPO/build/plugins}
 RSS_RUNS=${RSS_RUNS:-3}
 [[ $QUICK == 1 ]] && RSS_RUNS=1
 CG_FRAMES=${CG_FRAMES:-20000}
-CG_MODES=${CG_MODES:-summary Y_sip V fields}
+CG_MODES=${CG_MODES:-summary expert twopass Y_sip V fields}
 TIME_CAPS=${TIME_CAPS:-sip ord nosip}
 FROZEN_FRAMES=${FROZEN_FRAMES:-1000000}
 SIP=$CAPDIR/${SIP_CAPTURE:-sip-300k.pcapng}
