@@ -120,8 +120,8 @@ static void parse_request_line(const line_t *l, sip4xx_msg_t *m)
         return;
     }
     uint32_t uri_start = ++i;
-    while (i < l->len && l->p[i] != ' ')
-        i++;
+    const char *sp = memchr(l->p + i, ' ', l->len - i);   /* a URI is tens of bytes */
+    i = sp ? (uint32_t)(sp - l->p) : l->len;
     uint32_t uri_len = i - uri_start;
     if (uri_len == 0 || i >= l->len || !is_sip_version(l->p + i + 1, l->len - i - 1)) {
         m->malformed |= SIP4XX_MAL_START_LINE;
