@@ -180,35 +180,74 @@ static void summary_read(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t
     }
 }
 
-static inline bool summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_span_t name,
-                                  sip4xx_span_t v)
+/* Kept out of line where summary_header_of_request reaches them by a
+ * tail call: its common case then needs no saved registers. */
+#if defined(__GNUC__)
+#define SUMMARY_COLD __attribute__((noinline))
+#else
+#define SUMMARY_COLD
+#endif
+
+/* A header the core does not track into the fingerprint: by its name, in
+ * any case, then its value. */
+static SUMMARY_COLD bool fingerprint_other(summary_walk_t *w, sip4xx_span_t name, sip4xx_span_t v)
+{
+    if ((name.len == 4 && sip4xx_eq_ci(name.ptr, "Date", 4)) ||
+        (name.len == 9 && sip4xx_eq_ci(name.ptr, "Timestamp", 9)))
+        return true;
+    w->headers_fp = fp_bytes(w->headers_fp, name.ptr, name.len, true);
+    w->headers_fp = fp_bytes(w->headers_fp, v.ptr, v.len, false);
+    return true;
+}
+
+/* A header that only goes into the fingerprint (most of them). */
+static inline bool fingerprint_only(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t name, sip4xx_span_t v)
+{
+    if (id >= SIP4XX_H__COUNT)
+        return fingerprint_other(w, name, v);
+    if ((fingerprint_skip_ids >> id) & 1u)
+        return true;
+    /* A known header by its id (its compact and long forms are the same
+     * header, RFC 3261 §7.3.3), mixed into the hash before its value in
+     * one step. */
+    w->headers_fp = (w->headers_fp ^ (uint64_t)(id + 1)) * 0xff51afd7ed558ccdull;
+    w->headers_fp = fp_bytes(w->headers_fp, v.ptr, v.len, false);
+    return true;
+}
+
+/* Headers summary_header hands on: those the summary reads, and From,
+ * whose tag the fingerprint leaves out. */
+static const sip4xx_hset_t slow_ids = read_ids | SIP4XX_HBIT(FROM);
+
+static SUMMARY_COLD bool summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id,
+                                        sip4xx_span_t name, sip4xx_span_t v)
 {
     summary_walk_t *w = (summary_walk_t *)ctx;
     (void)m;
-    if (id < SIP4XX_H__COUNT) {
-        if ((read_ids >> id) & 1u)
-            summary_read(w, id, v);
-        if ((fingerprint_skip_ids >> id) & 1u)
-            return true;
-        if (id == SIP4XX_H_FROM) {
-            /* A new request gets a new From tag (RFC 3261 §8.1.1.3): what a
-             * retry keeps is the address, not the tag. */
-            sip4xx_span_t params = sip4xx_header_params(v);
-            v.len = (uint32_t)(params.ptr && params.len ? params.ptr - v.ptr : v.len);
-        }
-        /* A known header by its id (its compact and long forms are the
-         * same header, RFC 3261 §7.3.3), mixed into the hash before its
-         * value in one step. */
-        w->headers_fp = (w->headers_fp ^ (uint64_t)(id + 1)) * 0xff51afd7ed558ccdull;
-    } else {
-        /* Headers the core does not track: by name, in any case. */
-        if ((name.len == 4 && sip4xx_eq_ci(name.ptr, "Date", 4)) ||
-            (name.len == 9 && sip4xx_eq_ci(name.ptr, "Timestamp", 9)))
-            return true;
-        w->headers_fp = fp_bytes(w->headers_fp, name.ptr, name.len, true);
+    if (id < SIP4XX_H__COUNT && ((read_ids >> id) & 1u))
+        summary_read(w, id, v);
+    if (id == SIP4XX_H_FROM) {
+        /* A new request gets a new From tag (RFC 3261 §8.1.1.3): what a
+         * retry keeps is the address, not the tag. */
+        sip4xx_span_t params = sip4xx_header_params(v);
+        v.len = (uint32_t)(params.ptr && params.len ? params.ptr - v.ptr : v.len);
     }
-    w->headers_fp = fp_bytes(w->headers_fp, v.ptr, v.len, false);
-    return true;
+    return fingerprint_only(w, id, name, v);
+}
+
+/* Whether a and b, n bytes each, are the same; a method (4 to 8 bytes,
+ * most) as two overlapping four-byte words. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 4 && n <= 8) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&a1, a + n - 4, 4);
+        memcpy(&b1, b + n - 4, 4);
+        return a0 == b0 && a1 == b1;
+    }
+    return memcmp(a, b, n) == 0;
 }
 
 /* What comes from the whole parsed model, once the headers are walked. */
@@ -216,7 +255,14 @@ static void summary_finish(const sip4xx_msg_t *m, size_t n_missing, const summar
 {
     sip4xx_req_summary_t *s = w->s;
     sip4xx_copy_span(s->method, sizeof s->method, m->method);
-    const char *colon = m->request_uri.len ? memchr(m->request_uri.ptr, ':', m->request_uri.len) : NULL;
+    /* The scheme's ':' is a few bytes in: looked for in a loop, not with
+     * a call. */
+    const char *colon = NULL;
+    for (uint32_t i = 0; i < m->request_uri.len; i++)
+        if (m->request_uri.ptr[i] == ':') {
+            colon = m->request_uri.ptr + i;
+            break;
+        }
     if (colon)
         sip4xx_copy_span(s->uri_scheme, sizeof s->uri_scheme,
                   (sip4xx_span_t){ m->request_uri.ptr, (uint32_t)(colon - m->request_uri.ptr) });
@@ -229,7 +275,7 @@ static void summary_finish(const sip4xx_msg_t *m, size_t n_missing, const summar
     s->missing_rules = (uint32_t)n_missing;
     s->incomplete = m->truncated;
     if (m->cseq_method.len && m->method.len &&
-        (m->cseq_method.len != m->method.len || memcmp(m->cseq_method.ptr, m->method.ptr, m->method.len) != 0))
+        (m->cseq_method.len != m->method.len || !same_bytes(m->cseq_method.ptr, m->method.ptr, m->method.len)))
         s->defects |= SIP4XX_DEFECT_CSEQ_METHOD;
 
     /* fp_bytes reads nothing of an empty span (a null ptr included). */
@@ -261,22 +307,34 @@ static bool summary_wanted(const sip4xx_msg_t *m)
     return m->kind == SIP4XX_MSG_REQUEST && !sip4xx_span_is(m->method, "ACK");
 }
 
-/* The walk's callback for sip4xx_parse_summarize: a response or an ACK
- * (its start line is read before any header) is left alone, and the parse
- * stops calling. The summary is zeroed on the first header it takes. */
+/* The first header of sip4xx_parse_summarize's walk: a response or an
+ * ACK (its start line is read before any header) is left alone, and the
+ * parse stops calling; a request's summary is zeroed. */
+static SUMMARY_COLD bool summary_first_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_span_t name,
+                                 sip4xx_span_t v)
+{
+    summary_walk_t *w = (summary_walk_t *)ctx;
+    if (!summary_wanted(m)) {
+        w->refused = true;
+        return false;
+    }
+    memset(w->s, 0, sizeof *w->s);
+    w->started = true;
+    return summary_header(ctx, m, id, name, v);
+}
+
+/* The walk's callback, on every header line of every message: what is
+ * not the common case (the first header, a header the summary reads) is
+ * a tail call, so that the common case is a leaf. */
 static bool summary_header_of_request(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_span_t name,
                                       sip4xx_span_t v)
 {
     summary_walk_t *w = (summary_walk_t *)ctx;
-    if (!w->started) {
-        if (!summary_wanted(m)) {
-            w->refused = true;
-            return false;
-        }
-        memset(w->s, 0, sizeof *w->s);
-        w->started = true;
-    }
-    return summary_header(ctx, m, id, name, v);
+    if (!w->started)
+        return summary_first_header(ctx, m, id, name, v);
+    if (id < SIP4XX_H__COUNT && ((slow_ids >> id) & 1u))
+        return summary_header(ctx, m, id, name, v);
+    return fingerprint_only(w, id, name, v);
 }
 
 uint32_t sip4xx_parse_summarize(const uint8_t *buf, size_t len, sip4xx_msg_t *m, sip4xx_req_summary_t *s)

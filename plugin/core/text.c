@@ -72,7 +72,8 @@ size_t sip4xx_text_clean(char *dst, size_t cap, const char *src, size_t n)
         /* Printable ASCII, nearly all of it, is copied as it is, eight
          * bytes a step; at the end, the last eight (some copied already:
          * they were printable, so copying them again writes the same); a
-         * text shorter than eight, as two overlapping fours. Other bytes
+         * text shorter than eight, as two overlapping fours, or shorter
+         * than four, as up to three bytes tested at once. Other bytes
          * go one by one to the end of the word that held them. */
         size_t stop = lim;
         if (lim >= 8) {
@@ -92,6 +93,16 @@ size_t sip4xx_text_clean(char *dst, size_t cap, const char *src, size_t n)
             if (printable4(a) && printable4(b)) {
                 memcpy(dst, &a, 4);
                 memcpy(dst + lim - 4, &b, 4);
+                i = lim;
+                continue;
+            }
+        } else if (i == 0) {
+            /* One to three bytes: 0, lim / 2 and lim - 1 are all of them. */
+            uint8_t a = s[0], b = s[lim / 2], c = s[lim - 1];
+            if (a >= 0x20 && a < 0x7f && b >= 0x20 && b < 0x7f && c >= 0x20 && c < 0x7f) {
+                dst[0] = (char)a;
+                dst[lim / 2] = (char)b;
+                dst[lim - 1] = (char)c;
                 i = lim;
                 continue;
             }
