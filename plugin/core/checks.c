@@ -101,6 +101,10 @@ typedef struct {
     sip4xx_hset_t need[SIP4XX_WHEN_DIALOG_CREATED + 1];
     uint16_t other[SIP4XX_MAX_RULES];
     size_t n_other;
+    /* The other rows but the To-tag ones (SIP4XX_NEED_TO_TAG), which a
+     * message with a To tag meets: what such a message walks. */
+    uint16_t other_tagged[SIP4XX_MAX_RULES];
+    size_t n_other_tagged;
 } quick_t;
 static quick_t quick_request[METHOD_LISTS + 1];   /* [n_methods]: a method without rows of its own */
 static quick_t quick_response[CODE_LISTS + 1];    /* by code list */
@@ -127,10 +131,13 @@ static void quick_fill(quick_t *q, const uint16_t *rows, size_t n_rows, const ch
                                r->scope == SIP4XX_SCOPE_MESSAGE || r->scope == SIP4XX_SCOPE_RESPONSE ||
                                r->scope == SIP4XX_SCOPE_RESPONSE_CODE;
         if (in_scope_always && r->need == SIP4XX_NEED_ANY_HEADER && one_header(r->headers) &&
-            (unsigned)r->when <= SIP4XX_WHEN_DIALOG_CREATED)
+            (unsigned)r->when <= SIP4XX_WHEN_DIALOG_CREATED) {
             q->need[r->when] |= r->headers;
-        else
-            q->other[q->n_other++] = rows[k];
+            continue;
+        }
+        q->other[q->n_other++] = rows[k];
+        if (r->need != SIP4XX_NEED_TO_TAG)
+            q->other_tagged[q->n_other_tagged++] = rows[k];
     }
 }
 
@@ -169,12 +176,12 @@ static void quick_pick(const quick_t *q, const sip4xx_msg_t *m, const uint16_t *
         need |= q->need[SIP4XX_WHEN_TO_TAG];
         if (m->request_out_of_dialog)
             need |= q->need[SIP4XX_WHEN_DIALOG_CREATED];
-    } else if (sip4xx_msg_has(m, SIP4XX_H_TO)) {
+    } else if (m->present & SIP4XX_HBIT(TO)) {
         need |= q->need[SIP4XX_WHEN_NO_TO_TAG];
     }
     if ((m->present & need) == need) {
-        *rows = q->other;
-        *n_rows = q->n_other;
+        *rows = m->to_tag ? q->other_tagged : q->other;
+        *n_rows = m->to_tag ? q->n_other_tagged : q->n_other;
     }
 }
 
@@ -253,6 +260,8 @@ size_t sip4xx_check_msg(const sip4xx_msg_t *m, sip4xx_finding_t *out, size_t max
         if (r->need == SIP4XX_NEED_ANY_HEADER && (m->present & r->headers) != 0)
             continue;
         if (r->scope == SIP4XX_SCOPE_RESPONSE_CODE && r->code != m->code)
+            continue;
+        if (r->scope == SIP4XX_SCOPE_RESPONSE_METHOD && (m->code < r->code || m->code > r->code_max))
             continue;
         if (!applies(r, m) || rule_met(r, m))
             continue;
