@@ -58,23 +58,25 @@ static inline bool printable4(uint32_t w)
     return !(w & highs) && ((w + ones * 0x60) & highs) == highs && !((w + ones) & highs);
 }
 
-size_t sip4xx_text_clean(char *dst, size_t cap, const char *src, size_t n)
+#if defined(__GNUC__)
+#define TEXT_COLD __attribute__((noinline))
+#else
+#define TEXT_COLD
+#endif
+
+/* sip4xx_text_clean past its short texts, from 0 (see there for lim).
+ * Each byte in gives one byte out, or a whole character its own bytes,
+ * so a byte is written where it was read (out == i) and at most lim
+ * bytes are. Out of line: the short texts then need no saved registers. */
+static TEXT_COLD size_t clean_walk(char *dst, size_t cap, const uint8_t *s, size_t n, size_t lim)
 {
-    const uint8_t *s = (const uint8_t *)src;
     size_t i = 0;
-    if (cap == 0)
-        return 0;
-    /* Each byte in gives one byte out, or a whole character its own
-     * bytes, so a byte is written where it was read (out == i) and at
-     * most lim bytes are. */
-    size_t lim = n < cap - 1 ? n : cap - 1;
     while (i < lim) {
         /* Printable ASCII, nearly all of it, is copied as it is, eight
          * bytes a step; at the end, the last eight (some copied already:
-         * they were printable, so copying them again writes the same); a
-         * text shorter than eight, as two overlapping fours, or shorter
-         * than four, as up to three bytes tested at once. Other bytes
-         * go one by one to the end of the word that held them. */
+         * they were printable, so copying them again writes the same).
+         * Other bytes go one by one to the end of the word that held
+         * them. */
         size_t stop = lim;
         if (lim >= 8) {
             size_t at = lim - i >= 8 ? i : lim - 8;
@@ -86,26 +88,6 @@ size_t sip4xx_text_clean(char *dst, size_t cap, const char *src, size_t n)
                 continue;
             }
             stop = at + 8;
-        } else if (lim >= 4 && i == 0) {
-            uint32_t a, b;
-            memcpy(&a, s, 4);
-            memcpy(&b, s + lim - 4, 4);
-            if (printable4(a) && printable4(b)) {
-                memcpy(dst, &a, 4);
-                memcpy(dst + lim - 4, &b, 4);
-                i = lim;
-                continue;
-            }
-        } else if (i == 0) {
-            /* One to three bytes: 0, lim / 2 and lim - 1 are all of them. */
-            uint8_t a = s[0], b = s[lim / 2], c = s[lim - 1];
-            if (a >= 0x20 && a < 0x7f && b >= 0x20 && b < 0x7f && c >= 0x20 && c < 0x7f) {
-                dst[0] = (char)a;
-                dst[lim / 2] = (char)b;
-                dst[lim - 1] = (char)c;
-                i = lim;
-                continue;
-            }
         }
         while (i < stop) {
             if (s[i] >= 0x20 && s[i] < 0x7f) {
@@ -129,6 +111,39 @@ size_t sip4xx_text_clean(char *dst, size_t cap, const char *src, size_t n)
 done:
     dst[i] = '\0';
     return i;
+}
+
+size_t sip4xx_text_clean(char *dst, size_t cap, const char *src, size_t n)
+{
+    const uint8_t *s = (const uint8_t *)src;
+    if (cap == 0)
+        return 0;
+    /* What can be copied: n bytes, or fewer when the NUL needs room. */
+    size_t lim = n < cap - 1 ? n : cap - 1;
+    /* A short text of printable ASCII (a method, a URI scheme), here in
+     * one step: four to eight bytes as two overlapping fours, one to
+     * three as bytes 0, lim / 2 and lim - 1 (all of them). */
+    if (lim >= 4 && lim <= 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + lim - 4, 4);
+        if (printable4(a) && printable4(b)) {
+            memcpy(dst, &a, 4);
+            memcpy(dst + lim - 4, &b, 4);
+            dst[lim] = '\0';
+            return lim;
+        }
+    } else if (lim && lim < 4) {
+        uint8_t a = s[0], b = s[lim / 2], c = s[lim - 1];
+        if (a >= 0x20 && a < 0x7f && b >= 0x20 && b < 0x7f && c >= 0x20 && c < 0x7f) {
+            dst[0] = (char)a;
+            dst[lim / 2] = (char)b;
+            dst[lim - 1] = (char)c;
+            dst[lim] = '\0';
+            return lim;
+        }
+    }
+    return clean_walk(dst, cap, s, n, lim);
 }
 
 /* ------------------------------------------------------------- spans */
