@@ -120,10 +120,21 @@ size_t sip4xx_text_clean(char *dst, size_t cap, const char *src, size_t n)
         return 0;
     /* What can be copied: n bytes, or fewer when the NUL needs room. */
     size_t lim = n < cap - 1 ? n : cap - 1;
-    /* A short text of printable ASCII (a method, a URI scheme), here in
-     * one step: four to eight bytes as two overlapping fours, one to
-     * three as bytes 0, lim / 2 and lim - 1 (all of them). */
-    if (lim >= 4 && lim <= 8) {
+    /* A short text of printable ASCII (a method, a URI scheme, a media
+     * type), here in one step: nine to sixteen bytes as two overlapping
+     * eights, four to eight as two overlapping fours, one to three as
+     * bytes 0, lim / 2 and lim - 1 (all of them). */
+    if (lim > 8 && lim <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + lim - 8, 8);
+        if (printable8(a) && printable8(b)) {
+            memcpy(dst, &a, 8);
+            memcpy(dst + lim - 8, &b, 8);
+            dst[lim] = '\0';
+            return lim;
+        }
+    } else if (lim >= 4 && lim <= 8) {
         uint32_t a, b;
         memcpy(&a, s, 4);
         memcpy(&b, s + lim - 4, 4);
