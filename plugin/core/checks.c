@@ -189,9 +189,22 @@ static void quick_pick(const quick_t *q, const sip4xx_msg_t *m, const uint16_t *
  * RFC 3261 §7.1, as sip4xx_span_is compares them). */
 static const quick_t *quick_of_method(sip4xx_span_t method)
 {
-    for (size_t j = 0; j < n_methods; j++)
-        if (method.len == method_len[j] && memcmp(method.ptr, methods[j], method.len) == 0)
+    for (size_t j = 0; j < n_methods; j++) {
+        if (method.len != method_len[j])
+            continue;
+        if (method.len >= 4 && method.len <= 8) {
+            /* Most methods: as two overlapping four-byte words. */
+            uint32_t a0, a1, b0, b1;
+            memcpy(&a0, method.ptr, 4);
+            memcpy(&a1, method.ptr + method.len - 4, 4);
+            memcpy(&b0, methods[j], 4);
+            memcpy(&b1, methods[j] + method.len - 4, 4);
+            if (a0 == b0 && a1 == b1)
+                return &quick_request[j];
+        } else if (memcmp(method.ptr, methods[j], method.len) == 0) {
             return &quick_request[j];
+        }
+    }
     return &quick_request[n_methods];
 }
 
