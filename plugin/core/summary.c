@@ -126,9 +126,8 @@ typedef struct {
     bool refused;            /* a response or an ACK, seen at the first header */
 } summary_walk_t;
 
-/* What the summary reads of a header of read_ids. Apart from the
- * fingerprint, whose every header goes through summary_header: most
- * headers are only that. */
+/* What the summary reads of a header of read_ids. Every header also goes
+ * into the fingerprint (fingerprint_only), and most headers only that. */
 static void summary_read(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
 {
     sip4xx_req_summary_t *s = w->s;
@@ -181,7 +180,7 @@ static void summary_read(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t
 }
 
 /* Kept out of line where summary_header_of_request reaches them by a
- * tail call: its common case then needs no saved registers. */
+ * tail call: its common case then saves two registers, not six. */
 #if defined(__GNUC__)
 #define SUMMARY_COLD __attribute__((noinline))
 #else
