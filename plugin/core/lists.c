@@ -18,7 +18,7 @@ void sip4xx_list_add(sip4xx_list_t *l, sip4xx_span_t item)
     item = sip4xx_span_trim(item);
     if (!item.len)
         return;
-    size_t used = strlen(l->s);
+    size_t used = l->s[0] ? strlen(l->s) : 0;
     size_t need = item.len + (used ? 1 : 0);
     if (used + need >= sizeof l->s) {
         /* Shown cut rather than dropped: the reader sees there was more. */
@@ -38,10 +38,42 @@ void sip4xx_list_add(sip4xx_list_t *l, sip4xx_span_t item)
     sip4xx_text_clean(l->s + used, sizeof l->s - used, item.ptr, item.len);
 }
 
+/* Whether v holds none of '"', '<', ',' and ';', eight bytes a step: then
+ * it is one item without parameters (most values: a media type, an
+ * option tag). A byte equal to c makes (x - ones) & ~x & highs, with x =
+ * w ^ c in every byte, nonzero, and only such a byte does. */
+static bool one_plain_item(sip4xx_span_t v)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    if (v.len < 8) {
+        for (uint32_t i = 0; i < v.len; i++)
+            if (v.ptr[i] == '"' || v.ptr[i] == '<' || v.ptr[i] == ',' || v.ptr[i] == ';')
+                return false;
+        return true;
+    }
+    for (uint32_t i = 0; i < v.len; i += 8) {
+        uint64_t w, q, a, c, s;
+        /* The last word ends where v ends (it may go over bytes seen). */
+        memcpy(&w, v.ptr + (i + 8 <= v.len ? i : v.len - 8), 8);
+        q = w ^ (ones * '"');
+        a = w ^ (ones * '<');
+        c = w ^ (ones * ',');
+        s = w ^ (ones * ';');
+        if ((((q - ones) & ~q) | ((a - ones) & ~a) | ((c - ones) & ~c) | ((s - ones) & ~s)) & highs)
+            return false;
+    }
+    return true;
+}
+
 /* Items of one header value into a list: comma-separated, ;parameters
  * dropped. */
 void sip4xx_list_add_value(sip4xx_list_t *l, sip4xx_span_t v)
 {
+    if (v.len && one_plain_item(v)) {
+        /* What the walk below gives such a value: the one item, whole. */
+        sip4xx_list_add(l, v);
+        return;
+    }
     sip4xx_span_t item, rest = v;
     /* A value with no quoted string and no '<' (most: option tags, media
      * types) splits where memchr finds the separators, as split_at would. */

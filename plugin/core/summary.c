@@ -19,27 +19,102 @@ static const sip4xx_hset_t fingerprint_skip_ids =
     SIP4XX_HBIT(VIA) | SIP4XX_HBIT(CSEQ) | SIP4XX_HBIT(CONTENT_LENGTH) | SIP4XX_HBIT(MAX_FORWARDS) |
     SIP4XX_HBIT(RECORD_ROUTE);
 
-static bool fingerprint_skips(sip4xx_header_id_t id, sip4xx_span_t name)
+/* Headers whose value the summary reads (summary_read); the others only
+ * go into the fingerprint. */
+static const sip4xx_hset_t read_ids =
+    SIP4XX_HBIT(CONTENT_TYPE) | SIP4XX_HBIT(CONTENT_ENCODING) | SIP4XX_HBIT(CONTENT_LANGUAGE) |
+    SIP4XX_HBIT(REQUIRE) | SIP4XX_HBIT(PROXY_REQUIRE) | SIP4XX_HBIT(SUPPORTED) | SIP4XX_HBIT(SESSION_EXPIRES) |
+    SIP4XX_HBIT(EXPIRES) | SIP4XX_HBIT(MAX_FORWARDS) | SIP4XX_HBIT(CONTACT) | SIP4XX_HBIT(AUTHORIZATION) |
+    SIP4XX_HBIT(PROXY_AUTHORIZATION);
+
+/* w with its ASCII capitals made small, eight bytes at once: a byte below
+ * 0x80 gets its high bit from adding 0x3f iff it is >= 'A', from adding
+ * 0x25 iff it is > 'Z', and neither sum carries into the next byte. */
+static inline uint64_t fp_lower8(uint64_t w)
 {
-    if (id < SIP4XX_H__COUNT)
-        return (fingerprint_skip_ids >> id) & 1u;
-    /* Headers the core does not track, compared by name. */
-    return (name.len == 4 && sip4xx_eq_ci(name.ptr, "Date", 4)) ||
-           (name.len == 9 && sip4xx_eq_ci(name.ptr, "Timestamp", 9));
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t t = w & ~highs;
+    uint64_t upper = (t + ones * (0x80 - 'A')) & ~(t + ones * (0x80 - 'Z' - 1)) & ~w & highs;
+    return w | (upper >> 2);
+}
+
+/* The fingerprint's hash of n bytes, inline: it runs on every header of
+ * every request. Without fold, what sip4xx_hash_bytes(h, p, n, false)
+ * gives (eight bytes a step), a text shorter than eight read as
+ * overlapping loads rather than byte by byte; with fold, the same of the
+ * bytes with ASCII capitals made small (header names the core does not
+ * know, which compare in any case, RFC 3261 §7.3.1). */
+static inline uint64_t fp_bytes(uint64_t h, const char *p, size_t n, bool fold)
+{
+    const uint64_t mul = 0xff51afd7ed558ccdull;
+    uint64_t w, tail = 0;
+    h ^= (uint64_t)n * 0x9e3779b97f4a7c15ull;
+    if (n >= 8) {
+        for (; n >= 8; p += 8, n -= 8) {
+            memcpy(&w, p, 8);
+            h = (h ^ (fold ? fp_lower8(w) : w)) * mul;
+            h ^= h >> 33;
+        }
+        if (n) {
+            /* The last 8 bytes in one load, those already hashed shifted out. */
+            memcpy(&tail, p + n - 8, 8);
+            tail >>= 8 * (8 - n);
+        }
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    } else if (n >= 4) {
+        /* Bytes 0-3 and n-4..n-1 where a byte-by-byte fill puts them
+         * (little-endian: byte i at bits 8i); the overlap is the same
+         * bytes. */
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        tail = a | (uint64_t)b << (8 * (n - 4));
+    } else if (n) {
+        tail = (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[n / 2] << (8 * (n / 2)) |
+               (uint64_t)(uint8_t)p[n - 1] << (8 * (n - 1));
+    }
+#else
+    } else {
+        for (size_t i = 0; i < n; i++)
+            tail |= (uint64_t)(uint8_t)p[i] << (8 * i);
+    }
+#endif
+    h = (h ^ (fold ? fp_lower8(tail) : tail)) * mul;
+    return h ^ (h >> 33);
 }
 
 /* Whether v holds the text "expires" in any case: a Contact value without
- * it (most) has no ;expires= to parse. */
+ * it (most) has no ;expires= to parse. Its 'x' (or 'X') is looked for
+ * eight bytes a step, at the places the byte loop below looks (from 1, so
+ * that the 'e' fits before it). */
 static bool mentions_expires(sip4xx_span_t v)
 {
-    for (uint32_t i = 1; i + 6 <= v.len; i++)
+    uint32_t i = 1;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    while (i + 8 <= v.len) {
+        uint64_t w;
+        memcpy(&w, v.ptr + i, 8);
+        /* Bytes equal to 'x' once 0x20 is set ('x' and 'X' only) are
+         * marked; the lowest mark is exact (a borrow marks only bytes
+         * above a match), and the search goes on after it. */
+        uint64_t x = (w | ones * 0x20) ^ (ones * 'x');
+        uint64_t hit = (x - ones) & ~x & highs;
+        if (!hit) {
+            i += 8;
+            continue;
+        }
+        i += (uint32_t)__builtin_ctzll(hit) >> 3;
+        if (i + 6 <= v.len && sip4xx_eq_ci(v.ptr + i - 1, "expires", 7))
+            return true;
+        i++;
+    }
+#endif
+    for (; i + 6 <= v.len; i++)
         if ((v.ptr[i] | 0x20) == 'x' && sip4xx_eq_ci(v.ptr + i - 1, "expires", 7))
             return true;
     return false;
 }
-
-
-
 
 /* What a summary gathers header by header; shared by the two entry
  * points below so that both give the same summary. */
@@ -48,15 +123,15 @@ typedef struct {
     uint64_t headers_fp;     /* hash of the headers a retry should keep */
     uint64_t afp;            /* hash of the credentials */
     bool started;            /* *s zeroed (sip4xx_parse_summarize) */
+    bool refused;            /* a response or an ACK, seen at the first header */
 } summary_walk_t;
 
-static bool summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_span_t name,
-                           sip4xx_span_t v)
+/* What the summary reads of a header of read_ids. Every header also goes
+ * into the fingerprint (fingerprint_only), and most headers only that. */
+static void summary_read(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
 {
-    summary_walk_t *w = (summary_walk_t *)ctx;
     sip4xx_req_summary_t *s = w->s;
     sip4xx_span_t head, params, e, item, rest;
-    (void)m;
     switch (id) {
     case SIP4XX_H_CONTENT_TYPE:     sip4xx_list_add_value(&s->content_type, v); break;
     case SIP4XX_H_CONTENT_ENCODING: sip4xx_list_add_value(&s->content_encoding, v); break;
@@ -78,7 +153,7 @@ static bool summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t 
             s->defects |= SIP4XX_DEFECT_MAX_FORWARDS;
         /* Its value changes hop by hop, but gaining or losing the
          * header is a modification (a fix after 400, §8.1.1). */
-        w->headers_fp = sip4xx_hash_bytes(w->headers_fp, "Max-Forwards", 12, false);
+        w->headers_fp = fp_bytes(w->headers_fp, "Max-Forwards", 12, false);
         break;
     case SIP4XX_H_CONTACT:
         /* The smallest ;expires= over every Contact entry (RFC 3261 §10.2.1.1). */
@@ -102,23 +177,76 @@ static bool summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t 
     default:
         break;
     }
-    if (fingerprint_skips(id, name))
+}
+
+/* Kept out of line where summary_header_of_request reaches them by a
+ * tail call: its common case then saves two registers, not six. */
+#if defined(__GNUC__)
+#define SUMMARY_COLD __attribute__((noinline))
+#else
+#define SUMMARY_COLD
+#endif
+
+/* A header the core does not track into the fingerprint: by its name, in
+ * any case, then its value. */
+static SUMMARY_COLD bool fingerprint_other(summary_walk_t *w, sip4xx_span_t name, sip4xx_span_t v)
+{
+    if ((name.len == 4 && sip4xx_eq_ci(name.ptr, "Date", 4)) ||
+        (name.len == 9 && sip4xx_eq_ci(name.ptr, "Timestamp", 9)))
         return true;
+    w->headers_fp = fp_bytes(w->headers_fp, name.ptr, name.len, true);
+    w->headers_fp = fp_bytes(w->headers_fp, v.ptr, v.len, false);
+    return true;
+}
+
+/* A header that only goes into the fingerprint (most of them). */
+static inline bool fingerprint_only(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t name, sip4xx_span_t v)
+{
+    if (id >= SIP4XX_H__COUNT)
+        return fingerprint_other(w, name, v);
+    if ((fingerprint_skip_ids >> id) & 1u)
+        return true;
+    /* A known header by its id (its compact and long forms are the same
+     * header, RFC 3261 §7.3.3), mixed into the hash before its value in
+     * one step. */
+    w->headers_fp = (w->headers_fp ^ (uint64_t)(id + 1)) * 0xff51afd7ed558ccdull;
+    w->headers_fp = fp_bytes(w->headers_fp, v.ptr, v.len, false);
+    return true;
+}
+
+/* Headers summary_header hands on: those the summary reads, and From,
+ * whose tag the fingerprint leaves out. */
+static const sip4xx_hset_t slow_ids = read_ids | SIP4XX_HBIT(FROM);
+
+static SUMMARY_COLD bool summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id,
+                                        sip4xx_span_t name, sip4xx_span_t v)
+{
+    summary_walk_t *w = (summary_walk_t *)ctx;
+    (void)m;
+    if (id < SIP4XX_H__COUNT && ((read_ids >> id) & 1u))
+        summary_read(w, id, v);
     if (id == SIP4XX_H_FROM) {
         /* A new request gets a new From tag (RFC 3261 §8.1.1.3): what a
          * retry keeps is the address, not the tag. */
         sip4xx_span_t params = sip4xx_header_params(v);
         v.len = (uint32_t)(params.ptr && params.len ? params.ptr - v.ptr : v.len);
     }
-    /* A known header by its id (its compact and long forms are the same
-     * header, RFC 3261 §7.3.3), mixed into the hash before its value in
-     * one step; another by its name in any case. */
-    if (id < SIP4XX_H__COUNT)
-        w->headers_fp = (w->headers_fp ^ (uint64_t)(id + 1)) * 0xff51afd7ed558ccdull;
-    else
-        w->headers_fp = sip4xx_hash_bytes(w->headers_fp, name.ptr, name.len, true);
-    w->headers_fp = sip4xx_hash_bytes(w->headers_fp, v.ptr, v.len, false);
-    return true;
+    return fingerprint_only(w, id, name, v);
+}
+
+/* Whether a and b, n bytes each, are the same; a method (4 to 8 bytes,
+ * most) as two overlapping four-byte words. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 4 && n <= 8) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&a1, a + n - 4, 4);
+        memcpy(&b1, b + n - 4, 4);
+        return a0 == b0 && a1 == b1;
+    }
+    return memcmp(a, b, n) == 0;
 }
 
 /* What comes from the whole parsed model, once the headers are walked. */
@@ -126,7 +254,14 @@ static void summary_finish(const sip4xx_msg_t *m, size_t n_missing, const summar
 {
     sip4xx_req_summary_t *s = w->s;
     sip4xx_copy_span(s->method, sizeof s->method, m->method);
-    const char *colon = m->request_uri.len ? memchr(m->request_uri.ptr, ':', m->request_uri.len) : NULL;
+    /* The scheme's ':' is a few bytes in: looked for in a loop, not with
+     * a call. */
+    const char *colon = NULL;
+    for (uint32_t i = 0; i < m->request_uri.len; i++)
+        if (m->request_uri.ptr[i] == ':') {
+            colon = m->request_uri.ptr + i;
+            break;
+        }
     if (colon)
         sip4xx_copy_span(s->uri_scheme, sizeof s->uri_scheme,
                   (sip4xx_span_t){ m->request_uri.ptr, (uint32_t)(colon - m->request_uri.ptr) });
@@ -139,21 +274,22 @@ static void summary_finish(const sip4xx_msg_t *m, size_t n_missing, const summar
     s->missing_rules = (uint32_t)n_missing;
     s->incomplete = m->truncated;
     if (m->cseq_method.len && m->method.len &&
-        (m->cseq_method.len != m->method.len || memcmp(m->cseq_method.ptr, m->method.ptr, m->method.len) != 0))
+        (m->cseq_method.len != m->method.len || !same_bytes(m->cseq_method.ptr, m->method.ptr, m->method.len)))
         s->defects |= SIP4XX_DEFECT_CSEQ_METHOD;
 
-    uint64_t h = sip4xx_hash_bytes(SIP4XX_HASH_START, m->method.ptr ? m->method.ptr : "", m->method.len, false);
-    h = sip4xx_hash_bytes(h, m->request_uri.ptr ? m->request_uri.ptr : "", m->request_uri.len, false);
-    h = sip4xx_hash_bytes(h, (const char *)&w->headers_fp, sizeof w->headers_fp, false);
+    /* fp_bytes reads nothing of an empty span (a null ptr included). */
+    uint64_t h = fp_bytes(SIP4XX_HASH_START, m->method.ptr, m->method.len, false);
+    h = fp_bytes(h, m->request_uri.ptr, m->request_uri.len, false);
+    h = fp_bytes(h, (const char *)&w->headers_fp, sizeof w->headers_fp, false);
     if (m->msg_len > m->header_len && m->raw.ptr)
-        h = sip4xx_hash_bytes(h, m->raw.ptr + m->header_len, m->msg_len - m->header_len, false);
+        h = fp_bytes(h, m->raw.ptr + m->header_len, m->msg_len - m->header_len, false);
     s->fingerprint = h;
     s->auth_fingerprint = w->afp;
 }
 
 void sip4xx_summarize_request(const sip4xx_msg_t *m, size_t n_missing, sip4xx_req_summary_t *s)
 {
-    summary_walk_t w = { s, SIP4XX_HASH_START, SIP4XX_HASH_START, true };
+    summary_walk_t w = { s, SIP4XX_HASH_START, SIP4XX_HASH_START, true, false };
     memset(s, 0, sizeof *s);
     uint32_t cur = 0;
     sip4xx_span_t name, v;
@@ -170,27 +306,44 @@ static bool summary_wanted(const sip4xx_msg_t *m)
     return m->kind == SIP4XX_MSG_REQUEST && !sip4xx_span_is(m->method, "ACK");
 }
 
-/* The walk's callback for sip4xx_parse_summarize: a response or an ACK
- * (its start line is read before any header) is left alone, and the parse
- * stops calling. The summary is zeroed on the first header it takes. */
+/* The first header of sip4xx_parse_summarize's walk: a response or an
+ * ACK (its start line is read before any header) is left alone, and the
+ * parse stops calling; a request's summary is zeroed. */
+static SUMMARY_COLD bool summary_first_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_span_t name,
+                                 sip4xx_span_t v)
+{
+    summary_walk_t *w = (summary_walk_t *)ctx;
+    if (!summary_wanted(m)) {
+        w->refused = true;
+        return false;
+    }
+    memset(w->s, 0, sizeof *w->s);
+    w->started = true;
+    return summary_header(ctx, m, id, name, v);
+}
+
+/* The walk's callback, on every header line of every message: what is
+ * not the common case (the first header, a header the summary reads) is
+ * a tail call, so that the common case is a leaf. */
 static bool summary_header_of_request(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id, sip4xx_span_t name,
                                       sip4xx_span_t v)
 {
     summary_walk_t *w = (summary_walk_t *)ctx;
-    if (!w->started) {
-        if (!summary_wanted(m))
-            return false;
-        memset(w->s, 0, sizeof *w->s);
-        w->started = true;
-    }
-    return summary_header(ctx, m, id, name, v);
+    if (!w->started)
+        return summary_first_header(ctx, m, id, name, v);
+    if (id < SIP4XX_H__COUNT && ((slow_ids >> id) & 1u))
+        return summary_header(ctx, m, id, name, v);
+    return fingerprint_only(w, id, name, v);
 }
 
 uint32_t sip4xx_parse_summarize(const uint8_t *buf, size_t len, sip4xx_msg_t *m, sip4xx_req_summary_t *s)
 {
-    summary_walk_t w = { s, SIP4XX_HASH_START, SIP4XX_HASH_START, false };
+    summary_walk_t w = { s, SIP4XX_HASH_START, SIP4XX_HASH_START, false, false };
     uint32_t used = sip4xx_parse_each(buf, len, m, summary_header_of_request, &w);
-    if (summary_wanted(m)) {
+    /* The kind and the method come from the start line, read before any
+     * header: the walk's first header decided, and a message without
+     * headers is decided here. */
+    if (w.started || (!w.refused && summary_wanted(m))) {
         if (!w.started)
             memset(s, 0, sizeof *s);
         summary_finish(m, 0, &w);
