@@ -15,6 +15,8 @@
 
 #include "sip4xx/text.h"
 
+#include "../spec/header_index.h"
+
 #include <string.h>
 
 typedef struct {
@@ -228,7 +230,7 @@ static inline __attribute__((always_inline)) bool split_header_line(const line_t
         n--;
     if (n == 0)
         return false;
-    *id = sip4xx_header_lookup(l->p, n);
+    *id = sip4xx_header_find(l->p, n);
     if (*id == SIP4XX_H__COUNT) {
         /* token, then only whitespace up to the colon */
         uint32_t i = 0;
