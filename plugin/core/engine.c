@@ -278,23 +278,19 @@ static void release(sip4xx_engine_t *e, void *p)
         e->a.free(e->a.ctx, p);
 }
 
-static uint64_t text_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    return h;
-}
-
 /* Records keep their sentences as long as the engine, and most repeat (the
- * same realm challenged, the same Allow list): keep one copy of each. */
+ * same realm challenged, the same Allow list): keep one copy of each. The
+ * texts map is keyed by the sentence's hash, eight bytes a step (a
+ * sentence runs to a few hundred bytes: hashed byte by byte, it was most
+ * of this function's cost); a hash shared by two sentences only costs the
+ * second a copy of its own, as the strcmp tells them apart. */
 static const char *kept_text(sip4xx_engine_t *e, const char *text)
 {
-    uint64_t h = text_hash(text);
+    size_t n = strlen(text) + 1;
+    uint64_t h = sip4xx_hash_bytes(SIP4XX_HASH_START, text, n - 1, false);
     const char *known = (const char *)sip4xx_map_get(&e->texts, h);
     if (known && strcmp(known, text) == 0)
         return known;
-    size_t n = strlen(text) + 1;
     char *copy = (char *)e->a.alloc(e->a.ctx, n);
     if (!copy)
         return NULL;
@@ -614,8 +610,12 @@ static bool schedule(sip4xx_engine_t *e, expiry_t x)
         expiry_t *ring = (expiry_t *)e->a.alloc(e->a.ctx, cap * sizeof *ring);
         if (!ring)
             return false;
-        for (size_t k = 0; k < e->ring_len; k++)
-            ring[k] = e->ring[(e->ring_head + k) % e->ring_cap];
+        /* The entries in due order, the old index wrapped by a compare
+         * (a division per entry cost more than the copy). */
+        for (size_t k = 0, at = e->ring_head; k < e->ring_len; k++) {
+            ring[k] = e->ring[at];
+            at = at + 1 == e->ring_cap ? 0 : at + 1;
+        }
         release(e, e->ring);
         e->ring = ring;
         e->ring_cap = cap;

@@ -210,7 +210,8 @@ static bool retry_key(const sip4xx_msg_t *m, tag_cache_t *tc, uint64_t *key)
     uint64_t h = SIP4XX_HASH_START;
     if (m->kind == SIP4XX_MSG_UNPARSED || !method.len)
         return false;
-    if (sip4xx_span_eq_ci(method, "REGISTER") && to_uri(m, &aor)) {
+    /* As sip4xx_span_eq_ci, with the literal's length known here. */
+    if (method.len == 8 && sip4xx_eq_ci(method.ptr, "REGISTER", 8) && to_uri(m, &aor)) {
         /* A registration is retried to the same registrar for the same
          * address-of-record, and "All registrations from a UAC SHOULD use
          * the same Call-ID header field value for registrations sent to a
