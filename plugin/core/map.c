@@ -53,16 +53,21 @@ void sip4xx_map_destroy(sip4xx_map_t *m)
     m->cap = m->used = 0;
 }
 
+/* Every walk below ends at an empty slot without counting its steps: a
+ * table is never more than three quarters full (map_put rebuilds before,
+ * and puts nothing when it cannot), so there is always one. A destroyed
+ * table (no slots) holds nothing. */
 void *sip4xx_map_get(const sip4xx_map_t *m, uint64_t key)
 {
-    for (size_t i = slot_of(key, m->cap), n = 0; n < m->cap; i = next_slot(i, m->cap), n++) {
+    if (!m->cap)
+        return NULL;
+    for (size_t i = slot_of(key, m->cap);; i = next_slot(i, m->cap)) {
         const sip4xx_map_slot_t *s = &m->slots[i];
         if (!s->val)
             return NULL;
         if (s->key == key)
             return s->val;
     }
-    return NULL;
 }
 
 /* Rebuild at twice the live entries: the load is then a half, and the
@@ -98,7 +103,7 @@ bool sip4xx_map_put(sip4xx_map_t *m, uint64_t key, void *val)
     if ((m->used + 1) * 4 > m->cap * 3 && !rebuild(m))
         return false;
     size_t i = slot_of(key, m->cap);
-    for (size_t n = 0; n < m->cap; i = next_slot(i, m->cap), n++) {
+    for (;; i = next_slot(i, m->cap)) {
         sip4xx_map_slot_t *s = &m->slots[i];
         if (!s->val)
             break;
@@ -115,15 +120,17 @@ bool sip4xx_map_put(sip4xx_map_t *m, uint64_t key, void *val)
 
 bool sip4xx_map_remove(sip4xx_map_t *m, uint64_t key, const void *val)
 {
+    if (!m->cap)
+        return false;
     size_t i = slot_of(key, m->cap);
-    for (size_t n = 0; n < m->cap; i = next_slot(i, m->cap), n++) {
+    for (;; i = next_slot(i, m->cap)) {
         sip4xx_map_slot_t *s = &m->slots[i];
         if (!s->val)
             return false;
         if (s->key == key)
             break;
     }
-    if (m->slots[i].key != key || m->slots[i].val != val)
+    if (m->slots[i].val != val)
         return false;
     /* Close the gap: each later entry of the run whose home slot is not
      * cyclically in (gap, its slot] moves into the gap, which moves on to
