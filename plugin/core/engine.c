@@ -659,11 +659,14 @@ static uint64_t expiry_cap(const sip4xx_engine_t *e)
 static void expire(sip4xx_engine_t *e)
 {
     while (e->ring_len) {
-        expiry_t x = e->ring[e->ring_head];
+        /* Most calls find the head not due: that is read first, from the
+         * ring, before the entry is copied out. */
+        const expiry_t *head = &e->ring[e->ring_head];
         bool forced = e->ring_len > expiry_cap(e);
-        sip4xx_time_t due = { x.due_secs, (int32_t)x.due_nsecs };
-        if (!forced && sip4xx_time_cmp(due, e->clock) > 0)
+        if (!forced && (head->due_secs > e->clock.secs ||
+                        (head->due_secs == e->clock.secs && (int32_t)head->due_nsecs > e->clock.nsecs)))
             break;
+        expiry_t x = *head;
         e->ring_head = e->ring_head + 1 == e->ring_cap ? 0 : e->ring_head + 1;
         e->ring_len--;
         if (x.kind == EXP_REACTION) {
