@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sip4xx — a hash map of 64-bit keys to pointers, over the caller's
  * allocator (engine.h): the engine's tables, and the Wireshark layer's
- * frame -> record map. Open addressing with linear probing; the slot is
- * the key mixed once more, scaled to the table, so well-mixed hashes
- * (txn.h) and plain frame numbers both spread. 16 bytes a slot, 1.33 to
- * 2 slots an entry. */
+ * frame -> record map. Open addressing with linear probing, removal by
+ * shifting back (no tombstones); the slot is the key mixed once more,
+ * scaled to the table, so well-mixed hashes (txn.h) and plain frame
+ * numbers both spread. 16 bytes a slot, 1.33 to 2 slots an entry (up to
+ * 8 after most entries went, until the table shrinks). */
 #ifndef SIP4XX_MAP_H
 #define SIP4XX_MAP_H
 
@@ -16,7 +17,7 @@
 
 typedef struct {
     uint64_t key;
-    void *val;      /* NULL: empty; MAP_TOMB: removed */
+    void *val;      /* NULL: empty */
 } sip4xx_map_slot_t;
 
 typedef struct {
@@ -24,7 +25,6 @@ typedef struct {
     sip4xx_map_slot_t *slots;
     size_t cap;     /* slots */
     size_t used;    /* live entries */
-    size_t tombs;   /* removed entries still taking a slot */
 } sip4xx_map_t;
 
 bool sip4xx_map_init(sip4xx_map_t *m, const sip4xx_allocator_t *a);

@@ -221,7 +221,9 @@ sip4xx_time_t sip4xx_time_add_secs(sip4xx_time_t a, int64_t secs)
     return a;
 }
 
-sip4xx_time_t sip4xx_time_sub(sip4xx_time_t a, sip4xx_time_t b)
+/* The body of sip4xx_time_sub, inline for the clock, which takes it on
+ * every message. */
+static inline sip4xx_time_t time_sub(sip4xx_time_t a, sip4xx_time_t b)
 {
     sip4xx_time_t d;
     int64_t nb = b.secs == INT64_MIN ? INT64_MAX : -b.secs;
@@ -234,6 +236,11 @@ sip4xx_time_t sip4xx_time_sub(sip4xx_time_t a, sip4xx_time_t b)
         d.nsecs = 0;
     }
     return d;
+}
+
+sip4xx_time_t sip4xx_time_sub(sip4xx_time_t a, sip4xx_time_t b)
+{
+    return time_sub(a, b);
 }
 
 int64_t sip4xx_time_ms(sip4xx_time_t d)
@@ -251,7 +258,7 @@ static void clock_advance(sip4xx_engine_t *e, sip4xx_time_t t)
         e->clock = t;
         e->clock_started = true;
     } else if (sip4xx_time_cmp(t, e->clock_seen) > 0) {
-        sip4xx_time_t step = sip4xx_time_sub(t, e->clock_seen);
+        sip4xx_time_t step = time_sub(t, e->clock_seen);
         e->clock.secs = sat_add(e->clock.secs, step.secs);
         e->clock.nsecs += step.nsecs;
         if (e->clock.nsecs >= 1000000000) {
@@ -278,23 +285,19 @@ static void release(sip4xx_engine_t *e, void *p)
         e->a.free(e->a.ctx, p);
 }
 
-static uint64_t text_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    return h;
-}
-
 /* Records keep their sentences as long as the engine, and most repeat (the
- * same realm challenged, the same Allow list): keep one copy of each. */
+ * same realm challenged, the same Allow list): keep one copy of each. The
+ * texts map is keyed by the sentence's hash, eight bytes a step (a
+ * sentence runs to a few hundred bytes: hashed byte by byte, it was most
+ * of this function's cost); a hash shared by two sentences only costs the
+ * second a copy of its own, as the strcmp tells them apart. */
 static const char *kept_text(sip4xx_engine_t *e, const char *text)
 {
-    uint64_t h = text_hash(text);
+    size_t n = strlen(text) + 1;
+    uint64_t h = sip4xx_hash_bytes(SIP4XX_HASH_START, text, n - 1, false);
     const char *known = (const char *)sip4xx_map_get(&e->texts, h);
     if (known && strcmp(known, text) == 0)
         return known;
-    size_t n = strlen(text) + 1;
     char *copy = (char *)e->a.alloc(e->a.ctx, n);
     if (!copy)
         return NULL;
@@ -614,8 +617,12 @@ static bool schedule(sip4xx_engine_t *e, expiry_t x)
         expiry_t *ring = (expiry_t *)e->a.alloc(e->a.ctx, cap * sizeof *ring);
         if (!ring)
             return false;
-        for (size_t k = 0; k < e->ring_len; k++)
-            ring[k] = e->ring[(e->ring_head + k) % e->ring_cap];
+        /* The entries in due order, the old index wrapped by a compare
+         * (a division per entry cost more than the copy). */
+        for (size_t k = 0, at = e->ring_head; k < e->ring_len; k++) {
+            ring[k] = e->ring[at];
+            at = at + 1 == e->ring_cap ? 0 : at + 1;
+        }
         release(e, e->ring);
         e->ring = ring;
         e->ring_cap = cap;
@@ -652,11 +659,14 @@ static uint64_t expiry_cap(const sip4xx_engine_t *e)
 static void expire(sip4xx_engine_t *e)
 {
     while (e->ring_len) {
-        expiry_t x = e->ring[e->ring_head];
+        /* Most calls find the head not due: that is read first, from the
+         * ring, before the entry is copied out. */
+        const expiry_t *head = &e->ring[e->ring_head];
         bool forced = e->ring_len > expiry_cap(e);
-        sip4xx_time_t due = { x.due_secs, (int32_t)x.due_nsecs };
-        if (!forced && sip4xx_time_cmp(due, e->clock) > 0)
+        if (!forced && (head->due_secs > e->clock.secs ||
+                        (head->due_secs == e->clock.secs && (int32_t)head->due_nsecs > e->clock.nsecs)))
             break;
+        expiry_t x = *head;
         e->ring_head = e->ring_head + 1 == e->ring_cap ? 0 : e->ring_head + 1;
         e->ring_len--;
         if (x.kind == EXP_REACTION) {

@@ -13,6 +13,14 @@
 
 /* --------------------------------------------------------------- keys */
 
+/* sip4xx_msg_has for the headers named here (all below SIP4XX_H__COUNT):
+ * the bit of m->present, read inline, as keys are taken on every message
+ * and a call per header read cost more than the test. */
+static inline bool has(const sip4xx_msg_t *m, sip4xx_header_id_t id)
+{
+    return (m->present >> id) & 1u;
+}
+
 /* The branch parameter of the top Via value. This runs for every message,
  * so it jumps from ';' to ';' with memchr instead of tracking quotes: a
  * via-param is a token or a host (RFC 3261 §25.1 via-params), and the
@@ -20,7 +28,7 @@
  * never hold the text ";branch=". */
 static bool top_via_branch(const sip4xx_msg_t *m, sip4xx_span_t *branch)
 {
-    if (!sip4xx_msg_has(m, SIP4XX_H_VIA))
+    if (!has(m, SIP4XX_H_VIA))
         return false;
     const char *p = m->value[SIP4XX_H_VIA].ptr;
     const char *end = p + m->value[SIP4XX_H_VIA].len;
@@ -50,18 +58,74 @@ static bool top_via_branch(const sip4xx_msg_t *m, sip4xx_span_t *branch)
 }
 
 
+/* Parts of a key. Each part's length is mixed in first, so ("ab","c")
+ * and ("a","bc") differ without a separator. This is sip4xx_hash_bytes
+ * (fold_case false) to the bit, made inline here: a transaction key is
+ * three or four parts on nearly every message, and a call into text.c per
+ * part cost more than the hashing of a short part itself; inline, a
+ * constant part ("b", "c") folds to a constant. */
+/* The n < 8 bytes at p as a little-endian number, as the byte loop of
+ * sip4xx_hash_bytes reads them (a method, a short tag): two overlapping
+ * loads of four, or of one for n < 4, instead of a step per byte. */
+static inline uint64_t short_tail(const char *p, size_t n)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, p, 4);
+        memcpy(&hi, p + n - 4, 4);
+        return (uint64_t)lo | (uint64_t)hi << (8 * (n - 4));
+    }
+    if (n)
+        return (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[n / 2] << (8 * (n / 2)) |
+               (uint64_t)(uint8_t)p[n - 1] << (8 * (n - 1));
+    return 0;
+#else
+    uint64_t tail = 0;
+    for (size_t i = 0; i < n; i++)
+        tail |= (uint64_t)(uint8_t)p[i] << (8 * i);
+    return tail;
+#endif
+}
+
+static inline uint64_t part(uint64_t h, const char *p, size_t n)
+{
+    const uint64_t mul = 0xff51afd7ed558ccdull;
+    if (!p)
+        return h;
+    h ^= (uint64_t)n * 0x9e3779b97f4a7c15ull;
+    bool long_enough = n >= 8;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * mul;
+        h ^= h >> 33;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t tail = 0;
+    if (n && long_enough) {
+        memcpy(&tail, p + n - 8, 8);
+        tail >>= 8 * (8 - n);
+    } else {
+        tail = short_tail(p, n);
+    }
+    h = (h ^ tail) * mul;
+    return h ^ (h >> 33);
+}
+
 bool sip4xx_call_key(const sip4xx_msg_t *m, uint64_t *key)
 {
-    if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
+    if (!has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
         return false;
     /* RFC 3261 §20.8: Call-IDs compare byte for byte. */
-    *key = sip4xx_hash_bytes(SIP4XX_HASH_START, m->value[SIP4XX_H_CALL_ID].ptr, m->value[SIP4XX_H_CALL_ID].len, false);
+    *key = part(SIP4XX_HASH_START, m->value[SIP4XX_H_CALL_ID].ptr, m->value[SIP4XX_H_CALL_ID].len);
     return true;
 }
 
 static bool from_tag(const sip4xx_msg_t *m, sip4xx_span_t *tag)
 {
-    return sip4xx_msg_has(m, SIP4XX_H_FROM) && sip4xx_name_addr_tag(m->value[SIP4XX_H_FROM], tag);
+    return has(m, SIP4XX_H_FROM) && sip4xx_name_addr_tag(m->value[SIP4XX_H_FROM], tag);
 }
 
 bool sip4xx_from_tag_key(const sip4xx_msg_t *m, uint64_t *key)
@@ -69,7 +133,7 @@ bool sip4xx_from_tag_key(const sip4xx_msg_t *m, uint64_t *key)
     sip4xx_span_t tag;
     if (!from_tag(m, &tag))
         return false;
-    *key = sip4xx_hash_bytes(SIP4XX_HASH_START, tag.ptr, tag.len, false);
+    *key = part(SIP4XX_HASH_START, tag.ptr, tag.len);
     return true;
 }
 
@@ -78,7 +142,7 @@ bool sip4xx_to_tag_key(const sip4xx_msg_t *m, uint64_t *key)
     /* The parse read the tag already (it decides to_tag): not again. */
     if (!m->to_tag)
         return false;
-    *key = sip4xx_hash_bytes(SIP4XX_HASH_START, m->to_tag_value.ptr, m->to_tag_value.len, false);
+    *key = part(SIP4XX_HASH_START, m->to_tag_value.ptr, m->to_tag_value.len);
     return true;
 }
 
@@ -87,12 +151,6 @@ static sip4xx_span_t cseq_method(const sip4xx_msg_t *m)
     return m->cseq_method.len ? m->cseq_method : m->method;
 }
 
-/* Parts of a key. fnv mixes in each part's length first, so ("ab","c")
- * and ("a","bc") differ without a separator. */
-static uint64_t part(uint64_t h, const char *p, size_t n)
-{
-    return sip4xx_hash_bytes(h, p, n, false);
-}
 
 /* The From tag, read at most once per message by whichever key needs it
  * first (sip4xx_keys_t holds one). */
@@ -118,8 +176,8 @@ static bool txn_key_as(const sip4xx_msg_t *m, const char *method, size_t method_
         h = part(h, "b", 1);
         h = part(h, branch.ptr, branch.len);
     } else {
-        if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len ||
-            !sip4xx_msg_has(m, SIP4XX_H_CSEQ) || !m->cseq_method.len)
+        if (!has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len ||
+            !has(m, SIP4XX_H_CSEQ) || !m->cseq_method.len)
             return false;
         cached_from_tag(m, tc, &tag);
         char num[12];
@@ -158,7 +216,7 @@ bool sip4xx_txn_key(const sip4xx_msg_t *m, uint64_t *key)
 
 static bool to_uri(const sip4xx_msg_t *m, sip4xx_span_t *uri)
 {
-    if (!sip4xx_msg_has(m, SIP4XX_H_TO))
+    if (!has(m, SIP4XX_H_TO))
         return false;
     sip4xx_span_t v = m->value[SIP4XX_H_TO];
     const char *lt = memchr(v.ptr, '<', v.len);
@@ -183,7 +241,8 @@ static bool retry_key(const sip4xx_msg_t *m, tag_cache_t *tc, uint64_t *key)
     uint64_t h = SIP4XX_HASH_START;
     if (m->kind == SIP4XX_MSG_UNPARSED || !method.len)
         return false;
-    if (sip4xx_span_eq_ci(method, "REGISTER") && to_uri(m, &aor)) {
+    /* As sip4xx_span_eq_ci, with the literal's length known here. */
+    if (method.len == 8 && sip4xx_eq_ci(method.ptr, "REGISTER", 8) && to_uri(m, &aor)) {
         /* A registration is retried to the same registrar for the same
          * address-of-record, and "All registrations from a UAC SHOULD use
          * the same Call-ID header field value for registrations sent to a
@@ -191,13 +250,13 @@ static bool retry_key(const sip4xx_msg_t *m, tag_cache_t *tc, uint64_t *key)
          * Call-ID is a registration of its own, not a retry. A response
          * carries no Request-URI: its key is the request's without it,
          * as the request's key is (both leave the registrar out). */
-        if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
+        if (!has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
             return false;
         h = part(h, "R", 1);
         h = part(h, aor.ptr, aor.len);
         h = part(h, m->value[SIP4XX_H_CALL_ID].ptr, m->value[SIP4XX_H_CALL_ID].len);
     } else {
-        if (!sip4xx_msg_has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
+        if (!has(m, SIP4XX_H_CALL_ID) || !m->value[SIP4XX_H_CALL_ID].len)
             return false;
         cached_from_tag(m, tc, &tag);
         h = part(h, "r", 1);
@@ -240,7 +299,7 @@ bool sip4xx_keys_from_tag(sip4xx_keys_t *k, uint64_t *key)
         k->from_tag_done = true;
         k->has_from_tag = cached_from_tag(k->m, &k->tag, &tag);
         if (k->has_from_tag)
-            k->from_tag = sip4xx_hash_bytes(SIP4XX_HASH_START, tag.ptr, tag.len, false);
+            k->from_tag = part(SIP4XX_HASH_START, tag.ptr, tag.len);
     }
     *key = k->from_tag;
     return k->has_from_tag;
