@@ -83,7 +83,7 @@ static inline bool sip4xx_header_same_name(unsigned id, const char *name, size_t
 }
 
 /* sip4xx_header_lookup (headers.h), inline. */
-static inline sip4xx_header_id_t sip4xx_header_find(const char *name, size_t len)
+static inline __attribute__((always_inline)) sip4xx_header_id_t sip4xx_header_find(const char *name, size_t len)
 {
     const sip4xx_header_index_t *x = &sip4xx_header_index;
     if (!x->ready)
