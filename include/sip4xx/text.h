@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sip4xx/model.h"
 
@@ -74,9 +75,69 @@ const char *sip4xx_param_value_end(const char *p, const char *end);
 /* 1*DIGIT up to UINT32_MAX, LWS around allowed. */
 bool sip4xx_to_u32(sip4xx_span_t s, uint32_t *out);
 
-/* 64-bit hash, eight bytes a step; fold_case hashes ASCII case-folded. */
+/* 64-bit hash, eight bytes a step; fold_case hashes ASCII case-folded
+ * (byte by byte, another value than sip4xx_hash_words' fold). */
 #define SIP4XX_HASH_START 14695981039346656037ull
 uint64_t sip4xx_hash_bytes(uint64_t h, const char *p, size_t n, bool fold_case);
+
+/* The eight bytes of w with ASCII capitals made small, the others as
+ * they are: a byte below 0x80 gets its high bit from adding 0x3f iff it
+ * is >= 'A', from adding 0x25 iff it is > 'Z', and neither sum carries
+ * into the next byte. */
+static inline uint64_t sip4xx_lower8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t t = w & ~highs;
+    uint64_t upper = (t + ones * (0x80 - 'A')) & ~(t + ones * (0x80 - 'Z' - 1)) & ~w & highs;
+    return w | (upper >> 2);
+}
+
+/* sip4xx_hash_bytes(h, p, n, false) to the bit, inline: the keys and the
+ * request fingerprint take it on every message, several parts each, and a
+ * call cost more than hashing a short part. The length goes in first, so
+ * ("ab","c") and ("a","bc") differ; eight bytes a step (a multiply-
+ * xorshift mix, as in MurmurHash3's finaliser); a text under eight bytes
+ * in two overlapping loads, the number a byte-by-byte fill makes. fold:
+ * the same of the bytes with ASCII capitals made small, eight at a time.
+ * p may be NULL when n is 0. */
+static inline uint64_t sip4xx_hash_words(uint64_t h, const char *p, size_t n, bool fold)
+{
+    const uint64_t mul = 0xff51afd7ed558ccdull;
+    uint64_t w, tail = 0;
+    h ^= (uint64_t)n * 0x9e3779b97f4a7c15ull;
+    if (n >= 8) {
+        for (; n >= 8; p += 8, n -= 8) {
+            memcpy(&w, p, 8);
+            h = (h ^ (fold ? sip4xx_lower8(w) : w)) * mul;
+            h ^= h >> 33;
+        }
+        if (n) {
+            /* The last 8 bytes in one load, those already hashed shifted out. */
+            memcpy(&tail, p + n - 8, 8);
+            tail >>= 8 * (8 - n);
+        }
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    } else if (n >= 4) {
+        /* Bytes 0-3 and n-4..n-1 where a byte-by-byte fill puts them
+         * (little-endian: byte i at bits 8i); the overlap is the same
+         * bytes. */
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        tail = a | (uint64_t)b << (8 * (n - 4));
+    } else if (n) {
+        tail = (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[n / 2] << (8 * (n / 2)) |
+               (uint64_t)(uint8_t)p[n - 1] << (8 * (n - 1));
+    }
+#else
+    } else {
+        for (size_t i = 0; i < n; i++)
+            tail |= (uint64_t)(uint8_t)p[i] << (8 * i);
+    }
+#endif
+    h = (h ^ (fold ? sip4xx_lower8(tail) : tail)) * mul;
+    return h ^ (h >> 33);
+}
 
 /* Copy at most n bytes of src into dst (cap bytes, always NUL-terminated
  * when cap > 0), keeping well-formed UTF-8 (no overlong forms, no

@@ -58,60 +58,12 @@ static bool top_via_branch(const sip4xx_msg_t *m, sip4xx_span_t *branch)
 }
 
 
-/* Parts of a key. Each part's length is mixed in first, so ("ab","c")
- * and ("a","bc") differ without a separator. This is sip4xx_hash_bytes
- * (fold_case false) to the bit, made inline here: a transaction key is
- * three or four parts on nearly every message, and a call into text.c per
- * part cost more than the hashing of a short part itself; inline, a
- * constant part ("b", "c") folds to a constant. */
-/* The n < 8 bytes at p as a little-endian number, as the byte loop of
- * sip4xx_hash_bytes reads them (a method, a short tag): two overlapping
- * loads of four, or of one for n < 4, instead of a step per byte. */
-static inline uint64_t short_tail(const char *p, size_t n)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (n >= 4) {
-        uint32_t lo, hi;
-        memcpy(&lo, p, 4);
-        memcpy(&hi, p + n - 4, 4);
-        return (uint64_t)lo | (uint64_t)hi << (8 * (n - 4));
-    }
-    if (n)
-        return (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[n / 2] << (8 * (n / 2)) |
-               (uint64_t)(uint8_t)p[n - 1] << (8 * (n - 1));
-    return 0;
-#else
-    uint64_t tail = 0;
-    for (size_t i = 0; i < n; i++)
-        tail |= (uint64_t)(uint8_t)p[i] << (8 * i);
-    return tail;
-#endif
-}
-
+/* Parts of a key, each hashed with its length first (sip4xx_hash_words),
+ * inline: a transaction key is three or four parts on nearly every
+ * message, and a constant part ("b", "c") folds to a constant. */
 static inline uint64_t part(uint64_t h, const char *p, size_t n)
 {
-    const uint64_t mul = 0xff51afd7ed558ccdull;
-    if (!p)
-        return h;
-    h ^= (uint64_t)n * 0x9e3779b97f4a7c15ull;
-    bool long_enough = n >= 8;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * mul;
-        h ^= h >> 33;
-        p += 8;
-        n -= 8;
-    }
-    uint64_t tail = 0;
-    if (n && long_enough) {
-        memcpy(&tail, p + n - 8, 8);
-        tail >>= 8 * (8 - n);
-    } else {
-        tail = short_tail(p, n);
-    }
-    h = (h ^ tail) * mul;
-    return h ^ (h >> 33);
+    return p ? sip4xx_hash_words(h, p, n, false) : h;
 }
 
 bool sip4xx_call_key(const sip4xx_msg_t *m, uint64_t *key)

@@ -27,60 +27,12 @@ static const sip4xx_hset_t read_ids =
     SIP4XX_HBIT(EXPIRES) | SIP4XX_HBIT(MAX_FORWARDS) | SIP4XX_HBIT(CONTACT) | SIP4XX_HBIT(AUTHORIZATION) |
     SIP4XX_HBIT(PROXY_AUTHORIZATION);
 
-/* w with its ASCII capitals made small, eight bytes at once: a byte below
- * 0x80 gets its high bit from adding 0x3f iff it is >= 'A', from adding
- * 0x25 iff it is > 'Z', and neither sum carries into the next byte. */
-static inline uint64_t fp_lower8(uint64_t w)
-{
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    uint64_t t = w & ~highs;
-    uint64_t upper = (t + ones * (0x80 - 'A')) & ~(t + ones * (0x80 - 'Z' - 1)) & ~w & highs;
-    return w | (upper >> 2);
-}
-
-/* The fingerprint's hash of n bytes, inline: it runs on every header of
- * every request. Without fold, what sip4xx_hash_bytes(h, p, n, false)
- * gives (eight bytes a step), a text shorter than eight read as
- * overlapping loads rather than byte by byte; with fold, the same of the
- * bytes with ASCII capitals made small (header names the core does not
- * know, which compare in any case, RFC 3261 §7.3.1). */
+/* The fingerprint's hash: it runs on every header of every request.
+ * fold for header names the core does not know, which compare in any
+ * case (RFC 3261 §7.3.1). */
 static inline uint64_t fp_bytes(uint64_t h, const char *p, size_t n, bool fold)
 {
-    const uint64_t mul = 0xff51afd7ed558ccdull;
-    uint64_t w, tail = 0;
-    h ^= (uint64_t)n * 0x9e3779b97f4a7c15ull;
-    if (n >= 8) {
-        for (; n >= 8; p += 8, n -= 8) {
-            memcpy(&w, p, 8);
-            h = (h ^ (fold ? fp_lower8(w) : w)) * mul;
-            h ^= h >> 33;
-        }
-        if (n) {
-            /* The last 8 bytes in one load, those already hashed shifted out. */
-            memcpy(&tail, p + n - 8, 8);
-            tail >>= 8 * (8 - n);
-        }
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    } else if (n >= 4) {
-        /* Bytes 0-3 and n-4..n-1 where a byte-by-byte fill puts them
-         * (little-endian: byte i at bits 8i); the overlap is the same
-         * bytes. */
-        uint32_t a, b;
-        memcpy(&a, p, 4);
-        memcpy(&b, p + n - 4, 4);
-        tail = a | (uint64_t)b << (8 * (n - 4));
-    } else if (n) {
-        tail = (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[n / 2] << (8 * (n / 2)) |
-               (uint64_t)(uint8_t)p[n - 1] << (8 * (n - 1));
-    }
-#else
-    } else {
-        for (size_t i = 0; i < n; i++)
-            tail |= (uint64_t)(uint8_t)p[i] << (8 * i);
-    }
-#endif
-    h = (h ^ (fold ? fp_lower8(tail) : tail)) * mul;
-    return h ^ (h >> 33);
+    return sip4xx_hash_words(h, p, n, fold);
 }
 
 /* Whether v holds the text "expires" in any case: a Contact value without

@@ -393,13 +393,9 @@ bool sip4xx_to_u32(sip4xx_span_t s, uint32_t *out)
 
 uint64_t sip4xx_hash_bytes(uint64_t h, const char *p, size_t n, bool fold_case)
 {
-    /* Eight bytes per step (a multiply-xorshift mix, as in MurmurHash3's
-     * finaliser): keys are taken on every message, and this is most of
-     * their cost. Case folding, rare (unknown header names in the
-     * fingerprint), goes byte by byte. */
-    const uint64_t mul = 0xff51afd7ed558ccdull;
     if (!p)
         return h;
+    /* Case folding, rare (realms), goes byte by byte. */
     if (fold_case) {
         for (size_t i = 0; i < n; i++) {
             h ^= (uint8_t)sip4xx_lower(p[i]);
@@ -407,42 +403,7 @@ uint64_t sip4xx_hash_bytes(uint64_t h, const char *p, size_t n, bool fold_case)
         }
         return h;
     }
-    h ^= (uint64_t)n * 0x9e3779b97f4a7c15ull;
-    bool long_enough = n >= 8;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * mul;
-        h ^= h >> 33;
-        p += 8;
-        n -= 8;
-    }
-    uint64_t tail = 0;
-    if (n && long_enough) {
-        /* The last 8 bytes in one load, those already hashed shifted out. */
-        memcpy(&tail, p + n - 8, 8);
-        tail >>= 8 * (8 - n);
-    } else {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        /* Under 8 bytes in all (a method, a short value): the same number
-         * as the byte loop below makes, from two overlapping loads of four,
-         * or of one under four bytes. */
-        if (n >= 4) {
-            uint32_t lo, hi;
-            memcpy(&lo, p, 4);
-            memcpy(&hi, p + n - 4, 4);
-            tail = (uint64_t)lo | (uint64_t)hi << (8 * (n - 4));
-        } else if (n) {
-            tail = (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[n / 2] << (8 * (n / 2)) |
-                   (uint64_t)(uint8_t)p[n - 1] << (8 * (n - 1));
-        }
-#else
-        for (size_t i = 0; i < n; i++)
-            tail |= (uint64_t)(uint8_t)p[i] << (8 * i);
-#endif
-    }
-    h = (h ^ tail) * mul;
-    return h ^ (h >> 33);
+    return sip4xx_hash_words(h, p, n, false);
 }
 
 bool sip4xx_span_eq_ci(sip4xx_span_t s, const char *lit)
