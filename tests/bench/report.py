@@ -275,10 +275,12 @@ funcs_md = "\n".join(F)
 head = ("# sip4xx benchmark — %s\n\nMachine: %s  \nWireshark: %s  \nsip4xx: commit %s, sip4xx.so sha256 %s…  \n"
         "Captures: SIP-dense %s; ordinary SIP %s; no SIP %s; 1M %s; frozen scanner %s  \n"
         "Runs: %s timed runs per mode and setup, interleaved stock, floor, sip4xx after a warm-up; medians. "
-        "RSS runs: %s. Callgrind: the first %s frames of each capture (SIP frames: %s), start-up subtracted.%s\n") % (
+        "RSS runs: %s. Callgrind: the first %s frames of each capture (SIP frames: %s), start-up subtracted, "
+        "%s.%s\n") % (
     meta.get("date"), meta.get("machine"), meta.get("ws"), meta.get("commit"), meta.get("so_sha"),
     meta.get("sip"), meta.get("ord"), meta.get("nosip"), meta.get("big"), meta.get("frozen"), meta.get("runs"),
     meta.get("rss_runs"), meta.get("cg_frames"), ", ".join("%s %d" % (CAPS[k], v) for k, v in sip_frames.items()),
+    "one run per setup" if (meta.get("cg_runs") or "1") == "1" else "the median of %s runs per setup" % meta.get("cg_runs"),
     "  \n(--quick smoke run: one run per mode, numbers are not reliable)" if meta.get("quick") == "1" else "")
 
 legend = """How to read it. *against*: stock tshark, or for the modes that build no
@@ -298,6 +300,23 @@ leaves*: what parse, checks and exchange engine may cost together, per
 SIP frame, for the ratio to meet the target with this output (the
 target's instructions less the floor's); set it beside the analysis
 figure of the same row."""
+
+# How far identical callgrind runs fell apart (bench.sh cg_median).
+spread_md = ""
+try:
+    worst = (0.0, "")
+    for line in open(os.path.join(cgdir, "spread")):
+        f = line.split()
+        t = [int(x) for x in f[1:]]
+        if t and t[0] > 0 and (t[-1] - t[0]) / t[0] > worst[0]:
+            worst = ((t[-1] - t[0]) / t[0], f[0])
+    spread_md = ("Identical callgrind runs differ (Wireshark draws its wmem maps' hash seeds at random per "
+                 "process): the widest spread between the runs of one setup here was %.2f %% of its total (%s)."
+                 % (100 * worst[0], worst[1]))
+except OSError:
+    spread_md = ("Identical callgrind runs differ by up to a few tenths of a percent of their total (Wireshark "
+                 "draws its wmem maps' hash seeds at random per process); this run made one per setup, so a "
+                 "ratio within about 0.003 of its target is not decided by it (CG_RUNS=3 takes the median).")
 
 state = "\n".join("sip4xx state at the end of %s: %s" % (k, v["state"]) for k, v in rss.items() if v["state"])
 if rss.get("frozen", {}).get("state"):
@@ -319,7 +338,7 @@ try:
 except FileNotFoundError:
     pass
 doc = "\n\n".join([head.rstrip("\n"), "## Targets", targets_md, legend, state,
-                   "## Instructions per frame (callgrind)", cg_md, funcs_md,
+                   "## Instructions per frame (callgrind)", spread_md, cg_md, funcs_md,
                    "## Wall and CPU times (medians)", times_md]) + "\n" + kept
 with open(os.path.join(outdir, "RESULTS.md"), "w") as f:
     f.write(doc)
