@@ -31,6 +31,36 @@ static void test_clean(void)
     g_assert_cmpstr(out, ==, "a??");
 }
 
+/* Short texts (a method, a URI scheme, a media type) are copied in one
+ * step when every byte is printable: at every length up to 24 and every
+ * room, with a control byte at each place or none, the copy is the plain
+ * definition's (printable bytes as they are, HTAB a space, other controls
+ * '?', as many as fit before the NUL). */
+static void test_clean_short(void)
+{
+    char in[24], out[32], want[32];
+    for (size_t n = 0; n <= sizeof in; n++) {
+        for (size_t bad = 0; bad <= n; bad++) {           /* bad == n: none */
+            for (size_t i = 0; i < n; i++)
+                in[i] = (char)('A' + (i * 7) % 58);       /* 'A'..'z', '[', '`' and the like */
+            if (bad < n)
+                in[bad] = bad % 3 == 0 ? '\t' : bad % 3 == 1 ? '\x01' : '\x7f';
+            for (size_t cap = 1; cap <= sizeof out; cap++) {
+                size_t w = 0;
+                for (size_t i = 0; i < n && w + 1 < cap; i++) {
+                    uint8_t c = (uint8_t)in[i];
+                    want[w++] = c >= 0x20 && c < 0x7f ? (char)c : c == '\t' ? ' ' : '?';
+                }
+                want[w] = '\0';
+                memset(out, 'x', sizeof out);
+                size_t got = sip4xx_text_clean(out, cap, in, n);
+                g_assert_cmpstr(out, ==, want);
+                g_assert_cmpuint(got, ==, w);
+            }
+        }
+    }
+}
+
 /* The word-at-a-time scan agrees with the plain definition (the first
  * ';' or LWS byte) wherever the terminator sits, with bytes around it that
  * the word tests must not take for one: other controls, '!', high bytes. */
@@ -169,6 +199,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/text/clean", test_clean);
+    g_test_add_func("/text/clean-short", test_clean_short);
     g_test_add_func("/text/param-value-end", test_param_value_end);
     g_test_add_func("/sentences/every-text-fits", test_every_text_fits);
     g_test_add_func("/sentences/say-cuts-at-a-word", test_say_cuts_at_a_word);
