@@ -27,14 +27,6 @@ static const sip4xx_hset_t read_ids =
     SIP4XX_HBIT(EXPIRES) | SIP4XX_HBIT(MAX_FORWARDS) | SIP4XX_HBIT(CONTACT) | SIP4XX_HBIT(AUTHORIZATION) |
     SIP4XX_HBIT(PROXY_AUTHORIZATION);
 
-/* The fingerprint's hash: it runs on every header of every request.
- * fold for header names the core does not know, which compare in any
- * case (RFC 3261 §7.3.1). */
-static inline uint64_t fp_bytes(uint64_t h, const char *p, size_t n, bool fold)
-{
-    return sip4xx_hash_words(h, p, n, fold);
-}
-
 /* Whether v holds the text "expires" in any case: a Contact value without
  * it (most) has no ;expires= to parse. Its 'x' (or 'X') is looked for
  * eight bytes a step, at the places the byte loop below looks (from 1, so
@@ -105,7 +97,7 @@ static void summary_read(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t
             s->defects |= SIP4XX_DEFECT_MAX_FORWARDS;
         /* Its value changes hop by hop, but gaining or losing the
          * header is a modification (a fix after 400, §8.1.1). */
-        w->headers_fp = fp_bytes(w->headers_fp, "Max-Forwards", 12, false);
+        w->headers_fp = sip4xx_hash_words(w->headers_fp, "Max-Forwards", 12, false);
         break;
     case SIP4XX_H_CONTACT:
         /* The smallest ;expires= over every Contact entry (RFC 3261 §10.2.1.1). */
@@ -146,8 +138,9 @@ static SUMMARY_COLD bool fingerprint_other(summary_walk_t *w, sip4xx_span_t name
     if ((name.len == 4 && sip4xx_eq_ci(name.ptr, "Date", 4)) ||
         (name.len == 9 && sip4xx_eq_ci(name.ptr, "Timestamp", 9)))
         return true;
-    w->headers_fp = fp_bytes(w->headers_fp, name.ptr, name.len, true);
-    w->headers_fp = fp_bytes(w->headers_fp, v.ptr, v.len, false);
+    /* Folded: names the core does not know compare in any case (RFC 3261 §7.3.1). */
+    w->headers_fp = sip4xx_hash_words(w->headers_fp, name.ptr, name.len, true);
+    w->headers_fp = sip4xx_hash_words(w->headers_fp, v.ptr, v.len, false);
     return true;
 }
 
@@ -162,7 +155,7 @@ static inline bool fingerprint_only(summary_walk_t *w, sip4xx_header_id_t id, si
      * header, RFC 3261 §7.3.3), mixed into the hash before its value in
      * one step. */
     w->headers_fp = (w->headers_fp ^ (uint64_t)(id + 1)) * 0xff51afd7ed558ccdull;
-    w->headers_fp = fp_bytes(w->headers_fp, v.ptr, v.len, false);
+    w->headers_fp = sip4xx_hash_words(w->headers_fp, v.ptr, v.len, false);
     return true;
 }
 
@@ -229,12 +222,12 @@ static void summary_finish(const sip4xx_msg_t *m, size_t n_missing, const summar
         (m->cseq_method.len != m->method.len || !same_bytes(m->cseq_method.ptr, m->method.ptr, m->method.len)))
         s->defects |= SIP4XX_DEFECT_CSEQ_METHOD;
 
-    /* fp_bytes reads nothing of an empty span (a null ptr included). */
-    uint64_t h = fp_bytes(SIP4XX_HASH_START, m->method.ptr, m->method.len, false);
-    h = fp_bytes(h, m->request_uri.ptr, m->request_uri.len, false);
-    h = fp_bytes(h, (const char *)&w->headers_fp, sizeof w->headers_fp, false);
+    /* sip4xx_hash_words reads nothing of an empty span (a null ptr included). */
+    uint64_t h = sip4xx_hash_words(SIP4XX_HASH_START, m->method.ptr, m->method.len, false);
+    h = sip4xx_hash_words(h, m->request_uri.ptr, m->request_uri.len, false);
+    h = sip4xx_hash_words(h, (const char *)&w->headers_fp, sizeof w->headers_fp, false);
     if (m->msg_len > m->header_len && m->raw.ptr)
-        h = fp_bytes(h, m->raw.ptr + m->header_len, m->msg_len - m->header_len, false);
+        h = sip4xx_hash_words(h, m->raw.ptr + m->header_len, m->msg_len - m->header_len, false);
     s->fingerprint = h;
     s->auth_fingerprint = w->afp;
 }
