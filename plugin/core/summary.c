@@ -19,14 +19,6 @@ static const sip4xx_hset_t fingerprint_skip_ids =
     SIP4XX_HBIT(VIA) | SIP4XX_HBIT(CSEQ) | SIP4XX_HBIT(CONTENT_LENGTH) | SIP4XX_HBIT(MAX_FORWARDS) |
     SIP4XX_HBIT(RECORD_ROUTE);
 
-/* Headers whose value the summary reads (summary_read); the others only
- * go into the fingerprint. */
-static const sip4xx_hset_t read_ids =
-    SIP4XX_HBIT(CONTENT_TYPE) | SIP4XX_HBIT(CONTENT_ENCODING) | SIP4XX_HBIT(CONTENT_LANGUAGE) |
-    SIP4XX_HBIT(REQUIRE) | SIP4XX_HBIT(PROXY_REQUIRE) | SIP4XX_HBIT(SUPPORTED) | SIP4XX_HBIT(SESSION_EXPIRES) |
-    SIP4XX_HBIT(EXPIRES) | SIP4XX_HBIT(MAX_FORWARDS) | SIP4XX_HBIT(CONTACT) | SIP4XX_HBIT(AUTHORIZATION) |
-    SIP4XX_HBIT(PROXY_AUTHORIZATION);
-
 /* Whether v holds the text "expires" in any case: a Contact value without
  * it (most) has no ;expires= to parse. Its 'x' (or 'X') is looked for
  * eight bytes a step, at the places the byte loop below looks (from 1, so
@@ -70,58 +62,119 @@ typedef struct {
     bool refused;            /* a response or an ACK, seen at the first header */
 } summary_walk_t;
 
-/* What the summary reads of a header of read_ids. Every header also goes
- * into the fingerprint (fingerprint_only), and most headers only that. */
-static void summary_read(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
+/* What the summary reads of the headers it reads: one reader per header
+ * (SUMMARY_READERS below). A header without a reader only goes into the
+ * fingerprint. */
+typedef void summary_reader_fn(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v);
+
+static void read_content_type(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
+{
+    (void)id;
+    sip4xx_list_add_value(&w->s->content_type, v);
+}
+
+static void read_content_encoding(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
+{
+    (void)id;
+    sip4xx_list_add_value(&w->s->content_encoding, v);
+}
+
+static void read_content_language(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
+{
+    (void)id;
+    sip4xx_list_add_value(&w->s->content_language, v);
+}
+
+static void read_require(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
+{
+    (void)id;
+    sip4xx_list_add_value(&w->s->require, v);
+}
+
+static void read_proxy_require(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
+{
+    (void)id;
+    sip4xx_list_add_value(&w->s->proxy_require, v);
+}
+
+static void read_supported(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
+{
+    (void)id;
+    sip4xx_list_add_value(&w->s->supported, v);
+}
+
+static void read_session_expires(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
 {
     sip4xx_req_summary_t *s = w->s;
-    sip4xx_span_t head, params, e, item, rest;
-    switch (id) {
-    case SIP4XX_H_CONTENT_TYPE:     sip4xx_list_add_value(&s->content_type, v); break;
-    case SIP4XX_H_CONTENT_ENCODING: sip4xx_list_add_value(&s->content_encoding, v); break;
-    case SIP4XX_H_CONTENT_LANGUAGE: sip4xx_list_add_value(&s->content_language, v); break;
-    case SIP4XX_H_REQUIRE:          sip4xx_list_add_value(&s->require, v); break;
-    case SIP4XX_H_PROXY_REQUIRE:    sip4xx_list_add_value(&s->proxy_require, v); break;
-    case SIP4XX_H_SUPPORTED:        sip4xx_list_add_value(&s->supported, v); break;
-    case SIP4XX_H_SESSION_EXPIRES:
-        sip4xx_split_at(v, ';', &head, &params);
-        if (!s->has_session_expires)
-            s->has_session_expires = sip4xx_to_u32(head, &s->session_expires);
-        break;
-    case SIP4XX_H_EXPIRES:
-        if (!s->has_expires && !(s->has_expires = sip4xx_to_u32(v, &s->expires)))
-            s->defects |= SIP4XX_DEFECT_EXPIRES;
-        break;
-    case SIP4XX_H_MAX_FORWARDS:
-        if (!s->has_max_forwards && !(s->has_max_forwards = sip4xx_to_u32(v, &s->max_forwards)))
-            s->defects |= SIP4XX_DEFECT_MAX_FORWARDS;
-        /* Its value changes hop by hop, but gaining or losing the
-         * header is a modification (a fix after 400, §8.1.1). */
-        w->headers_fp = sip4xx_hash_words(w->headers_fp, "Max-Forwards", 12, false);
-        break;
-    case SIP4XX_H_CONTACT:
-        /* The smallest ;expires= over every Contact entry (RFC 3261 §10.2.1.1). */
-        rest = mentions_expires(v) ? v : (sip4xx_span_t){ v.ptr, 0 };
-        for (int guard = 0; rest.len && guard < 32; guard++) {
-            uint32_t x;
-            sip4xx_split_at(rest, ',', &item, &rest);
-            if (sip4xx_param(sip4xx_header_params(item), "expires", &e) && sip4xx_to_u32(e, &x) &&
-                (!s->has_contact_expires || x < s->contact_expires)) {
-                s->has_contact_expires = true;
-                s->contact_expires = x;
-            }
+    sip4xx_span_t head, params;
+    (void)id;
+    sip4xx_split_at(v, ';', &head, &params);
+    if (!s->has_session_expires)
+        s->has_session_expires = sip4xx_to_u32(head, &s->session_expires);
+}
+
+static void read_expires(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
+{
+    sip4xx_req_summary_t *s = w->s;
+    (void)id;
+    if (!s->has_expires && !(s->has_expires = sip4xx_to_u32(v, &s->expires)))
+        s->defects |= SIP4XX_DEFECT_EXPIRES;
+}
+
+static void read_max_forwards(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
+{
+    sip4xx_req_summary_t *s = w->s;
+    (void)id;
+    if (!s->has_max_forwards && !(s->has_max_forwards = sip4xx_to_u32(v, &s->max_forwards)))
+        s->defects |= SIP4XX_DEFECT_MAX_FORWARDS;
+    /* Its value changes hop by hop, but gaining or losing the header is a
+     * modification (a fix after 400, §8.1.1). */
+    w->headers_fp = sip4xx_hash_words(w->headers_fp, "Max-Forwards", 12, false);
+}
+
+static void read_contact(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
+{
+    sip4xx_req_summary_t *s = w->s;
+    sip4xx_span_t e, item;
+    (void)id;
+    /* The smallest ;expires= over every Contact entry (RFC 3261 §10.2.1.1). */
+    sip4xx_span_t rest = mentions_expires(v) ? v : (sip4xx_span_t){ v.ptr, 0 };
+    for (int guard = 0; rest.len && guard < 32; guard++) {
+        uint32_t x;
+        sip4xx_split_at(rest, ',', &item, &rest);
+        if (sip4xx_param(sip4xx_header_params(item), "expires", &e) && sip4xx_to_u32(e, &x) &&
+            (!s->has_contact_expires || x < s->contact_expires)) {
+            s->has_contact_expires = true;
+            s->contact_expires = x;
         }
-        break;
-    case SIP4XX_H_AUTHORIZATION:
-    case SIP4XX_H_PROXY_AUTHORIZATION:
-        if (sip4xx_auth_param(v, "realm", &e))
-            sip4xx_realms_add(id == SIP4XX_H_AUTHORIZATION ? &s->auth_realms : &s->proxy_auth_realms, e);
-        w->afp = sip4xx_hash_bytes(w->afp, v.ptr, v.len, false);
-        break;
-    default:
-        break;
     }
 }
+
+static void read_credentials(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
+{
+    sip4xx_req_summary_t *s = w->s;
+    sip4xx_span_t e;
+    if (sip4xx_auth_param(v, "realm", &e))
+        sip4xx_realms_add(id == SIP4XX_H_AUTHORIZATION ? &s->auth_realms : &s->proxy_auth_realms, e);
+    w->afp = sip4xx_hash_bytes(w->afp, v.ptr, v.len, false);
+}
+
+/* The headers the summary reads and their readers, listed once: the
+ * table below and the bit set the hot path tests both come from it. */
+#define SUMMARY_READERS(X)                                                                       \
+    X(CONTENT_TYPE, read_content_type) X(CONTENT_ENCODING, read_content_encoding)                \
+    X(CONTENT_LANGUAGE, read_content_language) X(REQUIRE, read_require)                         \
+    X(PROXY_REQUIRE, read_proxy_require) X(SUPPORTED, read_supported)                           \
+    X(SESSION_EXPIRES, read_session_expires) X(EXPIRES, read_expires)                           \
+    X(MAX_FORWARDS, read_max_forwards) X(CONTACT, read_contact)                                 \
+    X(AUTHORIZATION, read_credentials) X(PROXY_AUTHORIZATION, read_credentials)
+
+#define READER_ENTRY(hdr, fn) [SIP4XX_H_##hdr] = fn,
+#define READER_BIT(hdr, fn) SIP4XX_HBIT(hdr) |
+static summary_reader_fn *const summary_readers[SIP4XX_H__COUNT] = { SUMMARY_READERS(READER_ENTRY) };
+static const sip4xx_hset_t read_ids = SUMMARY_READERS(READER_BIT) 0;
+#undef READER_ENTRY
+#undef READER_BIT
 
 /* Kept out of line where summary_header_of_request reaches them by a
  * tail call: its common case then saves two registers, not six. */
@@ -159,17 +212,13 @@ static inline bool fingerprint_only(summary_walk_t *w, sip4xx_header_id_t id, si
     return true;
 }
 
-/* Headers summary_header hands on: those the summary reads, and From,
- * whose tag the fingerprint leaves out. */
-static const sip4xx_hset_t slow_ids = read_ids | SIP4XX_HBIT(FROM);
-
 static SUMMARY_COLD bool summary_header(void *ctx, const sip4xx_msg_t *m, sip4xx_header_id_t id,
                                         sip4xx_span_t name, sip4xx_span_t v)
 {
     summary_walk_t *w = (summary_walk_t *)ctx;
     (void)m;
     if (id < SIP4XX_H__COUNT && ((read_ids >> id) & 1u))
-        summary_read(w, id, v);
+        summary_readers[id](w, id, v);
     if (id == SIP4XX_H_FROM) {
         /* A new request gets a new From tag (RFC 3261 §8.1.1.3): what a
          * retry keeps is the address, not the tag. */
@@ -276,7 +325,9 @@ static bool summary_header_of_request(void *ctx, const sip4xx_msg_t *m, sip4xx_h
     summary_walk_t *w = (summary_walk_t *)ctx;
     if (!w->started)
         return summary_first_header(ctx, m, id, name, v);
-    if (id < SIP4XX_H__COUNT && ((slow_ids >> id) & 1u))
+    /* the headers the summary reads, and From, whose tag the fingerprint
+     * leaves out */
+    if (id < SIP4XX_H__COUNT && (((read_ids | SIP4XX_HBIT(FROM)) >> id) & 1u))
         return summary_header(ctx, m, id, name, v);
     return fingerprint_only(w, id, name, v);
 }
