@@ -266,8 +266,6 @@ for c in $TIME_CAPS; do
 	chmod 644 "$slice"
 	echo "$c $(as_user stock tshark -n -r "$slice" -Y sip 2>/dev/null | wc -l)" >>"$BH/cg/sip_frames"
 	for mode in $CG_MODES; do
-		# the no-SIP slice: the modes where sip4xx costs most (the forced tree)
-		[[ $c == nosip && $mode != summary && $mode != Y_sip ]] && continue
 		for cfg in $(setups_of "$mode"); do
 			# shellcheck disable=SC2046
 			cg_median "$c.$mode.$cfg" "$cfg" "$slice" $(args_of "$cfg" "$mode")

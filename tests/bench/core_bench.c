@@ -5,6 +5,7 @@
  * the messages of a capture, in capture order.
  *
  *   core_bench MESSAGES [ROUNDS]
+ *   core_bench --names MESSAGES
  *
  * MESSAGES is what core_messages.sh writes: one message per line,
  * "frame<TAB>epoch seconds<TAB>payload in hex". Prints how many messages,
@@ -13,6 +14,10 @@
  * `valgrind --tool=callgrind` for the instructions of each part, line by
  * line. ROUNDS (default 1) repeats the whole file, each round on a fresh
  * engine.
+ *
+ * --names runs instead names_only() below over the messages: not sip4xx's
+ * analysis but the least of it, a lower bound for any analysis that reads
+ * the bytes (tests/bench/README.md, "The floor of the analysis").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,8 @@
 #include "sip4xx/sentences.h"
 #include "sip4xx/spec.h"
 #include "sip4xx/txn.h"
+
+#include "spec/header_index.h"
 
 typedef struct {
     uint32_t frame;
@@ -107,10 +114,56 @@ static uint64_t mix_text(uint64_t h, const char *s)
     return h;
 }
 
+/* The least a reader of the bytes must do before it can say that a
+ * message lacks a header: find every header line and tell its name. Each
+ * line's end and its colon are found with memchr, the name is looked up
+ * with the parser's own inline lookup, and the headers seen are kept as a
+ * bit set: no value is read, nothing is checked or tracked, folded and
+ * malformed lines are passed over. */
+static __attribute__((noinline)) uint64_t names_only(const uint8_t *bytes, size_t size)
+{
+    const char *p = (const char *)bytes, *end = p + size;
+    uint64_t present = 0;
+    const char *lf = memchr(p, '\n', size);   /* past the start line */
+    while (lf && lf + 1 < end) {
+        const char *line = lf + 1;
+        lf = memchr(line, '\n', (size_t)(end - line));
+        const char *stop = lf ? lf : end;
+        if (stop == line || (stop == line + 1 && *line == '\r'))
+            break;   /* the empty line: the end of the header section */
+        const char *colon = memchr(line, ':', (size_t)(stop - line));
+        if (!colon)
+            continue;
+        size_t n = (size_t)(colon - line);
+        while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+            n--;
+        sip4xx_header_id_t id = sip4xx_header_find(line, n);
+        if (id < SIP4XX_H__COUNT)
+            present |= (uint64_t)1 << id;
+    }
+    return present;
+}
+
+static int names_main(const char *path)
+{
+    size_t n;
+    message_t *msgs = read_messages(path, &n);
+    uint64_t sum = 14695981039346656037ull;
+    for (size_t i = 0; i < n; i++)
+        sum = mix(sum, names_only(msgs[i].bytes, msgs[i].len));
+    printf("%zu messages: names only; checksum %016llx\n", n, (unsigned long long)sum);
+    for (size_t i = 0; i < n; i++)
+        free(msgs[i].bytes);
+    free(msgs);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "--names") == 0)
+        return names_main(argv[2]);
     if (argc < 2) {
-        fprintf(stderr, "usage: %s MESSAGES [ROUNDS]\n", argv[0]);
+        fprintf(stderr, "usage: %s MESSAGES [ROUNDS] | --names MESSAGES\n", argv[0]);
         return 2;
     }
     size_t n;

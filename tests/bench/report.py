@@ -327,14 +327,19 @@ if rss.get("frozen", {}).get("state"):
               "open transaction: it is bounded by the limit, not by the file (with `-o sip4xx.max_open_total:1000` "
               "the same capture ends with 4,065 calls and 1,000 transactions).")
 
-# The "## sip4xx-report" section is tests/bench/report_bench.sh's: kept.
+# Sections this script does not write are kept, in their order, after
+# the ones it writes: "## sip4xx-report" (tests/bench/report_bench.sh's)
+# and the measurements written by hand (repeated runs, the floor of the
+# analysis), each of which says what it was measured on.
+WRITTEN = ("## Targets", "## Instructions per frame (callgrind)", "## Wall and CPU times (medians)")
 kept = ""
 try:
     old = open(os.path.join(outdir, "RESULTS.md")).read()
-    i = old.find("\n## sip4xx-report\n")
-    if i >= 0:
-        k = old.find("\n## ", i + 1)
-        kept = "\n" + old[i + 1:k + 1 if k >= 0 else len(old)].rstrip("\n") + "\n"
+    parts = old.split("\n## ")
+    for part in parts[1:]:
+        section = "## " + part
+        if not section.startswith(WRITTEN):
+            kept += "\n" + section.rstrip("\n") + "\n"
 except FileNotFoundError:
     pass
 doc = "\n\n".join([head.rstrip("\n"), "## Targets", targets_md, legend, state,
