@@ -4,6 +4,7 @@
  * into packet bytes (see include/sip4xx/txn.h). */
 #include "sip4xx/txn.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "lists.h"
@@ -63,45 +64,13 @@ typedef struct {
 } summary_walk_t;
 
 /* What the summary reads of the headers it reads: one reader per header
- * (SUMMARY_READERS below). A header without a reader only goes into the
- * fingerprint. */
+ * (SUMMARY_LISTS and SUMMARY_READERS below). A header without a reader
+ * only goes into the fingerprint. */
 typedef void summary_reader_fn(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v);
 
-static void read_content_type(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
-{
-    (void)id;
-    sip4xx_list_add_value(&w->s->content_type, v);
-}
-
-static void read_content_encoding(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
-{
-    (void)id;
-    sip4xx_list_add_value(&w->s->content_encoding, v);
-}
-
-static void read_content_language(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
-{
-    (void)id;
-    sip4xx_list_add_value(&w->s->content_language, v);
-}
-
-static void read_require(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
-{
-    (void)id;
-    sip4xx_list_add_value(&w->s->require, v);
-}
-
-static void read_proxy_require(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
-{
-    (void)id;
-    sip4xx_list_add_value(&w->s->proxy_require, v);
-}
-
-static void read_supported(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
-{
-    (void)id;
-    sip4xx_list_add_value(&w->s->supported, v);
-}
+/* A header whose values the summary keeps as a list: the list is the
+ * field of the summary that SUMMARY_LISTS names for the header. */
+static void read_list(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v);
 
 static void read_session_expires(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
 {
@@ -159,22 +128,37 @@ static void read_credentials(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_sp
     w->afp = sip4xx_hash_bytes(w->afp, v.ptr, v.len, false);
 }
 
-/* The headers the summary reads and their readers, listed once: the
- * table below and the bit set the hot path tests both come from it. */
+/* The headers the summary reads, listed once: those kept as a list
+ * (header, field of the summary) and the others (header, reader). The
+ * reader table, the lists' places and the bit set the hot path tests
+ * all come from these two lists. */
+#define SUMMARY_LISTS(X)                                                                         \
+    X(CONTENT_TYPE, content_type) X(CONTENT_ENCODING, content_encoding)                          \
+    X(CONTENT_LANGUAGE, content_language) X(REQUIRE, require)                                   \
+    X(PROXY_REQUIRE, proxy_require) X(SUPPORTED, supported)
 #define SUMMARY_READERS(X)                                                                       \
-    X(CONTENT_TYPE, read_content_type) X(CONTENT_ENCODING, read_content_encoding)                \
-    X(CONTENT_LANGUAGE, read_content_language) X(REQUIRE, read_require)                         \
-    X(PROXY_REQUIRE, read_proxy_require) X(SUPPORTED, read_supported)                           \
     X(SESSION_EXPIRES, read_session_expires) X(EXPIRES, read_expires)                           \
     X(MAX_FORWARDS, read_max_forwards) X(CONTACT, read_contact)                                 \
     X(AUTHORIZATION, read_credentials) X(PROXY_AUTHORIZATION, read_credentials)
 
+#define LIST_ENTRY(hdr, field) [SIP4XX_H_##hdr] = read_list,
+#define LIST_PLACE(hdr, field) [SIP4XX_H_##hdr] = offsetof(sip4xx_req_summary_t, field),
 #define READER_ENTRY(hdr, fn) [SIP4XX_H_##hdr] = fn,
-#define READER_BIT(hdr, fn) SIP4XX_HBIT(hdr) |
-static summary_reader_fn *const summary_readers[SIP4XX_H__COUNT] = { SUMMARY_READERS(READER_ENTRY) };
-static const sip4xx_hset_t read_ids = SUMMARY_READERS(READER_BIT) 0;
+#define READER_BIT(hdr, any) SIP4XX_HBIT(hdr) |
+static summary_reader_fn *const summary_readers[SIP4XX_H__COUNT] = {
+    SUMMARY_LISTS(LIST_ENTRY) SUMMARY_READERS(READER_ENTRY)
+};
+static const size_t summary_list_at[SIP4XX_H__COUNT] = { SUMMARY_LISTS(LIST_PLACE) };
+static const sip4xx_hset_t read_ids = SUMMARY_LISTS(READER_BIT) SUMMARY_READERS(READER_BIT) 0;
+#undef LIST_ENTRY
+#undef LIST_PLACE
 #undef READER_ENTRY
 #undef READER_BIT
+
+static void read_list(summary_walk_t *w, sip4xx_header_id_t id, sip4xx_span_t v)
+{
+    sip4xx_list_add_value((sip4xx_list_t *)(void *)((char *)w->s + summary_list_at[id]), v);
+}
 
 /* Kept out of line where summary_header_of_request reaches them by a
  * tail call: its common case then saves two registers, not six. */
