@@ -316,7 +316,9 @@ try:
 except OSError:
     spread_md = ("Identical callgrind runs differ by up to a few tenths of a percent of their total (Wireshark "
                  "draws its wmem maps' hash seeds at random per process); this run made one per setup, so a "
-                 "ratio within about 0.003 of its target is not decided by it (CG_RUNS=3 takes the median).")
+                 "ratio within about 0.005 of its target is not decided by it (CG_RUNS=3 takes the median). "
+                 "The column \"outside dissect_sip4xx\", a difference of two such totals, moves by a few "
+                 "hundred instructions per frame between runs, and the budgets with it.")
 
 state = "\n".join("sip4xx state at the end of %s: %s" % (k, v["state"]) for k, v in rss.items() if v["state"])
 if rss.get("frozen", {}).get("state"):
