@@ -381,6 +381,15 @@ static void test_487_cancel_only(void)
     world_end(w);
 }
 
+/* text with the first `from` replaced by `to` (a new string). */
+static char *replace_once(const char *text, const char *from, const char *to)
+{
+    gchar **parts = g_strsplit(text, from, 2);
+    char *out = g_strjoinv(to, parts);
+    g_strfreev(parts);
+    return out;
+}
+
 /* RFC 3261 §8.1.1.5: a CSeq number of 2^31 or more is malformed, but the
  * request still opens its transaction (top Via branch and method), so the
  * 400 that refuses it links to it and names the fault. */
@@ -389,10 +398,10 @@ static void test_malformed_cseq_opens(void)
     world_t *w = world(128, 1000);
     sip4xx_outcome_t o;
     char *q = request("OPTIONS", "z9hG4bKq", "q1", 1, "");
-    char *big = g_strjoinv("CSeq: 2147483648 OPTIONS", g_strsplit(q, "CSeq: 1 OPTIONS", 2));
+    char *big = replace_once(q, "CSeq: 1 OPTIONS", "CSeq: 2147483648 OPTIONS");
     feed(w, 0.0, big, &o);
     char *r = response(400, "Bad Request", "z9hG4bKq", "q1", 1, "OPTIONS", "");
-    char *rbig = g_strjoinv("CSeq: 2147483648 OPTIONS", g_strsplit(r, "CSeq: 1 OPTIONS", 2));
+    char *rbig = replace_once(r, "CSeq: 1 OPTIONS", "CSeq: 2147483648 OPTIONS");
     feed(w, 0.1, rbig, &o);
     g_assert_cmpuint(o.request_in, ==, 1);
     g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_REQUEST_BROKEN);
