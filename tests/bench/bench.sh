@@ -31,7 +31,7 @@
 #   --readme F   also rewrite the performance table of F (between its
 #                <!-- bench:begin --> and <!-- bench:end --> lines)
 #   --quick      RUNS=1, no -V on the no-SIP capture, one RSS run (a smoke test)
-# Environment: PLUGIN_DIR (default build/plugins), RSS_RUNS (3), CG_FRAMES (20000),
+# Environment: PLUGIN_DIR (default build/plugins), MODES (all), RSS_RUNS (3), CG_FRAMES (20000),
 # CG_MODES ("summary expert twopass Y_sip V fields"), CG_RUNS (1: callgrind runs
 # of each setup, the median reported), TIME_CAPS ("sip ord nosip"),
 # SIP_CAPTURE / ORD_CAPTURE / NOSIP_CAPTURE / BIG_CAPTURE file names,
@@ -142,11 +142,17 @@ for m in "${!PLUGIN_ARGS[@]}"; do STOCK_ARGS[$m]=${PLUGIN_ARGS[$m]}; done
 STOCK_ARGS[Y_sip4xx]="-n -Y sip.Status-Code>=400&&sip.Status-Code<500"
 STOCK_ARGS[fields]="-n -T fields -e sip.Status-Code"
 # The floor of the modes that build no tree of their own: stock made to
-# build one for every frame, as sip4xx does. (With -2, -Y primes the
-# first pass too, as sip4xx's wanted fields do.)
+# build one for every frame, as sip4xx does. With -2, sip4xx's wanted
+# fields make tshark build a tree on the first pass only (tshark.c: the
+# second pass asks for one for a display filter, details, taps, custom
+# columns or colouring, not for a post-dissector's fields), and so does
+# a read filter (-R, which needs -2): a display filter would build one on
+# both passes and overstate the floor.
 declare -A FLOOR_ARGS=([summary]="-n -Y sip||!sip" [expert]="-n -q -z expert -Y sip||!sip"
-	[twopass]="-n -2 -Y sip||!sip")
-MODES=(summary expert Y_sip Y_sip4xx V fields twopass)
+	[twopass]="-n -2 -R sip||!sip")
+# MODES (environment, space-separated) measures only some of them, for a
+# partial run into its own -o folder.
+if [[ -n "${MODES:-}" ]]; then read -r -a MODES <<<"$MODES"; else MODES=(summary expert Y_sip Y_sip4xx V fields twopass); fi
 
 args_of() {   # args_of CFG MODE: the tshark arguments of a setup in a mode
 	case $1 in

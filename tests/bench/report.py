@@ -285,7 +285,8 @@ head = ("# sip4xx benchmark — %s\n\nMachine: %s  \nWireshark: %s  \nsip4xx: co
 
 legend = """How to read it. *against*: stock tshark, or for the modes that build no
 tree of their own (summary, `-q -z expert`, `-2`) the **floor**, stock
-made to build one for every frame (`-Y "sip or not sip"`), which is what
+made to build one for every frame (`-Y "sip or not sip"`; with `-2`,
+`-R "sip or not sip"`: a tree on the first pass only), which is what
 sip4xx makes tshark do by asking for the `sip` items. *instructions
 ratio*: instructions per frame, sip4xx over the reference (callgrind,
 deterministic). *CPU-time ratio*: medians of user+system CPU time of
