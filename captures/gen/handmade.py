@@ -323,7 +323,37 @@ def build_obligations():
     n += 1
     frames.append(("O", request("OPTIONS", n, drop=["Contact"]),
                    "OPTIONS without Contact (allowed)"))
+
+    # RFC 3261 §20.15: "The Content-Type header field MUST be present if
+    # the body is not empty." A body declared by Content-Length, or, with
+    # no Content-Length on UDP, the bytes after the empty line (§18.3).
+    n = 2130
+    text = "Hello, Bob.\n"
+    frames.append(("O", request("MESSAGE", n, extra="Content-Type: text/plain", body=text),
+                   "MESSAGE with a body and Content-Type"))
+    n += 1
+    frames.append(("O", request("MESSAGE", n, body=text),
+                   "MESSAGE with a body WITHOUT Content-Type"))
+    n += 1
+    frames.append(("O", request("MESSAGE", n),
+                   "MESSAGE without a body or Content-Type (Content-Length: 0, allowed)"))
+    n += 1
+    frames.append(("O", _without_content_length(request("MESSAGE", n, body=text)),
+                   "MESSAGE with a body WITHOUT Content-Type or Content-Length (UDP)"))
+    n += 1
+    frames.append(("O", _without_content_length(request("MESSAGE", n, body="\n")),
+                   "MESSAGE WITHOUT Content-Type or Content-Length, one empty line after its header section"))
+    n += 1
+    frames.append(("I", response(200, "OK", "OPTIONS", n, body=SDP),
+                   "200 to OPTIONS with an SDP body WITHOUT Content-Type"))
     return frames
+
+
+def _without_content_length(msg):
+    """The message without its Content-Length line (UDP allows that)."""
+    head, sep, body = msg.partition(b"\r\n\r\n")
+    lines = [l for l in head.split(b"\r\n") if not l.lower().startswith(b"content-length:")]
+    return b"\r\n".join(lines) + sep + body
 
 
 # --------------------------------------------------------------------------

@@ -87,6 +87,9 @@ typedef struct {
     uint32_t header_len;         /* start line + headers + the empty line */
     bool has_content_length;
     uint32_t content_length;     /* as declared */
+    bool has_body;               /* a body that is not empty: Content-Length above 0, or,
+                                    with no Content-Length on a datagram, bytes after the
+                                    empty line other than white space and line ends */
     uint32_t msg_len;            /* header_len + the body bytes available */
 } sip4xx_msg_t;
 

@@ -24,6 +24,8 @@ static inline bool when_holds(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
         return sip4xx_msg_has(m, SIP4XX_H_TO) && !m->to_tag;
     case SIP4XX_WHEN_DIALOG_CREATED:
         return m->to_tag && m->request_out_of_dialog;
+    case SIP4XX_WHEN_BODY:
+        return m->has_body;
     }
     return false;
 }
@@ -98,7 +100,7 @@ static bool rows_ready;
  * for the other methods; responses one per code list. */
 #define METHOD_LISTS 8                   /* methods with rows of their own, at most */
 typedef struct {
-    sip4xx_hset_t need[SIP4XX_WHEN_DIALOG_CREATED + 1];
+    sip4xx_hset_t need[SIP4XX_WHEN_LAST + 1];
     uint16_t other[SIP4XX_MAX_RULES];
     size_t n_other;
     /* The other rows but the To-tag ones (SIP4XX_NEED_TO_TAG), which a
@@ -131,7 +133,7 @@ static void quick_fill(quick_t *q, const uint16_t *rows, size_t n_rows, const ch
                                r->scope == SIP4XX_SCOPE_MESSAGE || r->scope == SIP4XX_SCOPE_RESPONSE ||
                                r->scope == SIP4XX_SCOPE_RESPONSE_CODE;
         if (in_scope_always && r->need == SIP4XX_NEED_ANY_HEADER && one_header(r->headers) &&
-            (unsigned)r->when <= SIP4XX_WHEN_DIALOG_CREATED) {
+            (unsigned)r->when <= SIP4XX_WHEN_LAST) {
             q->need[r->when] |= r->headers;
             continue;
         }
@@ -179,6 +181,8 @@ static void quick_pick(const quick_t *q, const sip4xx_msg_t *m, const uint16_t *
     } else if (m->present & SIP4XX_HBIT(TO)) {
         need |= q->need[SIP4XX_WHEN_NO_TO_TAG];
     }
+    if (m->has_body)
+        need |= q->need[SIP4XX_WHEN_BODY];
     if ((m->present & need) == need) {
         *rows = m->to_tag ? q->other_tagged : q->other;
         *n_rows = m->to_tag ? q->n_other_tagged : q->n_other;

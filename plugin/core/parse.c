@@ -167,6 +167,15 @@ static bool start_line_controls(line_t *l, sip4xx_msg_t *m)
     return false;
 }
 
+/* True when p[0, n) holds nothing but SP, HTAB, CR and LF. */
+static bool only_white(const char *p, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!is_ws(p[i]) && p[i] != '\r' && p[i] != '\n')
+            return false;
+    return true;
+}
+
 /* Decimal with saturation; false if not 1*DIGIT or over UINT32_MAX. */
 static bool parse_u32(sip4xx_span_t s, uint32_t *out, uint32_t *used)
 {
@@ -402,6 +411,17 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
             }
         }
     }
+    /* Whether there is a body, for RFC 3261 §20.15 ("The Content-Type
+     * header field MUST be present if the body is not empty"): what
+     * Content-Length declares; without it, on a datagram, the bytes after
+     * the empty line (§18.3), where padding of white space or line ends
+     * alone is not taken for a body. On a stream, a message without
+     * Content-Length ends at its empty line (msg_len below). A header
+     * section with no empty line has no body after it. */
+    if (ended && m->has_content_length)
+        m->has_body = m->content_length > 0;
+    else if (ended && !m->stream_transport)
+        m->has_body = !only_white(buf + m->header_len, avail);
     if (m->truncated)
         m->msg_len = len;         /* it runs past what was captured */
     else if (m->has_content_length)

@@ -87,6 +87,13 @@ const sip4xx_rule_t sip4xx_rules[] = {
      * in the responses to dialog-initiating methods (RFC 6665 §4.4.4). */
     { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 489, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(ALLOW_EVENTS), .level = SIP4XX_LEVEL_SHOULD, .label = "Allow-Events", .ref = "RFC 6665 §4.4.4", .note = "from a notifier" },
     { .scope = SIP4XX_SCOPE_RESPONSE_CODE, .code = 494, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(SECURITY_SERVER), .level = SIP4XX_LEVEL_MUST, .label = "Security-Server", .ref = "RFC 3329 §2.3.1" },
+
+    /* Every message with a body. Last, because SOURCES.md numbers the
+     * rows by position and the ones above had their numbers first.
+     * "The Content-Type header field MUST be present if the body is not
+     * empty" (RFC 3261 §20.15), in any message; sip4xx_msg_t.has_body
+     * says when a body is there. */
+    { .scope = SIP4XX_SCOPE_MESSAGE, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(CONTENT_TYPE), .when = SIP4XX_WHEN_BODY, .level = SIP4XX_LEVEL_MUST, .label = "Content-Type", .ref = "RFC 3261 §20.15", .note = "the message has a body" },
 };
 
 const size_t sip4xx_rules_count = sizeof(sip4xx_rules) / sizeof(sip4xx_rules[0]);

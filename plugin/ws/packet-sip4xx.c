@@ -248,7 +248,7 @@ static void proto_register_sip4xx(void)
     prefs_register_bool_preference(prefs, "show_should", "Show SHOULD-level findings",
         "Report headers the RFC says SHOULD be present (expert notes), not only MUST ones", &sip4xx_ids.show_should);
     prefs_register_bool_preference(prefs, "check_general", "Check the headers every message needs",
-        "Via, From, To, Call-ID, CSeq, Max-Forwards, Contact, the To tag, Content-Length on streams (RFC 3261 §8)",
+        "Via, From, To, Call-ID, CSeq, Max-Forwards, Contact, the To tag, Content-Length on streams, Content-Type with a body (RFC 3261 §8, §18.3, §20.15)",
         &sip4xx_ids.check_general);
     prefs_register_bool_preference(prefs, "check_code", "Check each 4xx code's own headers",
         "405 Allow, 401 WWW-Authenticate, 415 Accept, 423 Min-Expires, ...", &sip4xx_ids.check_code);

@@ -52,10 +52,11 @@ EXPECTED = {
     # 12; nothing missing, nothing malformed.
     "real_kamailio_register_udp.pcapng": dict(
         by_code={"401": 3, "423": 1, "403": 1}, missing_must={}, missing_should={}, malformed=0),
-    # handmade_obligations.expect, frames 1-52: every code twice (with and
+    # handmade_obligations.expect, frames 1-59: every code twice (with and
     # without the header), 405 three times (frame 45), 486 in 37-42; the
     # MUSTs and SHOULDs one per line, Via/To/From/Call-ID/CSeq both in
-    # responses (37-41, 44, 45) and in requests (46-50).
+    # responses (37-41, 44, 45) and in requests (46-50); Content-Type with
+    # a body in frames 55, 57 (requests) and 59 (a 200).
     "handmade_obligations.pcap": dict(
         by_code={"401": 2, "405": 3, "407": 2, "415": 4, "420": 2, "421": 2, "422": 2, "423": 2,
                  "469": 2, "494": 2, "413": 2, "488": 2, "470": 2, "489": 2, "417": 2, "424": 2,
@@ -64,7 +65,8 @@ EXPECTED = {
                       "Accept|Accept-Encoding|Accept-Language": 1, "Unsupported": 1, "Require": 1,
                       "Min-SE": 1, "Min-Expires": 1, "Recv-Info": 1, "Security-Server": 1,
                       "Geolocation-Error": 1, "AlertMsg-Error": 1, "Via": 3, "From": 2, "To": 3,
-                      "Call-ID": 2, "CSeq": 2, "To;tag": 1, "Max-Forwards": 1, "Contact": 1},
+                      "Call-ID": 2, "CSeq": 2, "To;tag": 1, "Max-Forwards": 1, "Contact": 1,
+                      "Content-Type": 3},
         missing_should={"Retry-After": 1, "Warning": 1, "Permission-Missing": 1, "Allow-Events": 1},
         malformed=0),
 }

@@ -90,6 +90,7 @@ static void test_every_rule_met_and_unmet(void)
         m.stream_transport = TRUE;
         m.to_tag = r->when != SIP4XX_WHEN_NO_TO_TAG;
         m.request_out_of_dialog = TRUE;
+        m.has_body = TRUE;
         g_assert_true(sip4xx_rule_applies(r, &m));
         sip4xx_finding_t f[SIP4XX_MAX_FINDINGS];
         g_assert_cmpuint(sip4xx_check_msg(&m, f, G_N_ELEMENTS(f)), ==, 0);
@@ -152,6 +153,14 @@ static const obligation_t obligations[] = {
     { 0, "SUBSCRIBE", FALSE, FALSE, "MUST Contact RFC 3261 §8.1.1.8", NULL },
     { 0, "SUBSCRIBE", TRUE, FALSE, "SHOULD Contact RFC 3261 §12.2.1.1", NULL },
     { 0, "NOTIFY", TRUE, FALSE, "SHOULD Contact RFC 3261 §12.2.1.1", NULL },
+    /* RFC 3261 §13.2.1 (Creating the Initial INVITE): "An Allow header
+     * field (Section 20.5) SHOULD be present in the INVITE." and "A
+     * Supported header field (Section 20.37) SHOULD be present in the
+     * INVITE." They advertise what the caller can do; sip4xx checks the
+     * headers a message needs to be understood and answered, not these
+     * (plugin/spec/SOURCES.md, "No row for"). */
+    { 0, "INVITE", FALSE, FALSE, NULL, "Allow" },
+    { 0, "INVITE", FALSE, FALSE, NULL, "Supported" },
     /* RFC 3515 §2: "REFER creates a dialog ... hence MUST contain a single
      * Contact header field value", inside a dialog or not. */
     { 0, "REFER", FALSE, FALSE, "MUST Contact RFC 3515 §2", NULL },
@@ -320,6 +329,34 @@ static void test_content_length_stream_only(void)
     g_ptr_array_unref(f);
 }
 
+/* RFC 3261 §20.15: "The Content-Type header field MUST be present if the
+ * body is not empty." In requests and responses alike; a message without
+ * a body needs none ("If the body is empty, and a Content-Type header
+ * field is present, it indicates that the body of the specific type has
+ * zero length"). */
+static void test_content_type_with_body(void)
+{
+    sip4xx_msg_t msgs[] = { request("MESSAGE", ALL_HEADERS & ~SIP4XX_HBIT(CONTENT_TYPE)),
+                            response(488, ALL_HEADERS & ~SIP4XX_HBIT(CONTENT_TYPE)),
+                            response(200, ALL_HEADERS & ~SIP4XX_HBIT(CONTENT_TYPE)) };
+    for (size_t i = 0; i < G_N_ELEMENTS(msgs); i++) {
+        sip4xx_msg_t m = msgs[i];
+        m.to_tag = TRUE;
+        GPtrArray *f = findings(&m);
+        g_assert_cmpuint(f->len, ==, 0);
+        g_ptr_array_unref(f);
+        m.has_body = TRUE;
+        f = findings(&m);
+        g_assert_cmpuint(f->len, ==, 1);
+        g_assert_true(has_finding(f, "MUST Content-Type RFC 3261 §20.15"));
+        g_ptr_array_unref(f);
+        m.present |= SIP4XX_HBIT(CONTENT_TYPE);
+        f = findings(&m);
+        g_assert_cmpuint(f->len, ==, 0);
+        g_ptr_array_unref(f);
+    }
+}
+
 /* A message whose start line could not be read is only "malformed": no
  * rule applies to it, so no guesses about what it lacks. */
 static void test_unparsed_no_findings(void)
@@ -432,6 +469,7 @@ int main(int argc, char **argv)
     g_test_add_func("/checks/rfc-obligations", test_rfc_obligations);
     g_test_add_func("/checks/to-tag", test_to_tag);
     g_test_add_func("/checks/content-length-stream", test_content_length_stream_only);
+    g_test_add_func("/checks/content-type-body", test_content_type_with_body);
     g_test_add_func("/checks/unparsed", test_unparsed_no_findings);
     g_test_add_func("/checks/unread-headers", test_unread_headers_no_findings);
     g_test_add_func("/checks/method-case", test_method_case);

@@ -272,6 +272,41 @@ static void test_header_lookup(void)
     g_rand_free(rng);
 }
 
+/* Whether a message has a body (RFC 3261 §20.15 asks Content-Type of
+ * one): what Content-Length declares; without it, on a datagram, the
+ * bytes after the empty line ("If the message has no Content-Length
+ * header field, the message body is assumed to end at the end of the
+ * transport packet", §18.3), padding of line ends aside; on a stream, a
+ * message without Content-Length has none that can be told. */
+static void test_has_body(void)
+{
+    const char *head = "MESSAGE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+                       "From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c\r\nCSeq: 1 MESSAGE\r\n"
+                       "Max-Forwards: 70\r\n";
+    struct {
+        const char *rest;
+        gboolean stream, body;
+    } cases[] = {
+        { "Content-Length: 5\r\n\r\nhello", FALSE, TRUE },
+        { "Content-Length: 5\r\n\r\nhello", TRUE, TRUE },
+        { "Content-Length: 0\r\n\r\n", FALSE, FALSE },
+        { "Content-Length: 0\r\n\r\n", TRUE, FALSE },
+        { "l: 2\r\n\r\nhi", FALSE, TRUE },
+        { "\r\nhello", FALSE, TRUE },                 /* no Content-Length, datagram */
+        { "\r\n", FALSE, FALSE },
+        { "\r\n\r\n \t\r\n", FALSE, FALSE },           /* padding only */
+        { "\r\nhello", TRUE, FALSE },                  /* a stream: ends at the empty line */
+        { "Content-Length: 5\r\n", FALSE, FALSE },     /* no empty line: no body */
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        gchar *msg = g_strconcat(head, cases[i].rest, NULL);
+        sip4xx_msg_t m = parse_str(msg, cases[i].stream);
+        if (m.has_body != cases[i].body)
+            g_error("case %zu: has_body %d", i, m.has_body);
+        g_free(msg);
+    }
+}
+
 /* Bytes that were not captured are not evidence. A message cut before the
  * end of its header section (snaplen, a lost segment) is `truncated`: its
  * last, partial line is ignored, and nothing is malformed for lacking its
@@ -397,6 +432,7 @@ int main(int argc, char **argv)
     g_test_add_func("/parse/header-lookup", test_header_lookup);
     g_test_add_func("/parse/next-value", test_next_value);
     g_test_add_func("/parse/next-value-first-line", test_next_value_first_line);
+    g_test_add_func("/parse/has-body", test_has_body);
     g_test_add_func("/parse/cut", test_cut);
     g_test_add_func("/parse/bare-cr", test_bare_cr);
     g_test_add_func("/parse/start-line-control", test_start_line_control);
