@@ -12,7 +12,8 @@ bare LF where a case says so). Each capture is a list of frames; a frame
 is one UDP datagram or one TCP segment (which may hold several messages,
 or part of one). The frames are turned into text2pcap's hex-dump input
 and text2pcap adds dummy Ethernet/IP/UDP|TCP headers. All SIP is on port
-5060. The direction of a frame (client->server "O" or server->client "I")
+5060, but for handmade_websocket, on HTTP's port 80 so that Wireshark
+sees the Upgrade to WebSocket. The direction of a frame (client->server "O" or server->client "I")
 is given to text2pcap with -D, which swaps addresses and ports for "O".
 Frames are 0.1 s apart unless a builder gives each its own time (a 4th
 element: handmade_exchange, where the 491 back-off is judged on the gaps).
@@ -1606,6 +1607,119 @@ def build_truth_tcp():
     return F.f
 
 # --------------------------------------------------------------------------
+# handmade_websocket: SIP over WebSocket (RFC 7118) after an HTTP Upgrade on
+# port 80, so that Wireshark's HTTP, WebSocket and SIP dissectors take it in
+# turn. "Each SIP message MUST be carried within a single WebSocket message"
+# and "the use of the Content-Length header field is not necessary" there
+# (RFC 7118 §5): no message below is flagged for lacking Content-Length,
+# while what every message needs still applies.
+
+WS_MASK = bytes([0x37, 0xfa, 0x21, 0x3d])
+
+
+def ws_frame(payload, masked):
+    """One final WebSocket text frame (RFC 6455 §5.2); a client's is masked
+    (§5.3), with a fixed key so the capture is the same on every run."""
+    head = bytearray([0x81])
+    n = len(payload)
+    mask_bit = 0x80 if masked else 0
+    if n < 126:
+        head.append(mask_bit | n)
+    else:
+        head.append(mask_bit | 126)
+        head += n.to_bytes(2, "big")
+    if not masked:
+        return bytes(head) + payload
+    return bytes(head) + WS_MASK + bytes(b ^ WS_MASK[i % 4] for i, b in enumerate(payload))
+
+
+def ws_sip(text, body=""):
+    return sip(text.replace("SIP/2.0/UDP", "SIP/2.0/WS"), body)
+
+
+def build_websocket():
+    f = []
+    f.append(("O", sip("""
+        GET / HTTP/1.1
+        Host: sip-ws.example.com
+        Upgrade: websocket
+        Connection: Upgrade
+        Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==
+        Origin: http://www.example.com
+        Sec-WebSocket-Protocol: sip
+        Sec-WebSocket-Version: 13
+        """), "HTTP GET asking to upgrade to WebSocket, subprotocol sip (RFC 7118 §4)"))
+    f.append(("I", sip("""
+        HTTP/1.1 101 Switching Protocols
+        Upgrade: websocket
+        Connection: Upgrade
+        Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=
+        Sec-WebSocket-Protocol: sip
+        """), "101 Switching Protocols, subprotocol sip"))
+    reg = """
+        REGISTER sip:example.com SIP/2.0
+        Via: SIP/2.0/UDP df7jal23ls0d.invalid;branch=z9hG4bK7001
+        Max-Forwards: 70
+        From: <sip:alice@example.com>;tag=a7001
+        To: <sip:alice@example.com>
+        Call-ID: 7001-handmade@df7jal23ls0d.invalid
+        CSeq: 1 REGISTER
+        Contact: <sip:alice@df7jal23ls0d.invalid;transport=ws>
+        Expires: 300
+        """
+    f.append(("O", ws_frame(ws_sip(reg), True), "REGISTER in a masked WebSocket frame, no Content-Length"))
+    f.append(("I", ws_frame(ws_sip("""
+        SIP/2.0 401 Unauthorized
+        Via: SIP/2.0/UDP df7jal23ls0d.invalid;branch=z9hG4bK7001;received=192.0.2.20
+        From: <sip:alice@example.com>;tag=a7001
+        To: <sip:alice@example.com>;tag=b7001
+        Call-ID: 7001-handmade@df7jal23ls0d.invalid
+        CSeq: 1 REGISTER
+        WWW-Authenticate: Digest realm="example.com", nonce="7c0a1d5e", algorithm=MD5
+        """), False), "401 with WWW-Authenticate, no Content-Length"))
+    f.append(("O", ws_frame(ws_sip("""
+        PUBLISH sip:alice@example.com SIP/2.0
+        Via: SIP/2.0/UDP df7jal23ls0d.invalid;branch=z9hG4bK7002
+        Max-Forwards: 70
+        From: <sip:alice@example.com>;tag=a7002
+        To: <sip:alice@example.com>
+        Call-ID: 7002-handmade@df7jal23ls0d.invalid
+        CSeq: 1 PUBLISH
+        Event: presence
+        Expires: 3600
+        Content-Type: application/pidf+xml
+        """, "<presence/>\n"), True), "PUBLISH with a body and Content-Type, no Content-Length"))
+    f.append(("I", ws_frame(ws_sip("""
+        SIP/2.0 405 Method Not Allowed
+        Via: SIP/2.0/UDP df7jal23ls0d.invalid;branch=z9hG4bK7002;received=192.0.2.20
+        From: <sip:alice@example.com>;tag=a7002
+        To: <sip:alice@example.com>;tag=b7002
+        Call-ID: 7002-handmade@df7jal23ls0d.invalid
+        CSeq: 1 PUBLISH
+        """), False), "405 WITHOUT Allow, no Content-Length"))
+    f.append(("O", ws_frame(ws_sip("""
+        MESSAGE sip:bob@example.com SIP/2.0
+        Via: SIP/2.0/UDP df7jal23ls0d.invalid;branch=z9hG4bK7003
+        Max-Forwards: 70
+        From: <sip:alice@example.com>;tag=a7003
+        To: <sip:bob@example.com>
+        Call-ID: 7003-handmade@df7jal23ls0d.invalid
+        CSeq: 1 MESSAGE
+        """, "Hello, Bob.\n"), True), "MESSAGE with a body WITHOUT Content-Type, no Content-Length"))
+    f.append(("I", ws_frame(ws_sip("""
+        SIP/2.0 415 Unsupported Media Type
+        Via: SIP/2.0/UDP df7jal23ls0d.invalid;branch=z9hG4bK7003;received=192.0.2.20
+        From: <sip:alice@example.com>;tag=a7003
+        To: <sip:bob@example.com>;tag=b7003
+        Call-ID: 7003-handmade@df7jal23ls0d.invalid
+        CSeq: 1 MESSAGE
+        Accept: text/plain
+        Content-Length: 0
+        """), False), "415 with Accept, with Content-Length 0 (allowed over WebSocket too)"))
+    return f
+
+
+# --------------------------------------------------------------------------
 
 CAPTURES = [
     # name, builder, transport, ipv6
@@ -1623,6 +1737,7 @@ CAPTURES = [
     ("handmade_frozen", build_frozen, "udp", False),
     ("handmade_truth", build_truth, "udp", False),
     ("handmade_truth_tcp", build_truth_tcp, "tcp", False),
+    ("handmade_websocket", build_websocket, "ws", False),
 ]
 
 
@@ -1658,6 +1773,8 @@ def write_capture(name, frames, transport, ipv6):
         ip = ["-4", "{},{}".format(SERVER4, CLIENT4)]
     if transport == "tcp":
         l4 = ["-T", "5060,{}".format(CLIENT_TCP_PORT)]
+    elif transport == "ws":
+        l4 = ["-T", "80,{}".format(CLIENT_TCP_PORT)]   # HTTP's port: the Upgrade is seen
     else:
         l4 = ["-u", "5060,5060"]
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as tmp:
