@@ -1633,8 +1633,18 @@ def ws_frame(payload, masked):
     return bytes(head) + WS_MASK + bytes(b ^ WS_MASK[i % 4] for i, b in enumerate(payload))
 
 
-def ws_sip(text, body=""):
-    return sip(text.replace("SIP/2.0/UDP", "SIP/2.0/WS"), body)
+WS_HOST = "df7jal23ls0d.invalid"   # RFC 7118 §5.2: a browser has no address of its own to put in Via
+
+
+def ws_sip(text, body="", content_length=False):
+    """The request or response template as a SIP-over-WebSocket client sends
+    or receives it: Via transport WS with an invented host, no
+    Content-Length unless asked for."""
+    text = text.replace("SIP/2.0/UDP 192.0.2.20:5060", "SIP/2.0/WS " + WS_HOST)
+    text = text.replace("Contact: <sip:alice@192.0.2.20:5060>", "Contact: <sip:alice@{};transport=ws>".format(WS_HOST))
+    if not content_length:
+        text = _drop(text, ["Content-Length"])
+    return sip(text, body)
 
 
 def build_websocket():
@@ -1656,66 +1666,24 @@ def build_websocket():
         Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=
         Sec-WebSocket-Protocol: sip
         """), "101 Switching Protocols, subprotocol sip"))
-    reg = """
-        REGISTER sip:example.com SIP/2.0
-        Via: SIP/2.0/UDP df7jal23ls0d.invalid;branch=z9hG4bK7001
-        Max-Forwards: 70
-        From: <sip:alice@example.com>;tag=a7001
-        To: <sip:alice@example.com>
-        Call-ID: 7001-handmade@df7jal23ls0d.invalid
-        CSeq: 1 REGISTER
-        Contact: <sip:alice@df7jal23ls0d.invalid;transport=ws>
-        Expires: 300
-        """
-    f.append(("O", ws_frame(ws_sip(reg), True), "REGISTER in a masked WebSocket frame, no Content-Length"))
-    f.append(("I", ws_frame(ws_sip("""
-        SIP/2.0 401 Unauthorized
-        Via: SIP/2.0/UDP df7jal23ls0d.invalid;branch=z9hG4bK7001;received=192.0.2.20
-        From: <sip:alice@example.com>;tag=a7001
-        To: <sip:alice@example.com>;tag=b7001
-        Call-ID: 7001-handmade@df7jal23ls0d.invalid
-        CSeq: 1 REGISTER
-        WWW-Authenticate: Digest realm="example.com", nonce="7c0a1d5e", algorithm=MD5
-        """), False), "401 with WWW-Authenticate, no Content-Length"))
-    f.append(("O", ws_frame(ws_sip("""
-        PUBLISH sip:alice@example.com SIP/2.0
-        Via: SIP/2.0/UDP df7jal23ls0d.invalid;branch=z9hG4bK7002
-        Max-Forwards: 70
-        From: <sip:alice@example.com>;tag=a7002
-        To: <sip:alice@example.com>
-        Call-ID: 7002-handmade@df7jal23ls0d.invalid
-        CSeq: 1 PUBLISH
-        Event: presence
-        Expires: 3600
-        Content-Type: application/pidf+xml
-        """, "<presence/>\n"), True), "PUBLISH with a body and Content-Type, no Content-Length"))
-    f.append(("I", ws_frame(ws_sip("""
-        SIP/2.0 405 Method Not Allowed
-        Via: SIP/2.0/UDP df7jal23ls0d.invalid;branch=z9hG4bK7002;received=192.0.2.20
-        From: <sip:alice@example.com>;tag=a7002
-        To: <sip:alice@example.com>;tag=b7002
-        Call-ID: 7002-handmade@df7jal23ls0d.invalid
-        CSeq: 1 PUBLISH
-        """), False), "405 WITHOUT Allow, no Content-Length"))
-    f.append(("O", ws_frame(ws_sip("""
-        MESSAGE sip:bob@example.com SIP/2.0
-        Via: SIP/2.0/UDP df7jal23ls0d.invalid;branch=z9hG4bK7003
-        Max-Forwards: 70
-        From: <sip:alice@example.com>;tag=a7003
-        To: <sip:bob@example.com>
-        Call-ID: 7003-handmade@df7jal23ls0d.invalid
-        CSeq: 1 MESSAGE
-        """, "Hello, Bob.\n"), True), "MESSAGE with a body WITHOUT Content-Type, no Content-Length"))
-    f.append(("I", ws_frame(ws_sip("""
-        SIP/2.0 415 Unsupported Media Type
-        Via: SIP/2.0/UDP df7jal23ls0d.invalid;branch=z9hG4bK7003;received=192.0.2.20
-        From: <sip:alice@example.com>;tag=a7003
-        To: <sip:bob@example.com>;tag=b7003
-        Call-ID: 7003-handmade@df7jal23ls0d.invalid
-        CSeq: 1 MESSAGE
-        Accept: text/plain
-        Content-Length: 0
-        """), False), "415 with Accept, with Content-Length 0 (allowed over WebSocket too)"))
+    # Client frames are masked, server frames not (RFC 6455 §5.1).
+    steps = [
+        ("O", request_text("REGISTER", 7001, "Expires: 300"), "", False,
+         "REGISTER in a masked WebSocket frame, no Content-Length"),
+        ("I", response_text(401, "Unauthorized", "REGISTER", 7001,
+                            'WWW-Authenticate: Digest realm="example.com", nonce="7c0a1d5e", algorithm=MD5'), "", False,
+         "401 with WWW-Authenticate, no Content-Length"),
+        ("O", request_text("PUBLISH", 7002, "Content-Type: application/pidf+xml"),
+         "<presence/>\n", False, "PUBLISH with a body and Content-Type, no Content-Length"),
+        ("I", response_text(405, "Method Not Allowed", "PUBLISH", 7002), "", False,
+         "405 WITHOUT Allow, no Content-Length"),
+        ("O", request_text("MESSAGE", 7003), "Hello, Bob.\n", False,
+         "MESSAGE with a body WITHOUT Content-Type, no Content-Length"),
+        ("I", response_text(415, "Unsupported Media Type", "MESSAGE", 7003, "Accept: text/plain"), "", True,
+         "415 with Accept, with Content-Length 0 (allowed over WebSocket too)"),
+    ]
+    for direction, text, body, with_length, what in steps:
+        f.append((direction, ws_frame(ws_sip(text, body, with_length), direction == "O"), what))
     return f
 
 
