@@ -35,42 +35,13 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-OUTDIR=$(cd "$HERE/.." && pwd)
-KCFG="$HERE/kamailio"
-NAME=real_baresip
-WORK=$(mktemp -d /tmp/sip4xx-real-baresip.XXXXXX)
-DUMPCAP_PID=""
+LAB_TAG=real_baresip
+. "$HERE/lab.sh"     # the Kamailio lab, the capture and its check
 BARESIP_PID=""
 
-log() { echo "real_baresip: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
 [[ $(id -u) == 0 ]] || die "run as root (dumpcap on lo)"
-for tool in baresip kamailio dumpcap tshark python3 ss; do
-	command -v "$tool" >/dev/null || die "$tool not installed (apt-get install -y baresip kamailio tshark python3 iproute2)"
-done
+lab_need "baresip kamailio tshark python3 iproute2" baresip kamailio dumpcap tshark python3 ss
 [[ -e /usr/lib/baresip/modules/ctrl_tcp.so ]] || die "baresip's ctrl_tcp module is missing"
-
-# The expected frame sequence (one word per frame, see frame_sequence).
-EXPECT="REGISTER 401 REGISTER 200 \
-INVITE 404 ACK \
-INVITE 100 INVITE 486 ACK 486 ACK \
-INVITE 407 ACK INVITE 100 INVITE 404 ACK 404 ACK \
-MESSAGE 404 \
-INVITE 100 INVITE 488 ACK 488 ACK \
-INVITE 100 INVITE 420 ACK 420 ACK \
-INVITE 100 INVITE 180 180 486 ACK 486 ACK \
-REGISTER 401 REGISTER 200"
-
-stop_pid() {   # stop_pid PID: TERM, wait up to 5 s, then KILL
-	local pid=$1 i
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-}
 
 stop_baresip() {   # SIGTERM: baresip unregisters (401, retry, 200), then exits
 	if [[ -n "$BARESIP_PID" ]]; then
@@ -79,76 +50,7 @@ stop_baresip() {   # SIGTERM: baresip unregisters (401, retry, 200), then exits
 		BARESIP_PID=""
 	fi
 }
-
-stop_kamailio() {
-	local name pid
-	for name in proxy uas; do
-		if [[ -s "$WORK/$name.pid" ]]; then
-			pid=$(cat "$WORK/$name.pid")
-			stop_pid "$pid"
-			rm -f "$WORK/$name.pid"
-		fi
-	done
-	for _ in $(seq 50); do
-		ss -Hlnu 'sport = :5060' | grep -qE '127\.0\.0\.[12]:5060' || \
-		ss -Hlnt 'sport = :5060' | grep -q '127\.0\.0\.1:5060' || return 0
-		sleep 0.1
-	done
-}
-
-stop_dumpcap() {
-	if [[ -n "$DUMPCAP_PID" ]]; then
-		kill -INT "$DUMPCAP_PID" 2>/dev/null || true
-		wait "$DUMPCAP_PID" 2>/dev/null || true
-		DUMPCAP_PID=""
-	fi
-}
-
-cleanup() {
-	stop_baresip
-	stop_dumpcap
-	stop_kamailio
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-start_kamailio() {   # start_kamailio proxy|uas
-	local name=$1 i
-	kamailio -f "$KCFG/$name.cfg" -P "$WORK/$name.pid" -Y "$WORK" -w "$WORK" -E \
-		>>"$WORK/$name.log" 2>&1 || { cat "$WORK/$name.log" >&2; die "kamailio $name did not start"; }
-	for i in $(seq 50); do
-		[[ -s "$WORK/$name.pid" ]] && break
-		sleep 0.1
-	done
-	[[ -s "$WORK/$name.pid" ]] || die "kamailio $name wrote no pid file"
-}
-
-wait_listen() {
-	local i
-	for i in $(seq 50); do
-		if ss -Hlnu 'sport = :5060' | grep -q '127\.0\.0\.1:5060' &&
-		   ss -Hlnu 'sport = :5060' | grep -q '127\.0\.0\.2:5060' &&
-		   ss -Hlnt 'sport = :5060' | grep -q '127\.0\.0\.1:5060'; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	die "kamailio is not listening on 5060"
-}
-
-start_capture() {   # start_capture FILE
-	: >"$WORK/dumpcap.err"
-	dumpcap -i lo -f 'port 5060' -w "$1" 2>"$WORK/dumpcap.err" &
-	DUMPCAP_PID=$!
-	local i
-	for i in $(seq 100); do
-		grep -q "Capturing on" "$WORK/dumpcap.err" && break
-		kill -0 "$DUMPCAP_PID" 2>/dev/null || { cat "$WORK/dumpcap.err" >&2; die "dumpcap failed"; }
-		sleep 0.1
-	done
-	sleep 0.5   # let the capture settle before the first packet
-}
+lab_stop_extra() { stop_baresip; }
 
 start_baresip() {
 	local i
@@ -163,13 +65,6 @@ start_baresip() {
 		sleep 0.1
 	done
 	die "baresip's ctrl_tcp is not listening on 127.0.0.1:4444"
-}
-
-# One word per frame: SIP method or status code (UDP only here).
-frame_sequence() {
-	tshark -r "$1" -T fields -E separator=, -e sip.Method -e sip.Status-Code 2>/dev/null |
-	awk -F, '{ if ($1 != "") w = $1; else if ($2 != "") w = $2; else w = "?";
-	           printf "%s%s", (NR > 1 ? " " : ""), w }'
 }
 
 # The driver: baresip through ctrl_tcp, the caller through sipdrive.py.
@@ -279,39 +174,21 @@ u.close()
 log("done")
 PY
 
-log "== $NAME"
-for p in 5060 5070 5080; do
-	if ss -Hlnu "sport = :$p" | grep -qE '127\.0\.0\.[12]:' ||
-	   ss -Hlnt "sport = :$p" | grep -q '127\.0\.0\.1:'; then
-		die "something already listens on port $p of 127.0.0.1/127.0.0.2"
-	fi
-done
+scenario() {
+	start_baresip
+	python3 "$WORK/drive.py" "$HERE" || { tail -50 "$WORK/baresip.log" >&2; die "driver failed"; }
+	stop_baresip          # the unregistration exchange ends the capture
+}
+
+lab_ports_free 5070 5080
 ss -Hlnt 'sport = :4444' | grep -q . && die "something already listens on port 4444"
-
-raw="$WORK/$NAME.raw.pcapng"
-out="$WORK/$NAME.pcapng"
-start_kamailio proxy
-start_kamailio uas
-wait_listen
-start_capture "$raw"
-start_baresip
-python3 "$WORK/drive.py" "$HERE" || { tail -50 "$WORK/baresip.log" >&2; die "driver failed"; }
-stop_baresip          # the unregistration exchange ends the capture
-sleep 0.5             # last packets
-stop_dumpcap
-stop_kamailio
-cp "$raw" "$out"
-
-log "$NAME: $(tshark -r "$out" 2>/dev/null | wc -l) frames"
-tshark -r "$out" -Y sip 2>/dev/null | sed 's/^ */    /' >&2
-got=$(frame_sequence "$out")
-if [[ "$got" != "$EXPECT" ]]; then
-	cp "$out" "/tmp/$NAME.rejected.pcapng"
-	log "frame sequence differs from the expected one"
-	log "  expected: $EXPECT"
-	log "  got:      $got"
-	die "unexpected capture, left in /tmp/$NAME.rejected.pcapng; $OUTDIR/$NAME.pcapng not changed"
-fi
-mv "$out" "$OUTDIR/$NAME.pcapng"
-log "$NAME: -> $OUTDIR/$NAME.pcapng"
+lab_record real_baresip "REGISTER 401 REGISTER 200 \
+INVITE 404 ACK \
+INVITE 100 INVITE 486 ACK 486 ACK \
+INVITE 407 ACK INVITE 100 INVITE 404 ACK 404 ACK \
+MESSAGE 404 \
+INVITE 100 INVITE 488 ACK 488 ACK \
+INVITE 100 INVITE 420 ACK 420 ACK \
+INVITE 100 INVITE 180 180 486 ACK 486 ACK \
+REGISTER 401 REGISTER 200" scenario
 log "done"
