@@ -87,9 +87,6 @@ typedef struct {
     uint32_t header_len;         /* start line + headers + the empty line */
     bool has_content_length;
     uint32_t content_length;     /* as declared */
-    bool has_body;               /* a body that is not empty: Content-Length above 0, or,
-                                    with no Content-Length on a datagram, bytes after the
-                                    empty line other than white space and line ends */
     uint32_t msg_len;            /* header_len + the body bytes available */
 } sip4xx_msg_t;
 
@@ -150,5 +147,13 @@ static inline bool sip4xx_msg_is_4xx(const sip4xx_msg_t *m)
 
 /* Helpers over spans: see sip4xx/text.h. */
 bool sip4xx_msg_has(const sip4xx_msg_t *m, sip4xx_header_id_t id);
+
+/* Whether m carries a body that is not empty (RFC 3261 §20.15 asks
+ * Content-Type of it): Content-Length above 0, or, with no Content-Length
+ * on a datagram, bytes after the empty line other than white space and
+ * line ends (§18.3). A header section with no empty line has no body; on a
+ * stream a message without Content-Length has none that can be told.
+ * Worked out when asked: only a message without Content-Type needs it. */
+bool sip4xx_msg_has_body(const sip4xx_msg_t *m);
 
 #endif

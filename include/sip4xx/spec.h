@@ -92,7 +92,7 @@ typedef enum {
     SIP4XX_WHEN_NO_TO_TAG,        /* only when it does not (a request outside a dialog) */
     SIP4XX_WHEN_DIALOG_CREATED,   /* a response with a To tag to a request seen outside a
                                      dialog (sip4xx_msg_t.request_out_of_dialog) */
-    SIP4XX_WHEN_BODY,             /* the message carries a body (sip4xx_msg_t.has_body) */
+    SIP4XX_WHEN_BODY,             /* the message carries a body (sip4xx_msg_has_body()) */
 } sip4xx_when_t;
 #define SIP4XX_WHEN_LAST SIP4XX_WHEN_BODY
 

@@ -25,7 +25,7 @@ static inline bool when_holds(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
     case SIP4XX_WHEN_DIALOG_CREATED:
         return m->to_tag && m->request_out_of_dialog;
     case SIP4XX_WHEN_BODY:
-        return m->has_body;
+        return sip4xx_msg_has_body(m);
     }
     return false;
 }
@@ -169,7 +169,8 @@ static void quick_rows(void)
 /* The rows of q that m must walk: its other rows, or all of them (rows,
  * n_rows as they were) when m lacks a header its conditions ask for. The
  * conditions as when_holds reads them. */
-static void quick_pick(const quick_t *q, const sip4xx_msg_t *m, const uint16_t **rows, size_t *n_rows)
+static inline __attribute__((always_inline)) void quick_pick(const quick_t *q, const sip4xx_msg_t *m,
+                                                            const uint16_t **rows, size_t *n_rows)
 {
     sip4xx_hset_t need = q->need[SIP4XX_WHEN_ALWAYS];
     if (m->stream_transport)
@@ -181,8 +182,15 @@ static void quick_pick(const quick_t *q, const sip4xx_msg_t *m, const uint16_t *
     } else if (m->present & SIP4XX_HBIT(TO)) {
         need |= q->need[SIP4XX_WHEN_NO_TO_TAG];
     }
-    if (m->has_body)
-        need |= q->need[SIP4XX_WHEN_BODY];
+    /* Whether there is a body matters only to a message that lacks the
+     * header a body needs (Content-Type): most of those say Content-Length
+     * 0. A Content-Length above 0 is taken here for a body without the
+     * rest of sip4xx_msg_has_body's conditions: that only makes the walk
+     * take every row, where when_holds asks the whole question. */
+    sip4xx_hset_t body_need = q->need[SIP4XX_WHEN_BODY];
+    if ((body_need & ~m->present) &&
+        (m->has_content_length ? m->content_length > 0 : sip4xx_msg_has_body(m)))
+        need |= body_need;
     if ((m->present & need) == need) {
         *rows = m->to_tag ? q->other_tagged : q->other;
         *n_rows = m->to_tag ? q->n_other_tagged : q->n_other;

@@ -411,17 +411,6 @@ uint32_t sip4xx_parse_each(const uint8_t *bytes, size_t size, sip4xx_msg_t *m, s
             }
         }
     }
-    /* Whether there is a body, for RFC 3261 §20.15 ("The Content-Type
-     * header field MUST be present if the body is not empty"): what
-     * Content-Length declares; without it, on a datagram, the bytes after
-     * the empty line (§18.3), where padding of white space or line ends
-     * alone is not taken for a body. On a stream, a message without
-     * Content-Length ends at its empty line (msg_len below). A header
-     * section with no empty line has no body after it. */
-    if (ended && m->has_content_length)
-        m->has_body = m->content_length > 0;
-    else if (ended && !m->stream_transport)
-        m->has_body = !only_white(buf + m->header_len, avail);
     if (m->truncated)
         m->msg_len = len;         /* it runs past what was captured */
     else if (m->has_content_length)
@@ -516,6 +505,22 @@ bool sip4xx_next_value(const sip4xx_msg_t *m, sip4xx_header_id_t id, uint32_t *c
         if (seen == id)
             return true;
     return false;
+}
+
+bool sip4xx_msg_has_body(const sip4xx_msg_t *m)
+{
+    /* RFC 3261 §20.14: Content-Length "indicates the size of the
+     * message-body"; §18.3, datagrams: "If the message has no
+     * Content-Length header field, the message body is assumed to end at
+     * the end of the transport packet." Padding of line ends alone is not
+     * taken for a body. */
+    if (m->kind == SIP4XX_MSG_UNPARSED || m->truncated || (m->malformed & (SIP4XX_MAL_NO_END | SIP4XX_MAL_BARE_CR)))
+        return false;
+    if (m->has_content_length)
+        return m->content_length > 0;
+    if (m->stream_transport || !m->raw.ptr || m->header_len >= m->raw.len)
+        return false;
+    return !only_white(m->raw.ptr + m->header_len, m->raw.len - m->header_len);
 }
 
 bool sip4xx_looks_like_sip(const uint8_t *bytes, size_t size)

@@ -91,7 +91,7 @@ const sip4xx_rule_t sip4xx_rules[] = {
     /* Every message with a body. Last, because SOURCES.md numbers the
      * rows by position and the ones above had their numbers first.
      * "The Content-Type header field MUST be present if the body is not
-     * empty" (RFC 3261 §20.15), in any message; sip4xx_msg_t.has_body
+     * empty" (RFC 3261 §20.15), in any message; sip4xx_msg_has_body()
      * says when a body is there. */
     { .scope = SIP4XX_SCOPE_MESSAGE, .need = SIP4XX_NEED_ANY_HEADER, .headers = H(CONTENT_TYPE), .when = SIP4XX_WHEN_BODY, .level = SIP4XX_LEVEL_MUST, .label = "Content-Type", .ref = "RFC 3261 §20.15", .note = "the message has a body" },
 };
