@@ -339,22 +339,16 @@ def build_obligations():
     frames.append(("O", request("MESSAGE", n),
                    "MESSAGE without a body or Content-Type (Content-Length: 0, allowed)"))
     n += 1
-    frames.append(("O", _without_content_length(request("MESSAGE", n, body=text)),
+    frames.append(("O", request("MESSAGE", n, drop=["Content-Length"], body=text),
                    "MESSAGE with a body WITHOUT Content-Type or Content-Length (UDP)"))
     n += 1
-    frames.append(("O", _without_content_length(request("MESSAGE", n, body="\n")),
+    frames.append(("O", request("MESSAGE", n, drop=["Content-Length"], body="\n"),
                    "MESSAGE WITHOUT Content-Type or Content-Length, one empty line after its header section"))
     n += 1
     frames.append(("I", response(200, "OK", "OPTIONS", n, body=SDP),
                    "200 to OPTIONS with an SDP body WITHOUT Content-Type"))
     return frames
 
-
-def _without_content_length(msg):
-    """The message without its Content-Length line (UDP allows that)."""
-    head, sep, body = msg.partition(b"\r\n\r\n")
-    lines = [l for l in head.split(b"\r\n") if not l.lower().startswith(b"content-length:")]
-    return b"\r\n".join(lines) + sep + body
 
 
 # --------------------------------------------------------------------------

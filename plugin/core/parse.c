@@ -167,15 +167,6 @@ static bool start_line_controls(line_t *l, sip4xx_msg_t *m)
     return false;
 }
 
-/* True when p[0, n) holds nothing but SP, HTAB, CR and LF. */
-static bool only_white(const char *p, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (!is_ws(p[i]) && p[i] != '\r' && p[i] != '\n')
-            return false;
-    return true;
-}
-
 /* Decimal with saturation; false if not 1*DIGIT or over UINT32_MAX. */
 static bool parse_u32(sip4xx_span_t s, uint32_t *out, uint32_t *used)
 {
@@ -520,7 +511,7 @@ bool sip4xx_msg_has_body(const sip4xx_msg_t *m)
         return m->content_length > 0;
     if (m->stream_transport || !m->raw.ptr || m->header_len >= m->raw.len)
         return false;
-    return !only_white(m->raw.ptr + m->header_len, m->raw.len - m->header_len);
+    return trim(m->raw.ptr + m->header_len, m->raw.len - m->header_len).len > 0;
 }
 
 bool sip4xx_looks_like_sip(const uint8_t *bytes, size_t size)
