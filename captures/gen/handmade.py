@@ -11,9 +11,10 @@ Each SIP message is written below as readable text (one header per line,
 bare LF where a case says so). Each capture is a list of frames; a frame
 is one UDP datagram or one TCP segment (which may hold several messages,
 or part of one). The frames are turned into text2pcap's hex-dump input
-and text2pcap adds dummy Ethernet/IP/UDP|TCP headers. All SIP is on port
-5060, but for handmade_websocket, on HTTP's port 80 so that Wireshark
-sees the Upgrade to WebSocket. The direction of a frame (client->server "O" or server->client "I")
+and text2pcap adds dummy Ethernet/IP/UDP|TCP headers (but for
+handmade_fragments, whose IP fragments are whole frames built here). All
+SIP is on port 5060, but for handmade_websocket, on HTTP's port 80 so that
+Wireshark sees the Upgrade to WebSocket. The direction of a frame (client->server "O" or server->client "I")
 is given to text2pcap with -D, which swaps addresses and ports for "O".
 Frames are 0.1 s apart unless a builder gives each its own time (a 4th
 element: handmade_exchange, where the 491 back-off is judged on the gaps).
@@ -1683,6 +1684,148 @@ def build_websocket():
 
 # --------------------------------------------------------------------------
 
+# --------------------------------------------------------------------------
+# handmade_fragments: SIP over UDP in IP fragments. A datagram larger than
+# the link's MTU travels as IP fragments (RFC 791 §2.3 "fragmentation";
+# IPv6: a Fragment header, RFC 8200 §4.5). RFC 3261 §18.1.1: "If a
+# request is within 200 bytes of the path MTU, or if it is larger than 1300
+# bytes and the path MTU is unknown, the request MUST be sent using an RFC
+# 2914 [43] congestion controlled transport protocol, such as TCP." The
+# requests below break that rule, as user agents and proxies that keep to
+# UDP do; sip4xx has no row for it (an observer cannot tell what path MTU
+# the sender knew), and it is not what this capture is about.
+# Wireshark reassembles the fragments by default and SIP is read in the
+# frame of the last one. With reassembly off (ip.defragment,
+# ipv6.defragment), the first fragment's bytes reach the SIP dissector
+# alone: the rest of the message is not in that frame, and what is not
+# there is not evidence (tests/capture/test_not_captured.py reads this
+# capture both ways).
+#
+# These frames are whole Ethernet frames built here (text2pcap's dummy
+# headers cannot fragment), with real IPv4 and UDP checksums.
+
+import ipaddress  # noqa: E402
+import struct  # noqa: E402
+
+FRAG_MTU = 1500
+MAC_SERVER, MAC_CLIENT = bytes.fromhex("00005e005301"), bytes.fromhex("00005e005302")
+
+
+def _inet_sum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
+def _udp(src, dst, payload, v6):
+    """A UDP datagram 5060 -> 5060 with its checksum over the pseudo-header
+    (RFC 768; RFC 8200 §8.1 for IPv6, where it is mandatory)."""
+    length = 8 + len(payload)
+    a, b = ipaddress.ip_address(src).packed, ipaddress.ip_address(dst).packed
+    pseudo = a + b + (struct.pack("!IxxxB", length, 17) if v6 else struct.pack("!xBH", 17, length))
+    head = struct.pack("!HHHH", 5060, 5060, length, 0)
+    c = ~_inet_sum(pseudo + head + payload) & 0xFFFF
+    return struct.pack("!HHHH", 5060, 5060, length, c or 0xFFFF) + payload
+
+
+def _fragments(src, dst, datagram, ident):
+    """Ethernet frames carrying one UDP datagram, fragmented to FRAG_MTU."""
+    v6 = ":" in src
+    a, b = ipaddress.ip_address(src).packed, ipaddress.ip_address(dst).packed
+    macs = (MAC_CLIENT + MAC_SERVER) if src in (SERVER4, SERVER6) else (MAC_SERVER + MAC_CLIENT)
+    room = (FRAG_MTU - 40 - 8) if v6 else (FRAG_MTU - 20)
+    room -= room % 8          # every fragment but the last: a multiple of 8 octets
+    pieces = [datagram[i:i + room] for i in range(0, len(datagram), room)] or [b""]
+    frames = []
+    for k, piece in enumerate(pieces):
+        offset, more = k * room, k + 1 < len(pieces)
+        if len(pieces) == 1:
+            body, nxt = piece, 17
+        elif v6:
+            body, nxt = struct.pack("!BBHI", 17, 0, offset | more, ident) + piece, 44
+        if v6:
+            ip = struct.pack("!IHBB", 6 << 28, len(body), nxt, 64) + a + b + body
+            frames.append(macs + b"\x86\xdd" + ip)
+        else:
+            head = struct.pack("!BBHHHBBH", 0x45, 0, 20 + len(piece), ident,
+                               (0x2000 if more else 0) | offset // 8, 64, 17, 0) + a + b
+            head = head[:10] + struct.pack("!H", ~_inet_sum(head) & 0xFFFF) + head[12:]
+            frames.append(macs + b"\x08\x00" + head + piece)
+    return frames
+
+
+def _path_vias(prefix, hops):
+    """The Via lines a request collects on its way through `hops` proxies
+    before the last one (RFC 3261 §16.6 step 8: each proxy adds its own
+    on top), as they appear under the top Via."""
+    return "".join("Via: SIP/2.0/UDP proxy{:02d}.{}.example.net;branch=z9hG4bK{}hop{:02d}\n".format(
+        h, prefix, prefix, h) for h in range(hops, 0, -1))
+
+
+def _below_top_via(msg, vias):
+    """msg with `vias` (lines ending in "\\n") inserted under its first Via."""
+    head, sep, body = msg.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    first = next(i for i, l in enumerate(lines) if l.lower().startswith(b"via:"))
+    extra = [v.encode() for v in vias.splitlines()]
+    head = b"\r\n".join(lines[:first + 1] + extra + lines[first + 1:])
+    return head + sep + body
+
+
+def build_fragments():
+    F = Frames()
+    O, I = "O", "I"
+
+    def send(direction, msg, desc, ident, v6=False):
+        src, dst = ((CLIENT6, SERVER6) if v6 else (CLIENT4, SERVER4)) if direction == O else \
+                   ((SERVER6, CLIENT6) if v6 else (SERVER4, CLIENT4))
+        frames = _fragments(src, dst, _udp(src, dst, msg, v6), ident)
+        for k, fr in enumerate(frames, 1):
+            F.add(direction, fr, "{} ({} of {})".format(desc, k, len(frames)) if len(frames) > 1 else desc,
+                  dt=0.0002 if k > 1 else 0.02)
+
+    # A registration through 26 proxies, seen at the registrar: every
+    # message is over 1480 bytes, and its From, To, Call-ID, CSeq (and the
+    # 401's challenge) sit in its second fragment.
+    vias = _path_vias("reg", 26)
+    reg = Tx("REGISTER", "frag1@192.0.2.20", "a1", 1, "z9hG4bKfrag1", ruri="sip:example.com",
+             frm=ALICE_NA, to=ALICE_NA, contact=ALICE_CONTACT, extra="Expires: 3600")
+    send(O, _below_top_via(reg.request(), vias), "REGISTER via 26 proxies", 0x101)
+    send(I, _below_top_via(reg.response(401, "Unauthorized",
+                                        challenge("WWW-Authenticate", "example.com", "fr4gn0nce")), vias),
+         "401 with WWW-Authenticate in the second fragment", 0x102)
+    reg2 = Tx("REGISTER", reg.call, reg.ftag, 2, "z9hG4bKfrag2", ruri="sip:example.com",
+              frm=ALICE_NA, to=ALICE_NA, contact=ALICE_CONTACT,
+              extra="Expires: 3600\n" + digest("Authorization", "alice", "example.com", "fr4gn0nce",
+                                               "sip:example.com", "0123456789abcdef0123456789abcdef"))
+    send(O, _below_top_via(reg2.request(), vias), "REGISTER with credentials", 0x103)
+    send(I, _below_top_via(reg2.response(200, "OK", "Contact: {};expires=3600".format(ALICE_CONTACT)), vias),
+         "200 OK", 0x104)
+
+    # A MESSAGE whose header section fits the first fragment and whose
+    # body does not; the 415 that refuses it says what it accepts.
+    note = "".join("line {:03d} of a long note that does not fit one frame\n".format(i) for i in range(40))
+    msg = Tx("MESSAGE", "frag2@192.0.2.20", "a2", 1, "z9hG4bKfrag3", contact=None,
+             extra="Content-Type: text/x-long-note", body=note)
+    send(O, msg.request(), "MESSAGE with a 2,120-byte body", 0x105)
+    send(I, msg.response(415, "Unsupported Media Type", "Accept: text/plain"), "415 Accept: text/plain", 0x106)
+
+    # Over IPv6: a PUBLISH through 26 proxies, refused by a 405 without
+    # Allow, whose missing Allow is only known from the whole message.
+    vias6 = _path_vias("pub", 26)
+    pub = Tx("PUBLISH", "frag3@2001:db8::20", "a3", 1, "z9hG4bKfrag4", ruri="sip:alice@example.com",
+             frm=ALICE_NA, to=ALICE_NA, via="[2001:db8::20]:5060", contact=None,
+             extra="Event: presence\nExpires: 3600\nContent-Type: application/pidf+xml",
+             body='<?xml version="1.0"?><presence entity="sip:alice@example.com"/>\n')
+    send(O, _below_top_via(pub.request(), vias6), "PUBLISH via 26 proxies (IPv6)", 0x107, v6=True)
+    send(I, _below_top_via(pub.response(405, "Method Not Allowed"), vias6),
+         "405 WITHOUT Allow (IPv6)", 0x108, v6=True)
+    return F.f
+
+
 CAPTURES = [
     # name, builder, transport, ipv6
     ("handmade_codes", build_codes, "udp", False),
@@ -1700,7 +1843,9 @@ CAPTURES = [
     ("handmade_truth", build_truth, "udp", False),
     ("handmade_truth_tcp", build_truth_tcp, "tcp", False),
     ("handmade_websocket", build_websocket, "ws", False),
+    ("handmade_fragments", build_fragments, "raw", False),
 ]
+
 
 
 def frame_time(i, frame):
@@ -1733,7 +1878,9 @@ def write_capture(name, frames, transport, ipv6):
         ip = ["-6", "{},{}".format(SERVER6, CLIENT6)]
     else:
         ip = ["-4", "{},{}".format(SERVER4, CLIENT4)]
-    if transport == "tcp":
+    if transport == "raw":
+        ip, l4 = [], []     # whole Ethernet frames (build_fragments)
+    elif transport == "tcp":
         l4 = ["-T", "5060,{}".format(CLIENT_TCP_PORT)]
     elif transport == "ws":
         l4 = ["-T", "80,{}".format(CLIENT_TCP_PORT)]   # HTTP's port: the Upgrade is seen

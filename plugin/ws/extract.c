@@ -40,6 +40,25 @@ static gboolean frame_has(proto_tree *tree, int proto)
     return proto > 0 && proto_get_finfo_ptr_array(tree, proto) != NULL;
 }
 
+/* Whether the UDP datagram that carries the message at ds[start..] goes
+ * on past what ds holds, in IP fragments this frame does not hold (IP
+ * reassembly off, or a fragment lost). The UDP dissector never lets its
+ * payload claim more bytes than the frame has, so only the length the
+ * UDP header states says so (RFC 768: "the length in octets of this user
+ * datagram including this header and the data"). It is read from the
+ * eight bytes before the message when they are this packet's UDP header
+ * (its two ports), and only for a message that looks incomplete: asking
+ * the tree for udp.length would make it a real item on every UDP frame. */
+static gboolean datagram_goes_on(packet_info *pinfo, tvbuff_t *ds, gint start)
+{
+    if (pinfo->ptype != PT_UDP || start < 8 || tvb_captured_length_remaining(ds, start - 8) < 8)
+        return FALSE;
+    if (tvb_get_ntohs(ds, start - 8) != pinfo->srcport || tvb_get_ntohs(ds, start - 6) != pinfo->destport)
+        return FALSE;
+    guint stated = tvb_get_ntohs(ds, start - 4);   /* below 8 is bogus: it states no end */
+    return stated >= 8 && (gint64)start - 8 + stated > (gint64)tvb_captured_length(ds);
+}
+
 /* The first bytes of ds[start..] as the core reads them. */
 static gboolean starts_like_sip(tvbuff_t *ds, gint start, gint avail)
 {
@@ -74,7 +93,15 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, gboolean stream,
      * be in a segment this data source does not hold. */
     gboolean at_end = avail == tvb_captured_length_remaining(ds, start);
     m.cut = at_end && (tvb_reported_length_remaining(ds, start) > avail || m.stream_transport);
-    guint32 used = sip4xx_parse_summarize(tvb_get_ptr(ds, start, avail), (size_t)avail, &m, &req);
+    const guint8 *bytes = tvb_get_ptr(ds, start, avail);
+    guint32 used = sip4xx_parse_summarize(bytes, (size_t)avail, &m, &req);
+    /* A datagram that ends before its message does (no empty line, a
+     * short body) may go on in IP fragments this frame does not hold. */
+    if (at_end && !m.cut && (m.malformed & (SIP4XX_MAL_NO_END | SIP4XX_MAL_BODY_SHORT)) &&
+        datagram_goes_on(pinfo, ds, start)) {
+        m.cut = true;
+        used = sip4xx_parse_summarize(bytes, (size_t)avail, &m, &req);
+    }
     if (only_if_broken_start && !(m.malformed & SIP4XX_MAL_START_ANY))
         return used;
     if ((m.malformed & SIP4XX_MAL_START_LINE) && !starts_like_sip(ds, start, avail))

@@ -197,7 +197,8 @@ static void proto_register_sip4xx(void)
           "On a second, different final response of one transaction: the transaction's first final response"
           " (RFC 3261 §17.2.1, §17.2.2)", HFILL } },
         { &sip4xx_ids.hf_truncated, { "Not captured whole", "sip4xx.truncated", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-          "The message's header section was not captured whole (snaplen, a lost or unreassembled segment):"
+          "The message's header section was not captured whole (snaplen, a lost or unreassembled segment, the first"
+          " IP fragment of a datagram read without reassembly):"
           " headers past the cut are not checked", HFILL } },
     };
     static gint *ett[] = { &sip4xx_ids.ett, &sip4xx_ids.ett_missing };

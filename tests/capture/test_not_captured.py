@@ -31,6 +31,14 @@ on it. So:
         inside the header section are marked truncated, the second parts
         get nothing (handmade_tcp frames 11/12, handmade_exchange_tcp
         frames 8/9).
+  (ii') every capture read with `-o ip.defragment:FALSE -o
+        ipv6.defragment:FALSE`: a UDP datagram in IP fragments is then
+        read from its first fragment alone, the rest is in frames the SIP
+        dissector does not see; no finding may be added over the capture,
+        and in handmade_fragments.pcap the 4xx whose header sections are
+        cut by their first fragment (frames 3: a 401 over IPv4, 14: a 405
+        over IPv6) are marked truncated, and the frames of their last
+        fragments (4, 15) get nothing.
   (iii) SIP quoted in an ICMP / ICMPv6 error (RFC 792 / RFC 4443: "as much
         of invoking packet as possible"): a port unreachable quoting a
         "SIP/2.0 486 Busy Here" cut after 60 bytes of SIP, one quoting a
@@ -67,6 +75,7 @@ FINDINGS = ("sip4xx.missing_header.must", "sip4xx.missing_header.should", "sip4x
             "sip4xx.retry.violation", "sip4xx.retry.unmodified", "sip4xx.cause.problem")
 SNAPLENS = (80, 200, 400)
 NO_DESEGMENT = ["-o", "tcp.desegment_tcp_streams:FALSE"]
+NO_DEFRAGMENT = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE"]
 
 
 class Frame:
@@ -298,6 +307,7 @@ def main():
                 name = os.path.basename(cap)
                 jobs[(name, "full")] = pool.submit(dissect, cap, opts)
                 jobs[(name, "nodeseg")] = pool.submit(dissect, cap, opts, NO_DESEGMENT)
+                jobs[(name, "nodefrag")] = pool.submit(dissect, cap, opts, NO_DEFRAGMENT)
                 for s in SNAPLENS:
                     cut = os.path.join(tmp, f"s{s}-{name}")
                     editcap(cap, cut, s)
@@ -329,6 +339,10 @@ def main():
                 nodeseg = res[(name, "nodeseg")]
                 for e in extra_findings(full, nodeseg, per_frame=False) + truncated_with_missing(nodeseg):
                     failures.append(f"{name} without TCP reassembly: {e}")
+            # (ii') IP without reassembly
+            nodefrag = res[(name, "nodefrag")]
+            for e in extra_findings(full, nodefrag, per_frame=False) + truncated_with_missing(nodefrag):
+                failures.append(f"{name} without IP reassembly: {e}")
         if n_truncated == 0:
             failures.append("no message in any cut copy is marked sip4xx.truncated")
         for name, first, second in (("handmade_tcp.pcap", 11, 12), ("handmade_exchange_tcp.pcap", 8, 9)):
@@ -342,6 +356,21 @@ def main():
             if nodeseg[second].messages:
                 failures.append(f"{name} without TCP reassembly: frame {second} (the rest of a message, "
                                 f"\"Continuation\") gets sip4xx output: {sorted(set().union(*nodeseg[second].messages))}")
+
+        if ("handmade_fragments.pcap", "nodefrag") not in res:
+            failures.append(f"handmade_fragments.pcap is not in {opts.captures}")
+        else:
+            nodefrag = res[("handmade_fragments.pcap", "nodefrag")]
+            for first, last in ((3, 4), (14, 15)):
+                if "sip" not in nodefrag[first].protos:
+                    failures.append(f"handmade_fragments.pcap without IP reassembly: frame {first}: stock "
+                                    f"tshark does not dissect the first fragment as SIP (the case tests nothing)")
+                elif not any("sip4xx.truncated" in m for m in nodefrag[first].messages):
+                    failures.append(f"handmade_fragments.pcap without IP reassembly: frame {first} (a 4xx whose "
+                                    f"header section goes on in the next fragment) is not marked sip4xx.truncated")
+                if nodefrag[last].messages:
+                    failures.append(f"handmade_fragments.pcap without IP reassembly: frame {last} (a last "
+                                    f"fragment) gets sip4xx output")
 
         # (iii) ICMP
         icmp = os.path.join(tmp, "icmp_quotes_sip.pcap")
@@ -371,7 +400,7 @@ def main():
             print("  " + f, file=sys.stderr)
         sys.exit(1)
     print(f"{len(captures)} captures: cut at {', '.join(map(str, SNAPLENS))} bytes and read without TCP "
-          f"reassembly, no finding added ({n_truncated} messages marked truncated); ICMP quotes silent; "
+          f"or IP reassembly, no finding added ({n_truncated} messages marked truncated); ICMP quotes silent; "
           f"json/ek/pdml valid UTF-8")
 
 
