@@ -1290,6 +1290,24 @@ def build_exchange():
     u2 = a_req("UPDATE", "gl02@192.0.2.20", "a31", "b31", 3, "z9hG4bKgl02a2", sdp_version(EX_SDP, 2890844527))
     F.add(O, u2.request(), "UPDATE U2 (Alice, CSeq 3), 3 s after the 491", dt=2.995)
     F.add(I, u2.response(200, "OK", "Contact: " + BOB_CONTACT + "\n" + sdp, body=EX_SDP_BOB), "200 (U2)", dt=0.05)
+
+    # -- One branch reused by different requests (RFC 3261 §8.1.1.7 wants
+    # it unique): a scanner's OPTIONS under two Call-IDs, each refused 403;
+    # a REGISTER challenged 401 and retried with credentials (CSeq 2) under
+    # the same branch, accepted 200. Each response answers the request just
+    # before it.
+    for call in ("ru01@192.0.2.20", "ru02@192.0.2.20"):
+        scan = Tx("OPTIONS", call, "a40", 1, "z9hG4bKreused", ruri="sip:example.com", contact=None)
+        F.add(O, scan.request(), "OPTIONS, branch z9hG4bKreused, Call-ID " + call, dt=1.0)
+        F.add(I, scan.response(403, "Forbidden"), "403 (Call-ID " + call + ")", dt=0.01)
+    auth = digest("Authorization", "alice", "example.com", "n41", "sip:example.com", "5f2b" * 8)
+    for cseq, extra, code, reason, resp_extra in (
+            (1, "Expires: 3600", 401, "Unauthorized", challenge("WWW-Authenticate", "example.com", "n41")),
+            (2, "Expires: 3600\n" + auth, 200, "OK", "Contact: {};expires=3600".format(ALICE_CONTACT))):
+        reg = Tx("REGISTER", "rg41@192.0.2.20", "a41", cseq, "z9hG4bKregsame", ruri="sip:example.com",
+                 frm=ALICE_NA, to=ALICE_NA, extra=extra)
+        F.add(O, reg.request(), "REGISTER CSeq {}, branch z9hG4bKregsame".format(cseq), dt=1.0)
+        F.add(I, reg.response(code, reason, resp_extra), "{} (CSeq {})".format(code, cseq), dt=0.01)
     return F.f
 
 

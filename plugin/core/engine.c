@@ -124,6 +124,9 @@ typedef struct txn {
             uint16_t final_ordinal;      /* with final_frame: which message of that frame */
         } closed;
     } u;
+    uint32_t req_cseq;               /* the request's CSeq number: with its Call-ID, what
+                                        tells its retransmission from another request that
+                                        reuses the branch */
     uint8_t terminator_bye;          /* with terminator_frame: a BYE, not a CANCEL */
     uint8_t cause_class;
     uint8_t cause_flags;
@@ -814,6 +817,7 @@ static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req
     t->req_len = ref.len;
     t->req_secs = now.secs;
     t->req_nsecs = now.nsecs;
+    t->req_cseq = m->cseq_number;
     t->role = (uint8_t)role;
     t->flags = TF_OPEN | (k->has_call ? TF_HAS_CALL : 0) | (m->to_tag ? TF_TO_TAG : 0) | (invite ? TF_INVITE : 0);
     t->packed_len = (uint8_t)packed_len;
@@ -890,16 +894,35 @@ static void open_txn(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req
     expire_later(e, EXP_TXN, key, t->gen);
 }
 
+/* Whether m, a request or a response, belongs to t's request: the Call-ID
+ * and the CSeq number a retransmission repeats and a response copies
+ * (RFC 3261 §8.2.6.2). */
+static bool same_request(const txn_t *t, const sip4xx_msg_t *m, const sip4xx_keys_t *k)
+{
+    if (m->cseq_number != t->req_cseq)
+        return false;
+    return !k->has_call || !(t->flags & TF_HAS_CALL) || k->call == txn_call_key(t);
+}
+
 static void track_request(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4xx_req_summary_t *req,
                           sip4xx_keys_t *k, size_t n_missing, sip4xx_time_t now, sip4xx_msg_ref_t ref,
                           sip4xx_outcome_t *out)
 {
     if (!k->has_txn)
         return;
-    if (sip4xx_map_get(&e->txns, k->txn)) {
+    txn_t *before = (txn_t *)sip4xx_map_get(&e->txns, k->txn);
+    if (before && same_request(before, m, k)) {
         out->flags |= SIP4XX_OUT_RETRANSMIT;
         return;
     }
+    /* The same branch and method on another request (another Call-ID or
+     * CSeq number) is no retransmission: the branch was reused, against
+     * RFC 3261 §8.1.1.7 ("The branch parameter value MUST be unique
+     * across space and time for all requests sent by the UA", CANCEL and
+     * the ACK to a non-2xx aside). Responses now answer this request
+     * (they copy its Call-ID and CSeq, §8.2.6.2): it takes the key over. */
+    if (before)
+        forget_txn(e, k->txn, before);
     /* The summary a 4xx and a retry judgement need, made now: the
      * request's bytes are not kept. */
     sip4xx_req_summary_t made;
@@ -939,9 +962,10 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
         return;
     }
     txn_t *t = (txn_t *)sip4xx_map_get(&e->txns, k->txn);
-    /* A response copies its request's Call-ID (RFC 3261 §8.2.6.2): one with
-     * another Call-ID does not answer it, whatever branch it reuses. */
-    if (t && k->has_call && (t->flags & TF_HAS_CALL) && k->call != txn_call_key(t))
+    /* A response copies its request's Call-ID and CSeq (RFC 3261
+     * §8.2.6.2): one with another does not answer it, whatever branch it
+     * reuses. */
+    if (t && !same_request(t, m, k))
         t = NULL;
     if (!t && m->code == 487) {
         /* Its INVITE is not in the capture, but the CANCEL that ended it

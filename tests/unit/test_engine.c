@@ -366,6 +366,59 @@ static void test_call_id_must_match(void)
     world_end(w);
 }
 
+/* RFC 3261 §8.1.1.7: "The branch parameter value MUST be unique across
+ * space and time for all requests sent by the UA." A request that reuses a branch and method
+ * under another Call-ID or CSeq number is no retransmission (a
+ * retransmission repeats the request; a response copies its Call-ID and
+ * CSeq, §8.2.6.2): it is the request its responses answer, not "absent
+ * from the capture", and its final response is not a second final of the
+ * earlier request. What sipsak's random mode and devices reusing one
+ * branch send. */
+static void test_branch_reused(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    feed_owned(w, 0.0, request("OPTIONS", "z9hG4bKr", "r-1", 1, ""), &o);
+    feed_owned(w, 0.1, response(403, "Forbidden", "z9hG4bKr", "r-1", 1, "OPTIONS", ""), &o);
+    g_assert_cmpuint(o.request_in, ==, 1);
+    /* Another Call-ID, the same branch: a request of its own. */
+    feed_owned(w, 0.2, request("OPTIONS", "z9hG4bKr", "r-2", 1, ""), &o);
+    g_assert_false(o.flags & SIP4XX_OUT_RETRANSMIT);
+    feed_owned(w, 0.3, response(403, "Forbidden", "z9hG4bKr", "r-2", 1, "OPTIONS", ""), &o);
+    g_assert_cmpuint(o.request_in, ==, 3);
+    g_assert_false(o.flags & (SIP4XX_OUT_NO_REQUEST | SIP4XX_OUT_SECOND_FINAL | SIP4XX_OUT_RETRANSMIT));
+    /* Its real retransmission is one, and a 403 to it is a retransmitted
+     * final response linked to the same request. */
+    feed_owned(w, 0.4, request("OPTIONS", "z9hG4bKr", "r-2", 1, ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_RETRANSMIT);
+    feed_owned(w, 0.5, response(403, "Forbidden", "z9hG4bKr", "r-2", 1, "OPTIONS", ""), &o);
+    g_assert_true(o.flags & SIP4XX_OUT_RETRANSMIT);
+    g_assert_cmpuint(o.request_in, ==, 3);
+    world_end(w);
+
+    /* A REGISTER retried with credentials (CSeq 2) under the branch of the
+     * one its 401 challenged: the retry of that 401 (§22.2), and the 200
+     * it gets is its own first final, not a second final after the 401. */
+    w = world(128, 1000);
+    feed_owned(w, 0.0, request("REGISTER", "z9hG4bKg", "g1", 1, ""), &o);
+    feed_owned(w, 0.1, response(401, "Unauthorized", "z9hG4bKg", "g1", 1, "REGISTER",
+                                "WWW-Authenticate: Digest realm=\"h\", nonce=\"n\"\r\n"), &o);
+    g_assert_cmpint(o.cause_class, ==, SIP4XX_CAUSE_FIRST_CHALLENGE);
+    feed_owned(w, 0.2, request("REGISTER", "z9hG4bKg", "g1", 2,
+                               "Authorization: Digest username=\"a\", realm=\"h\", nonce=\"n\", uri=\"sip:h\","
+                               " response=\"0123456789abcdef0123456789abcdef\"\r\n"), &o);
+    g_assert_false(o.flags & SIP4XX_OUT_RETRANSMIT);
+    g_assert_cmpuint(o.retry_of, ==, 2);
+    feed_owned(w, 0.3, response(200, "OK", "z9hG4bKg", "g1", 2, "REGISTER", "Contact: <sip:a@h>;expires=60\r\n"), &o);
+    g_assert_false(o.flags & (SIP4XX_OUT_SECOND_FINAL | SIP4XX_OUT_RETRANSMIT | SIP4XX_OUT_NO_REQUEST));
+    g_assert_cmpuint(o.first_final_in, ==, 0);
+    /* A response with another CSeq number answers neither. */
+    feed_owned(w, 30.2, response(403, "Forbidden", "z9hG4bKg", "g1", 7, "REGISTER", ""), &o);
+    g_assert_cmpuint(o.request_in, ==, 0);
+    g_assert_true(o.flags & SIP4XX_OUT_NO_REQUEST);
+    world_end(w);
+}
+
 /* RFC 3261 §9.2: the INVITE a CANCEL ends is answered 487. When the INVITE
  * is not in the capture but the CANCEL is, the 487 names the CANCEL. */
 static void test_487_cancel_only(void)
@@ -668,6 +721,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/frozen-clock", test_frozen_clock);
     g_test_add_func("/engine/second-final", test_second_final);
     g_test_add_func("/engine/call-id-must-match", test_call_id_must_match);
+    g_test_add_func("/engine/branch-reused", test_branch_reused);
     g_test_add_func("/engine/487-cancel-only", test_487_cancel_only);
     g_test_add_func("/engine/malformed-cseq-opens", test_malformed_cseq_opens);
     g_test_add_func("/engine/long-realm", test_long_realm);
