@@ -29,7 +29,8 @@ typedef enum {
 /* What made the parser unhappy. Several may be set at once. */
 typedef enum {
     SIP4XX_MAL_START_LINE     = 1u << 0, /* neither a Request-Line nor a Status-Line (RFC 3261 §7.1, §7.2) */
-    SIP4XX_MAL_HEADER_LINE    = 1u << 1, /* a header line without a colon (RFC 3261 §7.3) */
+    SIP4XX_MAL_HEADER_LINE    = 1u << 1, /* a header line without a colon, or whose name is not a token
+                                            (RFC 3261 §7.3.1, §25.1 header-name = token) */
     SIP4XX_MAL_NO_END         = 1u << 2, /* no empty line ends the header section (RFC 3261 §7) */
     SIP4XX_MAL_CONTENT_LENGTH = 1u << 3, /* Content-Length is not a number (RFC 3261 §20.14) */
     SIP4XX_MAL_BODY_SHORT     = 1u << 4, /* fewer body bytes than Content-Length (RFC 3261 §18.3) */

@@ -83,7 +83,7 @@ static const struct {
     { SIP4XX_MAL_START_LINE,     "start line is neither a Request-Line nor a Status-Line (RFC 3261 §7.1, §7.2)" },
     { SIP4XX_MAL_START_CTL,      "the start line holds a NUL or other control byte (RFC 3261 §25.1)" },
     { SIP4XX_MAL_BARE_CR,        "lines end in CR alone, not CRLF (RFC 3261 §7); its header fields were not read" },
-    { SIP4XX_MAL_HEADER_LINE,    "header line without a colon (RFC 3261 §7.3)" },
+    { SIP4XX_MAL_HEADER_LINE,    "a header line is not a field name (a token) and a colon (RFC 3261 §7.3.1, §25.1)" },
     { SIP4XX_MAL_NO_END,         "no empty line ends the header section (RFC 3261 §7)" },
     { SIP4XX_MAL_DUPLICATE,      "a header field that is not a comma-separated list appears more than once (RFC 3261 §7.3.1)" },
     { SIP4XX_MAL_CONTENT_LENGTH, "Content-Length is not a decimal number (RFC 3261 §20.14)" },

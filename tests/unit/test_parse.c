@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sip4xx/model.h"
+#include "sip4xx/sentences.h"
 
 static sip4xx_msg_t parse_str(const char *s, gboolean stream)
 {
@@ -109,6 +110,17 @@ static void test_malformed(void)
 
     m = parse_str("SIP/2.0 400 Bad\r\nno colon here\r\n\r\n", FALSE);
     g_assert_true(m.malformed & SIP4XX_MAL_HEADER_LINE);
+
+    /* A colon, but a name that is not a token (RFC 3261 §25.1 header-name
+     * = token): a byte of "User-Agent" changed to 0xEB, as sipsak's random
+     * mode sends it. The line is malformed, and the sentence does not say
+     * the colon is missing. */
+    m = parse_str("SIP/2.0 400 Bad\r\nUser-A\xeb" "ent: sipsak\r\n\r\n", FALSE);
+    g_assert_true(m.malformed & SIP4XX_MAL_HEADER_LINE);
+    char said[256];
+    sip4xx_say_malformed(said, sizeof said, SIP4XX_MAL_HEADER_LINE, 0);
+    g_assert_null(strstr(said, "without a colon"));
+    g_assert_nonnull(strstr(said, "token"));
 
     m = parse_str("SIP/2.0 400 Bad\r\nVia: x\r\n", FALSE);
     g_assert_true(m.malformed & SIP4XX_MAL_NO_END);
