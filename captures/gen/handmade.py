@@ -9,9 +9,10 @@
 Each SIP message is written below as readable text (one header per line,
 "\\n" line ends); sip() turns it into wire bytes with CRLF line ends (or
 bare LF where a case says so). Each capture is a list of frames; a frame
-is one UDP datagram or one TCP segment (which may hold several messages,
-or part of one). The frames are turned into text2pcap's hex-dump input
-and text2pcap adds dummy Ethernet/IP/UDP|TCP headers (but for
+is one UDP datagram, one TCP segment (which may hold several messages,
+or part of one) or one SCTP DATA chunk. The frames are turned into
+text2pcap's hex-dump input and text2pcap adds dummy Ethernet/IP/UDP|TCP|SCTP
+headers (but for
 handmade_fragments, whose IP fragments are whole frames built here). All
 SIP is on port 5060, but for handmade_websocket, on HTTP's port 80 so that
 Wireshark sees the Upgrade to WebSocket. The direction of a frame (client->server "O" or server->client "I")
@@ -711,6 +712,43 @@ def build_ipv6():
         """)
     return [("O", req, "PUBLISH over IPv6"),
             ("I", resp, "405 WITHOUT Allow over IPv6")]
+
+
+# --------------------------------------------------------------------------
+# handmade_sctp: SIP over SCTP (RFC 4168), one message per DATA chunk
+# (payload protocol identifier 0, §5), found by Wireshark's SIP-over-SCTP
+# heuristic. RFC 4168 §3.2: "SCTP is message-based, as opposed to TCP,
+# which is stream-based", and message-based protocols need no boundaries
+# "(typically using Content-Length headers)" between messages; RFC 3261
+# §18.3 requires Content-Length "with stream oriented transports". So no
+# message here is flagged for lacking Content-Length, while everything
+# else a message needs still applies.
+
+
+def build_sctp():
+    F = []
+    opt = Tx("OPTIONS", "sc01@192.0.2.20", "a1", 1, "z9hG4bKsc01", via="192.0.2.20:5060", tp="SCTP",
+             contact=None, drop=("Content-Length",))
+    F.append(("O", opt.request(), "OPTIONS without Content-Length"))
+    F.append(("I", sip("""
+        SIP/2.0 405 Method Not Allowed
+        Via: SIP/2.0/SCTP 192.0.2.20:5060;branch=z9hG4bKsc01;received=192.0.2.20
+        From: "Alice" <sip:alice@example.com>;tag=a1
+        To: "Bob" <sip:bob@example.com>;tag=ba1
+        Call-ID: sc01@192.0.2.20
+        CSeq: 1 OPTIONS
+        Allow: INVITE, ACK, BYE
+        """), "405 with Allow, without Content-Length"))
+    pub = Tx("PUBLISH", "sc02@192.0.2.20", "a2", 1, "z9hG4bKsc02", via="192.0.2.20:5060", tp="SCTP",
+             contact=None, extra="Event: presence\nExpires: 3600\nContent-Type: application/pidf+xml",
+             body='<?xml version="1.0"?><presence entity="sip:alice@example.com"/>\n')
+    F.append(("O", pub.request(), "PUBLISH with a body and Content-Length"))
+    F.append(("I", pub.response(405, "Method Not Allowed"), "405 WITHOUT Allow"))
+    msg = Tx("MESSAGE", "sc03@192.0.2.20", "a3", 1, "z9hG4bKsc03", via="192.0.2.20:5060", tp="SCTP",
+             contact=None, body="hello over SCTP\n")
+    F.append(("O", msg.request(), "MESSAGE with a body and Content-Length, WITHOUT Content-Type"))
+    F.append(("I", msg.response(415, "Unsupported Media Type", "Accept: text/plain"), "415 with Accept"))
+    return F
 
 
 # --------------------------------------------------------------------------
@@ -1862,6 +1900,7 @@ CAPTURES = [
     ("handmade_truth_tcp", build_truth_tcp, "tcp", False),
     ("handmade_websocket", build_websocket, "ws", False),
     ("handmade_fragments", build_fragments, "raw", False),
+    ("handmade_sctp", build_sctp, "sctp", False),
 ]
 
 
@@ -1900,6 +1939,8 @@ def write_capture(name, frames, transport, ipv6):
         ip, l4 = [], []     # whole Ethernet frames (build_fragments)
     elif transport == "tcp":
         l4 = ["-T", "5060,{}".format(CLIENT_TCP_PORT)]
+    elif transport == "sctp":
+        l4 = ["-S", "5060,5060,0"]   # one DATA chunk per frame, PPI 0 (RFC 4168 §5)
     elif transport == "ws":
         l4 = ["-T", "80,{}".format(CLIENT_TCP_PORT)]   # HTTP's port: the Upgrade is seen
     else:

@@ -85,6 +85,15 @@ typedef struct {
     /* Exchange context, set by the caller before the checks: this response
      * answers a request that was seen, and that request had no To tag. */
     bool request_out_of_dialog;
+    /* Transport context, set by the caller after the parse, before the
+     * checks: with stream_transport, a reliable transport that still
+     * delimits each message (SCTP: RFC 4168 §3.2 "SCTP is message-based,
+     * as opposed to TCP, which is stream-based"). Its messages are framed
+     * as on a stream (no body is inferred past the header section without
+     * Content-Length, and a message at the end of the data may be cut),
+     * but Content-Length, which RFC 3261 §18.3 requires "with stream
+     * oriented transports", is not required of them. */
+    bool message_transport;
     uint32_t header_len;         /* start line + headers + the empty line */
     bool has_content_length;
     uint32_t content_length;     /* as declared */

@@ -87,7 +87,8 @@ typedef enum {
 /* Extra condition under which the rule applies. */
 typedef enum {
     SIP4XX_WHEN_ALWAYS = 0,
-    SIP4XX_WHEN_STREAM,           /* only over stream transports (TCP, TLS, SCTP) */
+    SIP4XX_WHEN_STREAM,           /* only over stream transports (TCP, TLS over TCP; not SCTP,
+                                     which is message-based: sip4xx_msg_t.message_transport) */
     SIP4XX_WHEN_TO_TAG,           /* only when the To header carries a tag (in a dialog) */
     SIP4XX_WHEN_NO_TO_TAG,        /* only when it does not (a request outside a dialog) */
     SIP4XX_WHEN_DIALOG_CREATED,   /* a response with a To tag to a request seen outside a

@@ -17,7 +17,7 @@ static inline bool when_holds(const sip4xx_rule_t *r, const sip4xx_msg_t *m)
     case SIP4XX_WHEN_ALWAYS:
         return true;
     case SIP4XX_WHEN_STREAM:
-        return m->stream_transport;
+        return m->stream_transport && !m->message_transport;
     case SIP4XX_WHEN_TO_TAG:
         return m->to_tag;
     case SIP4XX_WHEN_NO_TO_TAG:
@@ -173,7 +173,7 @@ static inline __attribute__((always_inline)) void quick_pick(const quick_t *q, c
                                                             const uint16_t **rows, size_t *n_rows)
 {
     sip4xx_hset_t need = q->need[SIP4XX_WHEN_ALWAYS];
-    if (m->stream_transport)
+    if (m->stream_transport && !m->message_transport)
         need |= q->need[SIP4XX_WHEN_STREAM];
     if (m->to_tag) {
         need |= q->need[SIP4XX_WHEN_TO_TAG];

@@ -102,6 +102,9 @@ static guint32 examine(tvbuff_t *frame_tvb, packet_info *pinfo, gboolean stream,
         m.cut = true;
         used = sip4xx_parse_summarize(bytes, (size_t)avail, &m, &req);
     }
+    /* SCTP delimits each message (RFC 4168 §3.2): no Content-Length is
+     * asked of it, though it is read as a stream. */
+    m.message_transport = stream && pinfo->ptype == PT_SCTP;
     if (only_if_broken_start && !(m.malformed & SIP4XX_MAL_START_ANY))
         return used;
     if ((m.malformed & SIP4XX_MAL_START_LINE) && !starts_like_sip(ds, start, avail))
@@ -188,8 +191,11 @@ sip4xx_frame_record_t *sip4xx_extract_frame(tvbuff_t *frame_tvb, packet_info *pi
     if (frame_has(tree, proto_icmp) || frame_has(tree, proto_icmpv6))
         return NULL;
     /* RFC 3261 §18.3: framing by Content-Length on stream transports (TCP,
-     * TLS over it, SCTP). WebSocket frames each message itself, so
-     * Content-Length is not needed there (RFC 7118 §5). */
+     * TLS over it). SCTP is read the same way (a message at the end of the
+     * data may be cut, no body is inferred without Content-Length), but is
+     * message-based and not asked for Content-Length (message_transport).
+     * WebSocket frames each message itself, so Content-Length is not
+     * needed there (RFC 7118 §5). */
     gboolean stream = (pinfo->ptype == PT_TCP || pinfo->ptype == PT_SCTP) && !frame_has(tree, proto_websocket);
 
     for (guint i = 0; data_items && i < data_items->len && ordinal < SIP4XX_MAX_MSGS_PER_FRAME; i++) {

@@ -328,6 +328,17 @@ static void test_content_length_stream_only(void)
     f = findings(&r);
     g_assert_true(has_finding(f, "MUST Content-Length RFC 3261"));
     g_ptr_array_unref(f);
+    /* SCTP is read as a stream but is message-based (RFC 4168 §3.2 "SCTP
+     * is message-based, as opposed to TCP, which is stream-based"): §18.3
+     * asks Content-Length "with stream oriented transports" only. */
+    r.message_transport = TRUE;
+    f = findings(&r);
+    g_assert_cmpuint(f->len, ==, 0);
+    g_ptr_array_unref(f);
+    m.message_transport = TRUE;
+    f = findings(&m);
+    g_assert_cmpuint(f->len, ==, 0);
+    g_ptr_array_unref(f);
 }
 
 /* RFC 3261 §20.15: "The Content-Type header field MUST be present if the
@@ -444,6 +455,7 @@ static void test_same_as_plain_walk(void)
                 m.present |= (sip4xx_hset_t)1 << h;
         m.to_tag = g_rand_boolean(rng);
         m.stream_transport = g_rand_boolean(rng);
+        m.message_transport = m.stream_transport && !g_rand_int_range(rng, 0, 4);
         m.request_out_of_dialog = g_rand_boolean(rng);
         /* A body declared by Content-Length, none, or on a datagram without
          * Content-Length the bytes after the empty line; now and then a
