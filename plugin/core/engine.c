@@ -956,11 +956,12 @@ static void track_response(sip4xx_engine_t *e, const sip4xx_msg_t *m, sip4xx_key
 {
     char text[320];
     bool is_4xx = m->code >= 400 && m->code <= 499;
-    if (m->code < 200 || !k->has_txn) {
-        if (is_4xx)
-            out->flags |= SIP4XX_OUT_NO_REQUEST;
+    /* A response without a top Via branch and a CSeq method (absent, or
+     * past the end of what was captured) names no transaction: whether its
+     * request is in the capture cannot be told, so it is not said (the
+     * missing headers are findings of their own). */
+    if (m->code < 200 || !k->has_txn)
         return;
-    }
     txn_t *t = (txn_t *)sip4xx_map_get(&e->txns, k->txn);
     /* A response copies its request's Call-ID and CSeq (RFC 3261
      * §8.2.6.2): one with another does not answer it, whatever branch it

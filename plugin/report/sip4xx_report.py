@@ -61,7 +61,7 @@ FINDING_FIELDS = [
     "sip4xx.reaction",
     "sip4xx.second_final",
     "sip4xx.malformed",
-    "sip4xx.no_request",            # expert: a 4xx whose request is not in the capture
+    "sip4xx.no_request",            # expert: a 4xx matched to no request
 ]
 FIELDS = FINDING_FIELDS + [
     "frame.number",
@@ -134,9 +134,9 @@ class Finding:
     """One (kind, code, detail, software) with its count and example frames.
     kind: code (a 4xx), must / should (a missing header; detail = its label),
     cause (detail = the cause class), reaction (detail = the verdict),
-    second_final, malformed, no_request (a 4xx whose request is not in the
-    capture: a capture started late, or a ring buffer read without
-    --concat). code: the 4xx code, or for another message its
+    second_final, malformed, no_request (a 4xx matched to no request: a
+    capture started late, a ring buffer read without --concat, or a request
+    not captured whole). code: the 4xx code, or for another message its
     method or status code."""
     __slots__ = ("kind", "code", "detail", "software", "level", "count", "examples")
 
@@ -1195,7 +1195,8 @@ def human_report(records, out):
                                        sorted(by("second_final", lambda f: f.code).items())])
     section("Malformed SIP", [(f"{c}", n, f) for c, (n, f) in
                               sorted(by("malformed", lambda f: f.code).items())])
-    section("4xx whose request is not in the capture (a ring buffer? try --concat)",
+    section("4xx matched to no request (not in the capture, or not captured whole; a ring buffer? "
+            "try --concat)",
             [(f"{c}", n, f) for c, (n, f) in sorted(by("no_request", lambda f: f.code).items())])
 
     # Who: the findings at the should level and above (not the plain 4xx
@@ -1224,7 +1225,7 @@ def who_line(f):
     if f.kind == "malformed":
         return f"{f.software} sent {n} malformed {f.code}"
     if f.kind == "no_request":
-        return f"{f.software} sent {n} {f.code} whose request is not in the capture"
+        return f"{f.software} sent {n} {f.code} matched to no request"
     return f"{f.software} sent {n} {f.code}"
 
 

@@ -221,7 +221,7 @@ static void proto_register_sip4xx(void)
         { &sip4xx_ids.ei_malformed, { "sip4xx.malformed", PI_MALFORMED, PI_WARN,
           "The SIP message does not follow the RFC 3261 message syntax", EXPFILL } },
         { &sip4xx_ids.ei_no_request, { "sip4xx.no_request", PI_SEQUENCE, PI_CHAT,
-          "No open transaction matches this 4xx: its request is not in the capture or timed out", EXPFILL } },
+          "No open transaction matches this 4xx: its request is not in the capture (or not whole) or timed out", EXPFILL } },
         { &sip4xx_ids.ei_cause, { "sip4xx.cause.found", PI_RESPONSE_CODE, PI_CHAT,
           "The request shows why it was refused", EXPFILL } },
         { &sip4xx_ids.ei_cause_warn, { "sip4xx.cause.problem", PI_PROTOCOL, PI_WARN,

@@ -151,9 +151,9 @@ static void render_exchange(const sip4xx_msg_record_t *r, tvbuff_t *tvb, packet_
     }
     if (r->flags & SIP4XX_REC_NO_REQUEST)
         expert_add_info_format(pinfo, top, &sip4xx_ids.ei_no_request,
-                               "No open transaction matches this %u: its request is not in the capture, or its"
-                               " transaction timed out first (64*T1, RFC 3261 §17.1.1.2, §17.1.2.2); cause and"
-                               " reaction not analysed", r->code);
+                               "No open transaction matches this %u: its request is not in the capture or not"
+                               " captured whole, or its transaction timed out first (64*T1, RFC 3261 §17.1.1.2,"
+                               " §17.1.2.2); cause and reaction not analysed", r->code);
     if (r->cause) {
         proto_item *ti = add_gen(proto_tree_add_string(st, sip4xx_ids.hf_cause, tvb, r->start, r->len, r->cause));
         add_gen(proto_tree_add_uint(st, sip4xx_ids.hf_cause_class, tvb, r->start, r->len, r->cause_class));
@@ -304,7 +304,7 @@ static void summarise(const sip4xx_msg_record_t *r, gboolean is_4xx, proto_item 
     if (is_4xx && r->cause)
         proto_item_append_text(top, "%scause: %s", sep, sip4xx_cause_label((sip4xx_cause_class_t)r->cause_class));
     else if (is_4xx && (r->flags & SIP4XX_REC_NO_REQUEST))
-        proto_item_append_text(top, "%srequest not in the capture", sep);
+        proto_item_append_text(top, "%sno request matched", sep);
     else if (r->kind == SIP4XX_MSG_REQUEST && r->retry_of && r->verdict)
         proto_item_append_text(top, "%snext attempt after the 4xx in frame %u: %s", sep, r->retry_of,
                                sip4xx_verdict_label((sip4xx_verdict_t)r->verdict));

@@ -20,7 +20,7 @@ EXPECTED = {
         14: "next attempt after the 4xx in frame 12: Followed the RFC",        # credentials added
     },
     "handmade_exchange.pcap": {
-        1: "480 Temporarily Unavailable; request not in the capture",
+        1: "480 Temporarily Unavailable; no request matched",
         19: "Retried without modification (after the 4xx in frame 18)",        # RFC 3261 §21.4
         24: "Repeated a request refused with 403 (after the 4xx in frame 22)",
         61: "487 Request Terminated; 487 sent to a CANCEL",                     # RFC 3261 §9.2: 200 to CANCEL

@@ -148,6 +148,14 @@ static void test_match(void)
     /* Another branch is another transaction: no request for it. */
     feed_owned(w, 11.0, response(404, "Not Found", "z9hG4bK9", "c1", 1, "OPTIONS", ""), &o);
     g_assert_true(o.flags & SIP4XX_OUT_NO_REQUEST);
+    /* A 4xx without a CSeq names no transaction: that no request matches
+     * it is not said (its missing CSeq is a finding of its own). */
+    char *r = response(404, "Not Found", "z9hG4bK1", "c1", 1, "OPTIONS", "");
+    char *cseq = strstr(r, "CSeq: 1 OPTIONS\r\n");
+    memmove(cseq, cseq + strlen("CSeq: 1 OPTIONS\r\n"), strlen(cseq + strlen("CSeq: 1 OPTIONS\r\n")) + 1);
+    feed_owned(w, 11.5, r, &o);
+    g_assert_false(o.flags & SIP4XX_OUT_NO_REQUEST);
+    g_assert_cmpuint(o.request_in, ==, 0);
     world_end(w);
 }
 
