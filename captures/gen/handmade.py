@@ -1763,17 +1763,10 @@ def build_websocket():
 import ipaddress  # noqa: E402
 import struct  # noqa: E402
 
+from inet import inet_checksum  # noqa: E402
+
 FRAG_MTU = 1500
 MAC_SERVER, MAC_CLIENT = bytes.fromhex("00005e005301"), bytes.fromhex("00005e005302")
-
-
-def _inet_sum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return s
 
 
 def _udp(src, dst, payload, v6):
@@ -1783,7 +1776,7 @@ def _udp(src, dst, payload, v6):
     a, b = ipaddress.ip_address(src).packed, ipaddress.ip_address(dst).packed
     pseudo = a + b + (struct.pack("!IxxxB", length, 17) if v6 else struct.pack("!xBH", 17, length))
     head = struct.pack("!HHHH", 5060, 5060, length, 0)
-    c = ~_inet_sum(pseudo + head + payload) & 0xFFFF
+    c = inet_checksum(pseudo + head + payload)
     return struct.pack("!HHHH", 5060, 5060, length, c or 0xFFFF) + payload
 
 
@@ -1808,7 +1801,7 @@ def _fragments(src, dst, datagram, ident):
         else:
             head = struct.pack("!BBHHHBBH", 0x45, 0, 20 + len(piece), ident,
                                (0x2000 if more else 0) | offset // 8, 64, 17, 0) + a + b
-            head = head[:10] + struct.pack("!H", ~_inet_sum(head) & 0xFFFF) + head[12:]
+            head = head[:10] + struct.pack("!H", inet_checksum(head)) + head[12:]
             frames.append(macs + b"\x08\x00" + head + piece)
     return frames
 

@@ -14,8 +14,12 @@ requests are INVITEs, the rest OPTIONS, none with a body (as scanners send
 them; an SDP body would make stock tshark set up an RTP conversation per
 INVITE, which is not what is measured here).
 """
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "captures", "gen"))
+from inet import inet_checksum as checksum  # noqa: E402
 
 
 def request(i):
@@ -31,15 +35,6 @@ def request(i):
             b"User-Agent: frozen-scanner\r\n"
             % (method, i, i, i, method))
     return head + b"Content-Length: 0\r\n\r\n"
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def frame(payload):

@@ -71,6 +71,8 @@ import xml.dom.minidom
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "captures", "gen"))
+import inet  # noqa: E402
 import run_capture_test as rct  # noqa: E402
 
 FINDINGS = ("sip4xx.missing_header.must", "sip4xx.missing_header.should", "sip4xx.malformed",
@@ -182,13 +184,7 @@ def cut_pcapng(src, dst, snaplen):
 # --------------------------------------------------------------------------
 # (iii) ICMP errors quoting SIP, written with struct (pcap, Ethernet).
 
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+checksum = inet.inet_checksum
 
 
 def ipv4(src, dst, proto, payload, total=None):
