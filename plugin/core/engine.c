@@ -920,9 +920,13 @@ static void track_request(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4x
      * RFC 3261 §8.1.1.7 ("The branch parameter value MUST be unique
      * across space and time for all requests sent by the UA", CANCEL and
      * the ACK to a non-2xx aside). Responses now answer this request
-     * (they copy its Call-ID and CSeq, §8.2.6.2): it takes the key over. */
-    if (before)
+     * (they copy its Call-ID and CSeq, §8.2.6.2): it takes the key over.
+     * The one it replaces ends as an expired one does (an INVITE that
+     * made no dialog lets go of the call it owned). */
+    if (before) {
+        txn_ended(e, before, 0);
         forget_txn(e, k->txn, before);
+    }
     /* The summary a 4xx and a retry judgement need, made now: the
      * request's bytes are not kept. */
     sip4xx_req_summary_t made;
