@@ -1346,6 +1346,20 @@ def build_exchange():
                  frm=ALICE_NA, to=ALICE_NA, extra=extra)
         F.add(O, reg.request(), "REGISTER CSeq {}, branch z9hG4bKregsame".format(cseq), dt=1.0)
         F.add(I, reg.response(code, reason, resp_extra), "{} (CSeq {})".format(code, cseq), dt=0.01)
+
+    # -- Credentials resubmitted under the challenged request's CSeq (as
+    # sipvicious' svcrack does): a new branch, the same CSeq 1 (RFC 3261
+    # §22.2 wants it incremented).
+    auth = digest("Authorization", "alice", "example.com", "n43", "sip:example.com", "9c1d" * 8)
+    for branch, extra, code, reason, resp_extra in (
+            ("z9hG4bKrg43a", "Expires: 3600", 401, "Unauthorized",
+             challenge("WWW-Authenticate", "example.com", "n43")),
+            ("z9hG4bKrg43b", "Expires: 3600\n" + auth, 200, "OK",
+             "Contact: {};expires=3600".format(ALICE_CONTACT))):
+        reg = Tx("REGISTER", "rg43@192.0.2.20", "a43", 1, branch, ruri="sip:example.com",
+                 frm=ALICE_NA, to=ALICE_NA, extra=extra)
+        F.add(O, reg.request(), "REGISTER CSeq 1, branch " + branch, dt=1.0)
+        F.add(I, reg.response(code, reason, resp_extra), "{} (branch {})".format(code, branch), dt=0.01)
     return F.f
 
 

@@ -242,7 +242,8 @@ sip4xx_cause_class_t sip4xx_explain_cause_with(const sip4xx_req_summary_t *req, 
     X(STILL_UNSUPPORTED,   7, "Retry still requires the unsupported extension")              \
     X(STILL_UNACCEPTED,    8, "Retry body still of a type not accepted")                     \
     X(NO_BACKOFF,          9, "Retried before the back-off of RFC 3261 §14.1")               \
-    X(REPEATED_FORBIDDEN, 10, "Repeated a request refused with 403")
+    X(REPEATED_FORBIDDEN, 10, "Repeated a request refused with 403")                         \
+    X(CSEQ_NOT_INCREMENTED, 11, "Retried with credentials without incrementing CSeq")
 
 typedef enum {
 #define SIP4XX_X_VERDICT(id, val, text) SIP4XX_VERDICT_##id = val,

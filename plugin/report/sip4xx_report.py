@@ -101,6 +101,7 @@ REACTIONS = {
     5: "Retry still below Min-Expires", 6: "Retry Session-Expires still below Min-SE",
     7: "Retry still requires the unsupported extension", 8: "Retry body still of a type not accepted",
     9: "Retried before the back-off of RFC 3261 §14.1", 10: "Repeated a request refused with 403",
+    11: "Retried with credentials without incrementing CSeq",
 }
 
 LEVELS = {"none": 99, "must": 3, "should": 2, "any": 1}

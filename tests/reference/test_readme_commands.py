@@ -76,9 +76,9 @@ EXPECTED = {
         # handmade_exchange, one pass: the retries with a violation, 19
         # UNMODIFIED, 24 REPEATED_FORBIDDEN, 31 SAME_CREDENTIALS, 41
         # NO_CREDENTIALS, 82 STILL_UNACCEPTED, 98 STILL_UNSUPPORTED, 110
-        # STILL_TOO_SMALL, 118 STILL_TOO_BRIEF, 139 NO_BACKOFF (the copy on the
-        # 4xx needs -2)
-        (EXCHANGE, "lines", 9),
+        # STILL_TOO_SMALL, 118 STILL_TOO_BRIEF, 139 NO_BACKOFF, 166
+        # CSEQ_NOT_INCREMENTED (the copy on the 4xx needs -2)
+        (EXCHANGE, "lines", 10),
     "tshark -r calls.pcap -Y 'sip4xx.retry.unmodified'":
         # handmade_exchange: the retries sent again unchanged (RFC 3261 §21.4):
         # 19 (UNMODIFIED after a 404) and 24 (REPEATED_FORBIDDEN after a 403);
@@ -87,11 +87,12 @@ EXPECTED = {
     "tshark -r calls.pcap -2 -T fields -e frame.number -e sip4xx.code -e sip4xx.request_in -e sip4xx.cause "
     "-e sip4xx.retry_in":
         # handmade_exchange, two passes: the 4xx with retry_in, 9 18 22 28 30
-        # 35 39 42 77 81 89 96 102 108 111 117 123 135 136 151 161 = 21
+        # 35 39 42 77 81 89 96 102 108 111 117 123 135 136 151 161 165 = 22
         # (none in one pass: they point to later frames; 119's next REGISTER
         # is under a new Call-ID, a registration of its own, RFC 3261 §10.2;
-        # 161's retry reuses its branch under CSeq 2, a request of its own)
-        (EXCHANGE, "field sip4xx.retry_in", 21),
+        # 161's retry reuses its branch under CSeq 2, a request of its own;
+        # 165's keeps CSeq 1 under a new branch, RFC 3261 §22.2)
+        (EXCHANGE, "field sip4xx.retry_in", 22),
     "tshark -r calls.pcap -q -z expert,note,sip4xx":
         # real_kamailio_routing: note and up: Allow missing in 5 (Warning) =
         # 1. The 7 explained 4xx and the 2 causes (7 METHOD_NOT_ALLOWED, 12

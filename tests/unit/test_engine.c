@@ -427,6 +427,47 @@ static void test_branch_reused(void)
     world_end(w);
 }
 
+/* RFC 3261 §22.2: "When a UAC resubmits a request with its credentials
+ * after receiving a 401 (Unauthorized) or 407 (Proxy Authentication
+ * Required) response, it MUST increment the CSeq header field value as it
+ * would normally when sending an updated request." Credentials sent again
+ * under a new branch and the challenged CSeq (sipvicious' svcrack) are a
+ * retry that breaks it. After another 4xx, a new branch with the same CSeq
+ * is left unjudged (§8.1.3.5 words its "one higher" in lower case). */
+static void test_challenge_cseq_kept(void)
+{
+    world_t *w = world(128, 1000);
+    sip4xx_outcome_t o;
+    const char *creds = "Authorization: Digest username=\"a\", realm=\"h\", nonce=\"n\", uri=\"sip:h\","
+                        " response=\"0123456789abcdef0123456789abcdef\"\r\n";
+    feed_owned(w, 0.0, request("REGISTER", "z9hG4bKk1", "k1", 1, ""), &o);
+    feed_owned(w, 0.1, response(401, "Unauthorized", "z9hG4bKk1", "k1", 1, "REGISTER",
+                                "WWW-Authenticate: Digest realm=\"h\", nonce=\"n\"\r\n"), &o);
+    feed_owned(w, 0.2, request("REGISTER", "z9hG4bKk2", "k1", 1, creds), &o);
+    g_assert_false(o.flags & SIP4XX_OUT_RETRANSMIT);
+    g_assert_cmpuint(o.retry_of, ==, 2);
+    g_assert_cmpint(o.verdict, ==, SIP4XX_VERDICT_CSEQ_NOT_INCREMENTED);
+    g_assert_true(sip4xx_verdict_is_violation(o.verdict));
+    g_assert_nonnull(strstr(o.verdict_text, "§22.2"));
+    /* Incremented, the same credentials are judged as before. */
+    feed_owned(w, 0.3, response(401, "Unauthorized", "z9hG4bKk2", "k1", 1, "REGISTER",
+                                "WWW-Authenticate: Digest realm=\"h\", nonce=\"n2\"\r\n"), &o);
+    feed_owned(w, 0.4, request("REGISTER", "z9hG4bKk3", "k1", 2, creds), &o);
+    g_assert_cmpuint(o.retry_of, ==, 4);
+    g_assert_cmpint(o.verdict, ==, SIP4XX_VERDICT_SAME_CREDENTIALS);
+    world_end(w);
+
+    /* After a 423, the same CSeq under a new branch is not judged. */
+    w = world(128, 1000);
+    feed_owned(w, 0.0, request("REGISTER", "z9hG4bKm1", "m1", 1, "Expires: 10\r\n"), &o);
+    feed_owned(w, 0.1, response(423, "Interval Too Brief", "z9hG4bKm1", "m1", 1, "REGISTER", "Min-Expires: 60\r\n"),
+               &o);
+    feed_owned(w, 0.2, request("REGISTER", "z9hG4bKm2", "m1", 1, "Expires: 60\r\n"), &o);
+    g_assert_cmpuint(o.retry_of, ==, 0);
+    g_assert_cmpint(o.verdict, ==, SIP4XX_VERDICT_NONE);
+    world_end(w);
+}
+
 /* RFC 3261 §9.2: the INVITE a CANCEL ends is answered 487. When the INVITE
  * is not in the capture but the CANCEL is, the 487 names the CANCEL. */
 static void test_487_cancel_only(void)
@@ -730,6 +771,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/second-final", test_second_final);
     g_test_add_func("/engine/call-id-must-match", test_call_id_must_match);
     g_test_add_func("/engine/branch-reused", test_branch_reused);
+    g_test_add_func("/engine/challenge-cseq-kept", test_challenge_cseq_kept);
     g_test_add_func("/engine/487-cancel-only", test_487_cancel_only);
     g_test_add_func("/engine/malformed-cseq-opens", test_malformed_cseq_opens);
     g_test_add_func("/engine/long-realm", test_long_realm);
