@@ -256,10 +256,13 @@ const char *sip4xx_verdict_label(sip4xx_verdict_t v);
 /* Judge a retry. orig: the refused request; resp: the 4xx; retry: the next
  * request of the same kind; gap_ms: time from the 4xx to the retry;
  * call_id_owner: the retrying side generated the Call-ID (RFC 3261 §14.1),
- * -1 if unknown. Writes a sentence into out. */
+ * -1 if unknown; cseq_kept: the retry is a new transaction in the same call
+ * whose CSeq is not above the refused request's, judged only for the codes
+ * whose behaviour row says a retry MUST raise it (SIP4XX_VERDICT_NONE for
+ * the others: no retry to judge). Writes a sentence into out. */
 sip4xx_verdict_t sip4xx_judge_retry(const sip4xx_attempt_t *orig, const sip4xx_resp_summary_t *resp,
                                     const sip4xx_req_summary_t *retry, int64_t gap_ms, int call_id_owner,
-                                    char *out, size_t cap);
+                                    bool cseq_kept, char *out, size_t cap);
 
 /* Does the verdict break the RFC (an expert warning)? */
 bool sip4xx_verdict_is_violation(sip4xx_verdict_t v);

@@ -30,6 +30,8 @@ typedef struct {
     const sip4xx_req_summary_t *retry;
     int64_t gap_ms;
     int call_id_owner;
+    bool cseq_kept;               /* the retry is a new transaction in the same call whose CSeq
+                                     is not above the refused request's */
     char *out;
     size_t cap;
 } sip4xx_verdict_args_t;
@@ -46,6 +48,8 @@ typedef struct {
     sip4xx_cause_fn cause;        /* NULL: no cause is read for the code */
     bool needs_whole;             /* the cause is read from both messages' headers */
     sip4xx_verdict_fn verdict;    /* NULL: the general rule only */
+    bool cseq_must_rise;          /* a retry MUST raise the CSeq: one that does not is judged
+                                     (by the verdict function); for other codes it is no retry */
     const char *ref;              /* where the behaviour rests, as users read it */
 } sip4xx_behaviour_t;
 

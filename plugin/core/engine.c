@@ -767,29 +767,18 @@ static void judge_reaction(sip4xx_engine_t *e, const sip4xx_msg_t *m, const sip4
     bool same_call = k->has_call && k->call == re->call;
     /* A new attempt: a higher CSeq in the same call (RFC 3261 §8.1.3.5),
      * or a REGISTER under a new Call-ID. A new transaction (retransmissions
-     * do not reach here) in the same call without a higher CSeq is one
-     * only after a challenge, where the RFC says so: §22.2 "When a UAC
-     * resubmits a request with its credentials after receiving a 401
-     * (Unauthorized) or 407 (Proxy Authentication Required) response, it
-     * MUST increment the CSeq header field value as it would normally when
-     * sending an updated request." Elsewhere it is left unjudged. */
+     * do not reach here) in the same call without a higher CSeq is judged
+     * only after the codes whose rows say a retry MUST raise it
+     * (plugin/spec/behaviour.c: 401 and 407, RFC 3261 §22.2). */
     bool cseq_kept = same_call && m->cseq_number <= re->orig_cseq;
-    if (cseq_kept && re->summary.code != 401 && re->summary.code != 407)
-        return;
     int owner = -1;
     if (c && c->has_owner && sip4xx_keys_from_tag(k, &tag))
         owner = tag == c->owner_tag;
     sip4xx_verdict_t v = sip4xx_judge_retry(&re->orig, &re->summary, now_summary,
-                                            sip4xx_time_ms(sip4xx_time_sub(now, re->resp_time)), owner, text,
-                                            sizeof text);
-    /* Credentials sent again under the challenged request's CSeq: what
-     * else the retry did, this breaks §22.2 (a retry without credentials
-     * for the realm keeps its own verdict). */
-    if (cseq_kept && v != SIP4XX_VERDICT_NO_CREDENTIALS) {
-        sip4xx_say(text, sizeof text, "the retry keeps CSeq %u, which RFC 3261 §22.2 says MUST be incremented when"
-                   " credentials are resubmitted after a %u", m->cseq_number, (unsigned)re->summary.code);
-        v = SIP4XX_VERDICT_CSEQ_NOT_INCREMENTED;
-    }
+                                            sip4xx_time_ms(sip4xx_time_sub(now, re->resp_time)), owner,
+                                            cseq_kept, text, sizeof text);
+    if (cseq_kept && v == SIP4XX_VERDICT_NONE)
+        return;                    /* not a retry the code's rows judge: the 4xx still waits */
     const char *kept = kept_text(e, text);
     out->retry_of = re->resp.frame;
     out->verdict = (uint8_t)v;

@@ -54,6 +54,11 @@ sip4xx_verdict_t sip4xx_verdict_challenge(const sip4xx_verdict_args_t *a)
             www ? "Authorization" : "Proxy-Authorization", a->resp->realms.text.s);
         return SIP4XX_VERDICT_NO_CREDENTIALS;
     }
+    if (a->cseq_kept) {
+        say(a->out, a->cap, "the retry does not raise the CSeq, which RFC 3261 §22.2 says MUST be incremented"
+            " when credentials are resubmitted after a %u", (unsigned)a->resp->code);
+        return SIP4XX_VERDICT_CSEQ_NOT_INCREMENTED;
+    }
     if (had && a->retry->auth_fingerprint == a->orig->auth_fingerprint && !a->resp->stale) {
         say(a->out, a->cap, "the retry repeats the credentials the server just rejected");
         return SIP4XX_VERDICT_SAME_CREDENTIALS;
@@ -152,10 +157,14 @@ sip4xx_verdict_t sip4xx_verdict_forbidden(const sip4xx_verdict_args_t *a)
 
 sip4xx_verdict_t sip4xx_judge_retry(const sip4xx_attempt_t *orig, const sip4xx_resp_summary_t *resp,
                                     const sip4xx_req_summary_t *retry, int64_t gap_ms, int call_id_owner,
-                                    char *out, size_t cap)
+                                    bool cseq_kept, char *out, size_t cap)
 {
     const sip4xx_behaviour_t *row = sip4xx_behaviour_lookup(resp->code);
-    sip4xx_verdict_args_t a = { orig, resp, retry, gap_ms, call_id_owner, out, cap };
+    sip4xx_verdict_args_t a = { orig, resp, retry, gap_ms, call_id_owner, cseq_kept, out, cap };
+    if (cseq_kept && !(row && row->cseq_must_rise)) {
+        say(out, cap, "%s", "");   /* no retry: no sentence, but still a string */
+        return SIP4XX_VERDICT_NONE;
+    }
     if (row && row->verdict) {
         sip4xx_verdict_t v = row->verdict(&a);
         if (v != SIP4XX_VERDICT_NONE)

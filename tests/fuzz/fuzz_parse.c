@@ -275,7 +275,8 @@ static void exchange(const uint8_t *data, size_t size)
                     sip4xx_attempt_t at;
                     sip4xx_attempt_of(&req, &at);
                     sip4xx_verdict_t v = sip4xx_judge_retry(&at, &resp, &now, (int64_t)(round * 700) - 500,
-                                                            (int)(round % 3) - 1, out, caps[c]);
+                                                            (int)(round % 3) - 1, (round & 4) != 0, out,
+                                                            caps[c]);
                     CHECK(memchr(out, '\0', caps[c]) != NULL);
                     sink += (unsigned)v + (unsigned)sip4xx_verdict_is_violation(v);
                     free(out);

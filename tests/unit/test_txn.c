@@ -383,7 +383,7 @@ static void test_cause_400(void)
     msg_free(q); msg_free(r);
 }
 
-static sip4xx_verdict_t judge(msg_t *orig, msg_t *r, msg_t *retry, gint64 gap_ms, int owner)
+static sip4xx_verdict_t judge_kept(msg_t *orig, msg_t *r, msg_t *retry, gint64 gap_ms, int owner, bool cseq_kept)
 {
     sip4xx_req_summary_t a, b;
     sip4xx_attempt_t at;
@@ -393,7 +393,12 @@ static sip4xx_verdict_t judge(msg_t *orig, msg_t *r, msg_t *retry, gint64 gap_ms
     sip4xx_attempt_of(&a, &at);
     sip4xx_summarize_request(&retry->m, 0, &b);
     sip4xx_summarize_response(&r->m, &rs);
-    return sip4xx_judge_retry(&at, &rs, &b, gap_ms, owner, text, sizeof text);
+    return sip4xx_judge_retry(&at, &rs, &b, gap_ms, owner, cseq_kept, text, sizeof text);
+}
+
+static sip4xx_verdict_t judge(msg_t *orig, msg_t *r, msg_t *retry, gint64 gap_ms, int owner)
+{
+    return judge_kept(orig, r, retry, gap_ms, owner, false);
 }
 
 /* RFC 3261 §21.4: a client SHOULD NOT retry the same request unmodified;
@@ -410,6 +415,10 @@ static void test_verdict_unmodified(void)
     g_assert_cmpint(judge(a, r404, c, 100, -1), ==, SIP4XX_VERDICT_FOLLOWED);
     g_assert_cmpint(judge(a, r403, b, 100, -1), ==, SIP4XX_VERDICT_REPEATED_FORBIDDEN);
     g_assert_cmpint(judge(a, r408, b, 100, -1), ==, SIP4XX_VERDICT_FOLLOWED);
+    /* A new transaction that does not raise the CSeq is no retry to judge
+     * after these codes (§8.1.3.5's "one higher" is lower-case). */
+    g_assert_cmpint(judge_kept(a, r404, c, 100, -1, true), ==, SIP4XX_VERDICT_NONE);
+    g_assert_cmpint(judge_kept(a, r403, b, 100, -1, true), ==, SIP4XX_VERDICT_NONE);
     /* Gaining the Max-Forwards a 400 was about is a modification. */
     msg_t *nomf = msg("MESSAGE sip:bob@example.com SIP/2.0\r\n" HDRS("z9hG4bKa", "1 MESSAGE")
                       "To: <sip:bob@example.com>\r\nSubject: hi\r\nContent-Length: 0\r\n\r\n");
@@ -437,6 +446,12 @@ static void test_verdict_challenge(void)
     msg_t *again = req("REGISTER sip:example.com", "z9hG4bKc", "3 REGISTER",
                        "Authorization: Digest username=\"u\", realm=\"ex\", nonce=\"n\", response=\"1\"\r\n");
     g_assert_cmpint(judge(ok, r, again, 10, -1), ==, SIP4XX_VERDICT_SAME_CREDENTIALS);
+    /* §22.2: "When a UAC resubmits a request with its credentials after
+     * receiving a 401 (Unauthorized) or 407 (Proxy Authentication
+     * Required) response, it MUST increment the CSeq header field value".
+     * Without credentials for the realm, that fault is the one named. */
+    g_assert_cmpint(judge_kept(a, r, ok, 10, -1, true), ==, SIP4XX_VERDICT_CSEQ_NOT_INCREMENTED);
+    g_assert_cmpint(judge_kept(a, r, wrong_realm, 10, -1, true), ==, SIP4XX_VERDICT_NO_CREDENTIALS);
     msg_free(a); msg_free(r); msg_free(ok); msg_free(wrong_realm); msg_free(again);
 }
 
